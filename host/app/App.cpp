@@ -1,0 +1,112 @@
+#include "app/App.h"
+
+#include "app/Commands.h"
+#include "config/Config.h"
+
+#include <warren/plugin.h>
+
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+
+#include <iostream>
+
+namespace warren::app {
+namespace {
+
+Poco::Util::Option option(const char* full, const char* shortName, const char* help,
+                          const char* argument = nullptr, bool repeatable = false) {
+  Poco::Util::Option o(full, shortName, help, false);
+  if (argument != nullptr) o.argument(argument);
+  o.repeatable(repeatable);
+  return o;
+}
+
+}  // namespace
+
+void App::defineOptions(Poco::Util::OptionSet& set) {
+  // Poco's own options (config files etc.) are not used: ours are layered by config::resolve.
+  set.addOption(option("help", "h", "print this help and exit"));
+  set.addOption(option("version", "V", "print the version and exit"));
+  set.addOption(option("config", "c", "config file (INI)", "FILE"));
+  set.addOption(option("set", "s", "set a config key (repeatable), e.g. --set log.level=debug",
+                       "KEY=VALUE", true));
+  set.addOption(option("log-level", "", "same as --set log.level=LEVEL", "LEVEL"));
+  set.addOption(option("plugin", "p", "run: serve one queue with this plugin (name or path)",
+                       "PLUGIN"));
+  set.addOption(option("queue", "q", "run: the queue served with --plugin", "QUEUE"));
+  set.addOption(option("concurrency", "n", "run: jobs at once for --queue", "N"));
+  set.addOption(option("data", "d", "enqueue: job data (JSON)", "JSON"));
+  set.addOption(option("opts", "o", "enqueue: job options (JSON, as bullmq's JobsOptions)",
+                       "JSON"));
+  set.addOption(option("wait", "w", "enqueue: wait for the job to finish"));
+}
+
+void App::handleOption(const std::string& name, const std::string& value) {
+  if (name == "help") helpRequested_ = true;
+  else if (name == "version") versionRequested_ = true;
+  else if (name == "config") options_.configFile = value;
+  else if (name == "set") options_.sets.push_back(value);
+  else if (name == "log-level") options_.logLevel = value;
+  else if (name == "plugin") options_.plugin = value;
+  else if (name == "queue") options_.queue = value;
+  else if (name == "concurrency") options_.concurrency = value;
+  else if (name == "data") options_.data = value;
+  else if (name == "opts") options_.opts = value;
+  else if (name == "wait") options_.wait = true;
+}
+
+void App::printHelp() const {
+  std::cout <<
+      R"(warren — a native worker host for BullMQ queues
+
+Usage:
+  warren run [--config FILE] [--set KEY=VALUE]...    serve the queues of the config
+  warren run --plugin NAME|PATH --queue QUEUE [--concurrency N]
+                                                     serve one queue (REDIS_URL from the env)
+  warren plugins list                                list the plugins in the plugin directory
+  warren plugins inspect FILE.so                     print a plugin's descriptor, or why it is
+                                                     refused (exit 2)
+  warren --help | --version
+
+Options:
+)";
+  Poco::Util::HelpFormatter formatter(options());
+  formatter.setUnixStyle(true);
+  formatter.setIndent(4);
+  formatter.setWidth(100);
+  formatter.format(std::cout);
+  std::cout << "\nConfiguration keys (file → environment → --set; later wins):\n";
+  for (const auto& [key, help] : config::describeKeys()) {
+    std::cout << "  " << key << "\n      " << help << "\n";
+  }
+}
+
+int App::main(const std::vector<std::string>& args) {
+  if (helpRequested_) {
+    printHelp();
+    return kExitOk;
+  }
+  if (versionRequested_) {
+    std::cout << "warren " << WARREN_VERSION << " (plugin ABI " << WARREN_ABI_MAJOR << "."
+              << WARREN_ABI_MINOR << ")\n";
+    return kExitOk;
+  }
+  options_.args = args;
+  if (args.empty()) {
+    std::cerr << "warren: no command given. See warren --help\n";
+    return kExitUsage;
+  }
+  try {
+    const std::string& command = args.front();
+    if (command == "run") return runCommand(options_);
+    if (command == "plugins") return pluginsCommand(options_);
+    std::cerr << "warren: unknown command '" << command << "'. See warren --help\n";
+    return kExitUsage;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "warren: " << e.what() << "\n";
+    return kExitConfig;
+  }
+}
+
+}  // namespace warren::app

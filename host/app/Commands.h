@@ -1,0 +1,27 @@
+// The subcommands of the warren executable. Each returns the process exit code.
+#pragma once
+
+#include "app/Options.h"
+#include "config/Config.h"
+
+#include <filesystem>
+
+namespace warren::app {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;    // a job failed (enqueue --wait) or a command did not succeed
+constexpr int kExitRefused = 2;   // a plugin was refused
+constexpr int kExitUsage = 64;    // bad command line
+constexpr int kExitConfig = 78;   // bad configuration
+
+// Resolves the layered configuration (file → environment → command line).
+config::Config loadConfig(const Options& options);
+// Where plugins are found by name when the config does not say.
+std::filesystem::path defaultPluginDir();
+// Sets up JSON logging from the resolved configuration.
+void setUpLogging(const config::Config& config);
+
+int runCommand(const Options& options);
+int pluginsCommand(const Options& options);
+
+}  // namespace warren::app

@@ -1,0 +1,23 @@
+// What the command line said, before the configuration is resolved.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warren::app {
+
+struct Options {
+  std::vector<std::string> args;  // the subcommand and its positional arguments
+  std::string configFile;
+  std::vector<std::string> sets;  // --set KEY=VALUE
+  std::string plugin;             // run: serve one queue with this plugin
+  std::string queue;
+  std::optional<std::string> concurrency;
+  std::optional<std::string> logLevel;
+  std::string data = "{}";  // enqueue
+  std::string opts = "{}";
+  bool wait = false;
+};
+
+}  // namespace warren::app

@@ -1,0 +1,75 @@
+// Configuration and logging set-up shared by the subcommands.
+#include "app/Commands.h"
+#include "log/Log.h"
+
+#include <unistd.h>
+
+#include <climits>
+
+extern char** environ;
+
+namespace warren::app {
+namespace {
+
+// In single-queue mode (--plugin/--queue), `--set queue.OPTION=V` means that queue.
+std::string scopeToQueue(const std::string& assignment, const std::string& queue) {
+  const std::string prefix = "queue.";
+  if (queue.empty() || assignment.rfind(prefix, 0) != 0) return assignment;
+  if (assignment.rfind(prefix + queue + ".", 0) == 0) return assignment;
+  return prefix + queue + "." + assignment.substr(prefix.size());
+}
+
+std::filesystem::path executableDir() {
+  char buffer[PATH_MAX] = {0};
+  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::filesystem::path(std::string(buffer, static_cast<std::size_t>(n)))
+                     .parent_path()
+               : std::filesystem::current_path();
+}
+
+}  // namespace
+
+std::filesystem::path defaultPluginDir() {
+  // Installed (PREFIX/bin/warren) and build tree (build/bin/warren) share this layout.
+  return executableDir().parent_path() / "lib" / "warren" / "plugins";
+}
+
+config::Config loadConfig(const Options& options) {
+  std::vector<config::Layer> layers;
+  std::string file = options.configFile;
+  if (const char* env = std::getenv("WARREN_CONFIG"); file.empty() && env != nullptr) file = env;
+  if (!file.empty()) layers.push_back(config::fileLayer(file));
+  layers.push_back(config::environmentLayer(environ));
+
+  std::vector<std::string> sets;
+  if (!options.plugin.empty() || !options.queue.empty()) {
+    if (options.plugin.empty() || options.queue.empty()) {
+      throw config::ConfigError("--plugin and --queue go together");
+    }
+    sets.push_back("queue." + options.queue + ".plugin=" + options.plugin);
+    if (options.concurrency) {
+      sets.push_back("queue." + options.queue + ".concurrency=" + *options.concurrency);
+    }
+  } else if (options.concurrency) {
+    throw config::ConfigError("--concurrency goes with --plugin and --queue");
+  }
+  if (options.logLevel) sets.push_back("log.level=" + *options.logLevel);
+  for (const auto& set : options.sets) sets.push_back(scopeToQueue(set, options.queue));
+  layers.push_back(config::commandLineLayer(sets));
+
+  config::Config config = config::resolve(layers);
+  if (config.pluginDir.empty()) config.pluginDir = defaultPluginDir().string();
+  return config;
+}
+
+void setUpLogging(const config::Config& config) {
+  for (const auto& [key, value] : config.secrets) {
+    if (config::isSecretKey(key)) log::addSecret(value);
+  }
+  if (!config.adminToken.empty()) log::addSecret(config.adminToken);
+  log::configure({"warren", config.appVersion.empty() ? WARREN_VERSION : config.appVersion,
+                  config.workerId},
+                 log::parseLevel(config.logLevel));
+}
+
+}  // namespace warren::app

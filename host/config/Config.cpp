@@ -1,0 +1,387 @@
+#include "config/Config.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/IniFileConfiguration.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <functional>
+#include <unistd.h>
+
+namespace warren::config {
+namespace {
+
+// ---- value parsing ----
+
+std::int64_t parseInt(const std::string& text, std::int64_t min, std::int64_t max) {
+  char* end = nullptr;
+  errno = 0;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || value < min || value > max) {
+    throw std::invalid_argument("expected a whole number from " + std::to_string(min) + " to " +
+                                std::to_string(max));
+  }
+  return value;
+}
+
+bool parseBool(const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  throw std::invalid_argument("expected true or false");
+}
+
+std::string oneOf(const std::string& text, std::initializer_list<const char*> allowed) {
+  std::string list;
+  for (const char* option : allowed) {
+    if (text == option) return text;
+    list += list.empty() ? option : std::string(", ") + option;
+  }
+  throw std::invalid_argument("expected one of " + list);
+}
+
+std::string retention(const std::string& text) {
+  if (text == "true" || text == "false") return text;
+  if (!text.empty() && text.front() == '{' && text.back() == '}') return text;
+  return std::to_string(parseInt(text, 0, INT64_MAX));
+}
+
+// ---- key tables ----
+
+using Setter = std::function<void(Config&, const std::string&)>;
+using QueueSetter = std::function<void(QueueConfig&, const std::string&)>;
+
+struct KeySpec {
+  const char* key;
+  const char* env;  // nullptr: no environment name
+  const char* help;
+  Setter set;
+};
+
+std::uint32_t u32(const std::string& v, std::int64_t min, std::int64_t max) {
+  return static_cast<std::uint32_t>(parseInt(v, min, max));
+}
+
+const std::vector<KeySpec>& globalKeys() {
+  static const std::vector<KeySpec> keys = {
+      {"node.id", "WORKER_ID", "worker id shown in logs and to getWorkers() (default host-pid)",
+       [](Config& c, const std::string& v) { c.workerId = v; }},
+      {"node.profile", "NODE_ENV", "development | staging | production",
+       [](Config& c, const std::string& v) {
+         c.profile = oneOf(v, {"development", "staging", "production"});
+       }},
+      {"node.tier", "WARREN_TIER", "micro | small | standard | medium | large | performance",
+       [](Config& c, const std::string& v) {
+         c.tier = oneOf(v, {"micro", "small", "standard", "medium", "large", "performance"});
+       }},
+      {"node.version", "APP_VERSION", "application version reported in logs and /health",
+       [](Config& c, const std::string& v) { c.appVersion = v; }},
+      {"node.plugin_dir", "WARREN_PLUGIN_DIR", "directory where plugins are found by name",
+       [](Config& c, const std::string& v) { c.pluginDir = v; }},
+      {"node.data_dir", "WARREN_DATA_DIR", "directory for embedded Redis, SQLite and storage",
+       [](Config& c, const std::string& v) { c.dataDir = v; }},
+      {"node.concurrency", "WORKER_CONCURRENCY", "node-wide concurrency budget (0: sum of queues)",
+       [](Config& c, const std::string& v) { c.concurrency = u32(v, 0, 100000); }},
+      {"node.shutdown_timeout_ms", "SHUTDOWN_TIMEOUT_MS", "wait for active jobs on SIGTERM",
+       [](Config& c, const std::string& v) { c.shutdownTimeoutMs = parseInt(v, 0, 86400000); }},
+      {"log.level", "LOG_LEVEL", "trace | debug | info | warn | error | off",
+       [](Config& c, const std::string& v) {
+         c.logLevel = oneOf(v, {"trace", "debug", "info", "warn", "error", "off"});
+       }},
+      {"redis.url", "REDIS_URL", "redis://, rediss:// or unix:// URL (unset: embedded server)",
+       [](Config& c, const std::string& v) {
+         if (v.rfind("redis://", 0) != 0 && v.rfind("rediss://", 0) != 0 &&
+             v.rfind("unix://", 0) != 0) {
+           throw std::invalid_argument("expected a redis://, rediss:// or unix:// URL");
+         }
+         c.redisUrl = v;
+       }},
+      {"redis.tls", "REDIS_TLS", "use TLS even when the URL says redis://",
+       [](Config& c, const std::string& v) { c.redisTls = parseBool(v); }},
+      {"redis.prefix", "REDIS_PREFIX", "BullMQ key prefix (default bull)",
+       [](Config& c, const std::string& v) {
+         if (v.empty() || v.find(':') != std::string::npos) {
+           throw std::invalid_argument("expected a non-empty prefix without ':'");
+         }
+         c.redisPrefix = v;
+       }},
+      {"redis.ca_file", "REDIS_CA_FILE", "CA certificates for rediss:// (default: system CAs)",
+       [](Config& c, const std::string& v) { c.redisCaFile = v; }},
+      {"redis.connect_timeout_ms", nullptr, "connect timeout (default 10000)",
+       [](Config& c, const std::string& v) { c.redisConnectTimeoutMs = parseInt(v, 1, 600000); }},
+      {"redis.command_timeout_ms", nullptr, "command timeout (default 5000)",
+       [](Config& c, const std::string& v) { c.redisCommandTimeoutMs = parseInt(v, 1, 600000); }},
+      {"database.url", "DATABASE_URL", "PostgreSQL URL (unset: SQLite in the data directory)",
+       [](Config& c, const std::string& v) { c.databaseUrl = v; }},
+      {"database.replica_url", "DATABASE_REPLICA_URL", "read replica URL",
+       [](Config& c, const std::string& v) { c.databaseReplicaUrl = v; }},
+      {"database.pool_size", "DATABASE_POOL_SIZE", "database pool size (0: from the sizing formula)",
+       [](Config& c, const std::string& v) { c.databasePoolSize = u32(v, 0, 10000); }},
+      {"http.host", "HTTP_HOST", "address of /health, /ready, /metrics (default 127.0.0.1)",
+       [](Config& c, const std::string& v) { c.httpHost = v; }},
+      {"http.port", "HTTP_PORT", "port of /health, /ready, /metrics (0: off)",
+       [](Config& c, const std::string& v) { c.httpPort = u32(v, 0, 65535); }},
+      {"admin.token", "WARREN_ADMIN_TOKEN", "bearer token for /admin (secret)",
+       [](Config& c, const std::string& v) { c.adminToken = v; }},
+  };
+  return keys;
+}
+
+// Secrets kept for plugins and later services; never logged.
+const std::vector<std::pair<const char*, const char*>>& secretKeys() {
+  static const std::vector<std::pair<const char*, const char*>> keys = {
+      {"ai.provider", "AI_PROVIDER"},
+      {"ai.gemini_api_key", "GEMINI_API_KEY"},
+      {"ai.openai_api_key", "OPENAI_API_KEY"},
+      {"ai.anthropic_api_key", "ANTHROPIC_API_KEY"},
+      {"s3.endpoint", "S3_ENDPOINT"},
+      {"s3.bucket", "S3_BUCKET"},
+      {"s3.access_key", "S3_ACCESS_KEY"},
+      {"s3.secret_key", "S3_SECRET_KEY"},
+      {"security.encryption_key", "ENCRYPTION_KEY"},
+  };
+  return keys;
+}
+
+struct QueueKeySpec {
+  const char* option;
+  const char* help;
+  QueueSetter set;
+};
+
+const std::vector<QueueKeySpec>& queueKeys() {
+  static const std::vector<QueueKeySpec> keys = {
+      {"plugin", "plugin name (in the plugin directory) or path to its .so",
+       [](QueueConfig& q, const std::string& v) { q.plugin = v; }},
+      {"concurrency", "jobs at once (0: the plugin's default)",
+       [](QueueConfig& q, const std::string& v) { q.concurrency = u32(v, 0, 10000); }},
+      {"weight", "share of the node budget",
+       [](QueueConfig& q, const std::string& v) { q.weight = u32(v, 1, 1000); }},
+      {"lockDuration", "job lock time in ms (BullMQ default 30000)",
+       [](QueueConfig& q, const std::string& v) { q.lockDurationMs = parseInt(v, 100, 86400000); }},
+      {"lockRenewTime", "lock renewal period in ms (default lockDuration/2)",
+       [](QueueConfig& q, const std::string& v) { q.lockRenewTimeMs = parseInt(v, 50, 86400000); }},
+      {"stalledInterval", "stalled check period in ms (default 30000)",
+       [](QueueConfig& q, const std::string& v) {
+         q.stalledIntervalMs = parseInt(v, 100, 86400000);
+       }},
+      {"maxStalledCount", "stalls before a job fails (default 1)",
+       [](QueueConfig& q, const std::string& v) { q.maxStalledCount = parseInt(v, 0, 1000); }},
+      {"drainDelay", "blocking wait in seconds when idle (default 5)",
+       [](QueueConfig& q, const std::string& v) { q.drainDelayS = parseInt(v, 1, 3600); }},
+      {"limiter.max", "worker rate limit: jobs per limiter.duration",
+       [](QueueConfig& q, const std::string& v) { q.limiterMax = parseInt(v, 0, 1000000000); }},
+      {"limiter.duration", "worker rate limit window in ms",
+       [](QueueConfig& q, const std::string& v) {
+         q.limiterDurationMs = parseInt(v, 0, 86400000);
+       }},
+      {"timeout", "job timeout in ms (0: none)",
+       [](QueueConfig& q, const std::string& v) { q.timeoutMs = parseInt(v, 0, 86400000); }},
+      {"removeOnComplete", "worker default: true, a count, or {\"age\":s,\"count\":n}",
+       [](QueueConfig& q, const std::string& v) { q.removeOnComplete = retention(v); }},
+      {"removeOnFail", "worker default: true, a count, or {\"age\":s,\"count\":n}",
+       [](QueueConfig& q, const std::string& v) { q.removeOnFail = retention(v); }},
+      {"metrics.maxDataPoints", "collect BullMQ metrics with this many points (0: off)",
+       [](QueueConfig& q, const std::string& v) { q.maxMetricsPoints = parseInt(v, 0, 1000000); }},
+  };
+  return keys;
+}
+
+// ---- resolution ----
+
+struct Entry {
+  std::string value;
+  std::string where;  // "REDIS_URL in the environment", "key 'redis.url' in file x"
+};
+
+std::string describeOrigin(const Layer& layer, const std::string& key) {
+  const auto spelled = layer.origin.find(key);
+  if (spelled != layer.origin.end() && spelled->second != key) {
+    return spelled->second + " (" + key + ") in the " + layer.source;
+  }
+  return "'" + key + "' in the " + layer.source;
+}
+
+[[noreturn]] void refuse(const Entry& entry, const std::string& why) {
+  throw ConfigError("invalid value for " + entry.where + ": '" + entry.value + "': " + why);
+}
+
+void applyQueueKey(std::map<std::string, QueueConfig>& queues, const std::string& key,
+                   const Entry& entry) {
+  // queue.NAME.OPTION
+  const auto nameEnd = key.find('.', 6);
+  if (nameEnd == std::string::npos || nameEnd == 6) {
+    throw ConfigError("unknown config key " + entry.where +
+                      ": queue keys are queue.NAME.OPTION");
+  }
+  const std::string name = key.substr(6, nameEnd - 6);
+  const std::string option = key.substr(nameEnd + 1);
+  QueueConfig& queue = queues[name];
+  queue.name = name;
+  if (option.rfind("config.", 0) == 0 && option.size() > 7) {
+    queue.pluginConfig[option.substr(7)] = entry.value;
+    return;
+  }
+  for (const auto& spec : queueKeys()) {
+    if (option != spec.option) continue;
+    try {
+      spec.set(queue, entry.value);
+    } catch (const std::invalid_argument& e) {
+      refuse(entry, e.what());
+    }
+    return;
+  }
+  throw ConfigError("unknown config key " + entry.where);
+}
+
+void finishQueues(Config& config, std::map<std::string, QueueConfig>& queues,
+                  const std::map<std::string, Entry>& merged) {
+  for (auto& [name, queue] : queues) {
+    if (queue.plugin.empty()) {
+      throw ConfigError("queue '" + name + "' has no plugin (set queue." + name + ".plugin)");
+    }
+    if (merged.count("queue." + name + ".lockRenewTime") == 0) {
+      queue.lockRenewTimeMs = queue.lockDurationMs / 2;
+    }
+    if ((queue.limiterMax > 0) != (queue.limiterDurationMs > 0)) {
+      throw ConfigError("queue '" + name +
+                        "': limiter.max and limiter.duration must be set together");
+    }
+    config.queues.push_back(queue);
+  }
+}
+
+std::string defaultWorkerId() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
+
+void collectLeaves(const Poco::Util::AbstractConfiguration& ini, const std::string& prefix,
+                   Layer& layer) {
+  Poco::Util::AbstractConfiguration::Keys children;
+  ini.keys(prefix, children);
+  if (children.empty() && !prefix.empty()) {
+    layer.values[prefix] = ini.getRawString(prefix);
+    return;
+  }
+  for (const auto& child : children) {
+    collectLeaves(ini, prefix.empty() ? child : prefix + "." + child, layer);
+  }
+}
+
+}  // namespace
+
+Layer fileLayer(const std::string& path) {
+  Layer layer;
+  layer.source = "file " + path;
+  if (::access(path.c_str(), R_OK) != 0) throw ConfigError("cannot read config file " + path);
+  try {
+    Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini(
+        new Poco::Util::IniFileConfiguration(path));
+    collectLeaves(*ini, "", layer);
+  } catch (const Poco::Exception& e) {
+    throw ConfigError("cannot parse config file " + path + ": " + e.displayText());
+  }
+  return layer;
+}
+
+Layer environmentLayer(char** environ) {
+  std::map<std::string, std::string> names;
+  for (const auto& spec : globalKeys()) {
+    if (spec.env != nullptr) names[spec.env] = spec.key;
+  }
+  names["WARREN_PROFILE"] = "node.profile";
+  for (const auto& [key, env] : secretKeys()) names[env] = key;
+
+  Layer layer;
+  layer.source = "environment";
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const auto eq = text.find('=');
+    if (eq == std::string::npos) continue;
+    const auto known = names.find(text.substr(0, eq));
+    if (known == names.end()) continue;
+    layer.values[known->second] = text.substr(eq + 1);
+    layer.origin[known->second] = known->first;
+  }
+  return layer;
+}
+
+Layer commandLineLayer(const std::vector<std::string>& assignments) {
+  Layer layer;
+  layer.source = "command line";
+  for (const auto& assignment : assignments) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw ConfigError("invalid --set '" + assignment + "': expected KEY=VALUE");
+    }
+    layer.values[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
+  return layer;
+}
+
+bool isSecretKey(const std::string& key) {
+  if (key == "admin.token") return true;
+  for (const auto& [secret, env] : secretKeys()) {
+    if (key == secret) return key != "ai.provider" && key != "s3.endpoint" && key != "s3.bucket";
+  }
+  return false;
+}
+
+Config resolve(const std::vector<Layer>& layers) {
+  std::map<std::string, Entry> merged;
+  for (const auto& layer : layers) {
+    for (const auto& [key, value] : layer.values) merged[key] = {value, describeOrigin(layer, key)};
+  }
+  Config config;
+  std::map<std::string, QueueConfig> queues;
+  for (const auto& [key, entry] : merged) {
+    if (key.rfind("queue.", 0) == 0) {
+      applyQueueKey(queues, key, entry);
+      continue;
+    }
+    const auto spec = std::find_if(globalKeys().begin(), globalKeys().end(),
+                                   [&](const KeySpec& s) { return key == s.key; });
+    if (spec != globalKeys().end()) {
+      try {
+        spec->set(config, entry.value);
+      } catch (const std::invalid_argument& e) {
+        refuse(entry, e.what());
+      }
+      continue;
+    }
+    const bool secret = std::any_of(secretKeys().begin(), secretKeys().end(),
+                                    [&](const auto& s) { return key == s.first; });
+    if (!secret) throw ConfigError("unknown config key " + entry.where);
+    config.secrets[key] = entry.value;
+  }
+  if (config.workerId.empty()) config.workerId = defaultWorkerId();
+  if (merged.count("log.level") == 0) {
+    config.logLevel = config.profile == "production" ? "warn"
+                      : config.profile == "staging"  ? "info"
+                                                     : "debug";
+  }
+  finishQueues(config, queues, merged);
+  return config;
+}
+
+std::vector<std::pair<std::string, std::string>> describeKeys() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& spec : globalKeys()) {
+    out.emplace_back(std::string(spec.key) + (spec.env ? std::string(" (") + spec.env + ")" : ""),
+                     spec.help);
+  }
+  for (const auto& [key, env] : secretKeys()) {
+    out.emplace_back(std::string(key) + " (" + env + ")", "for plugins; never logged");
+  }
+  for (const auto& spec : queueKeys()) {
+    out.emplace_back(std::string("queue.NAME.") + spec.option, spec.help);
+  }
+  out.emplace_back("queue.NAME.config.KEY", "plugin config, checked against its schema");
+  return out;
+}
+
+}  // namespace warren::config

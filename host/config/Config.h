@@ -1,0 +1,94 @@
+// Layered configuration: a config file, then environment variables, then the command line.
+// Every key is known in advance; an unknown key or an invalid value is refused at start with
+// the key's name and where it came from.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace warren::config {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Per-queue worker options (BullMQ worker options; defaults as BullMQ 6.x).
+struct QueueConfig {
+  std::string name;
+  std::string plugin;            // name in the plugin directory, or a path
+  std::uint32_t concurrency = 0; // 0: the plugin's default
+  std::uint32_t weight = 10;
+  std::int64_t lockDurationMs = 30000;
+  std::int64_t lockRenewTimeMs = 15000;  // lockDuration / 2 unless set
+  std::int64_t stalledIntervalMs = 30000;
+  std::int64_t maxStalledCount = 1;
+  std::int64_t drainDelayS = 5;
+  std::int64_t limiterMax = 0;  // 0: no worker rate limit
+  std::int64_t limiterDurationMs = 0;
+  std::int64_t timeoutMs = 0;   // job timeout; 0: none
+  std::string removeOnComplete; // JSON: true, N, or {"age":..,"count":..}; empty: keep
+  std::string removeOnFail;
+  std::int64_t maxMetricsPoints = 0;  // 0: metrics off
+  std::map<std::string, std::string> pluginConfig;
+};
+
+struct Config {
+  std::string workerId;
+  std::string profile = "development";
+  std::string tier = "standard";
+  std::string appVersion;
+  std::string logLevel = "info";
+  std::string pluginDir;
+  std::string dataDir;
+  std::uint32_t concurrency = 0;  // node-wide budget; 0: sum of the queues' concurrency
+  std::int64_t shutdownTimeoutMs = 30000;
+
+  std::string redisUrl;  // empty: embedded redis-server
+  bool redisTls = false;
+  std::string redisPrefix = "bull";
+  std::string redisCaFile;
+  std::int64_t redisConnectTimeoutMs = 10000;
+  std::int64_t redisCommandTimeoutMs = 5000;
+
+  std::string databaseUrl;
+  std::string databaseReplicaUrl;
+  std::uint32_t databasePoolSize = 0;
+
+  std::string httpHost = "127.0.0.1";
+  std::uint32_t httpPort = 0;  // 0: no HTTP endpoint
+  std::string adminToken;
+
+  std::map<std::string, std::string> secrets;  // provider keys etc., by config key
+  std::vector<QueueConfig> queues;
+};
+
+// One layer of raw key/value pairs, with the name of its source for error messages.
+struct Layer {
+  std::string source;  // "file /etc/warren.ini", "environment", "command line"
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> origin;  // key -> how it was spelled there (e.g. REDIS_URL)
+};
+
+// Reads an INI file (sections become key prefixes: [redis] url=... is redis.url;
+// [queue NAME] plugin=... is queue.NAME.plugin). Throws ConfigError on unreadable files.
+Layer fileLayer(const std::string& path);
+// Maps the environment names of ARCHITECTURE.md (REDIS_URL, LOG_LEVEL, ...) to keys.
+Layer environmentLayer(char** environ);
+// "key=value" pairs from --set.
+Layer commandLineLayer(const std::vector<std::string>& assignments);
+
+// Merges the layers (later wins), checks every key and value, applies defaults.
+Config resolve(const std::vector<Layer>& layers);
+
+// The documented keys (for --help and the README).
+std::vector<std::pair<std::string, std::string>> describeKeys();
+
+// Is this key a secret (never logged or printed)?
+bool isSecretKey(const std::string& key);
+
+}  // namespace warren::config

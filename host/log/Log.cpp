@@ -1,0 +1,184 @@
+#include "log/Log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+namespace warren::log {
+namespace {
+
+struct State {
+  std::mutex mutex;
+  Identity identity;
+  std::vector<std::string> secrets;
+  std::shared_ptr<spdlog::logger> logger;
+};
+
+State& state() {
+  static State* s = new State();  // never destroyed: logging works during static teardown
+  return *s;
+}
+
+std::atomic<int> g_level{static_cast<int>(Level::info)};
+
+std::shared_ptr<spdlog::logger> logger() {
+  State& s = state();
+  std::lock_guard lock(s.mutex);
+  if (!s.logger) {
+    s.logger = std::make_shared<spdlog::logger>(
+        "warren", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    s.logger->set_pattern("%v");
+    s.logger->set_level(spdlog::level::trace);
+    s.logger->flush_on(spdlog::level::trace);
+  }
+  return s.logger;
+}
+
+void appendTimestamp(std::string& out) {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  const std::time_t seconds = static_cast<std::time_t>(ms.count() / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms.count() % 1000));
+  out += buffer;
+}
+
+void appendValue(std::string& out, const Field::Value& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    appendJsonString(out, *s);
+  } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    out += std::to_string(*i);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    if (!std::isfinite(*d)) {
+      out += "null";
+    } else {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.6g", *d);
+      out += buffer;
+    }
+  } else {
+    out += std::get<bool>(value) ? "true" : "false";
+  }
+}
+
+void redact(std::string& line) {
+  State& s = state();
+  std::lock_guard lock(s.mutex);
+  for (const auto& secret : s.secrets) {
+    for (auto pos = line.find(secret); pos != std::string::npos; pos = line.find(secret, pos)) {
+      line.replace(pos, secret.size(), "***");
+      pos += 3;
+    }
+  }
+}
+
+}  // namespace
+
+Level parseLevel(std::string_view text) {
+  if (text == "trace") return Level::trace;
+  if (text == "debug") return Level::debug;
+  if (text == "info") return Level::info;
+  if (text == "warn" || text == "warning") return Level::warn;
+  if (text == "error") return Level::error;
+  if (text == "off") return Level::off;
+  throw std::invalid_argument("'" + std::string(text) +
+                              "' is not a log level (trace, debug, info, warn, error, off)");
+}
+
+std::string_view levelName(Level level) {
+  static constexpr std::string_view names[] = {"trace", "debug", "info", "warn", "error", "off"};
+  return names[static_cast<int>(level)];
+}
+
+void configure(const Identity& identity, Level level) {
+  {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    s.identity = identity;
+  }
+  setLevel(level);
+}
+
+void setLevel(Level level) { g_level.store(static_cast<int>(level)); }
+
+bool enabled(Level level) {
+  return level != Level::off && static_cast<int>(level) >= g_level.load();
+}
+
+void addSecret(const std::string& secret) {
+  if (secret.size() < 3) return;  // too short to redact without mangling ordinary text
+  State& s = state();
+  std::lock_guard lock(s.mutex);
+  s.secrets.push_back(secret);
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string formatLine(Level level, std::string_view message, Fields fields) {
+  Identity identity;
+  {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    identity = s.identity;
+  }
+  std::string line = "{\"ts\":\"";
+  appendTimestamp(line);
+  line += "\",\"level\":\"";
+  line += levelName(level);
+  line += "\",\"service\":";
+  appendJsonString(line, identity.service);
+  line += ",\"version\":";
+  appendJsonString(line, identity.version);
+  line += ",\"instance\":";
+  appendJsonString(line, identity.instance);
+  line += ",\"msg\":";
+  appendJsonString(line, message);
+  for (const auto& field : fields) {
+    line += ',';
+    appendJsonString(line, field.key);
+    line += ':';
+    appendValue(line, field.value);
+  }
+  line += '}';
+  redact(line);
+  return line;
+}
+
+void write(Level level, std::string_view message, Fields fields) {
+  if (!enabled(level)) return;
+  logger()->info(formatLine(level, message, fields));
+}
+
+}  // namespace warren::log

@@ -1,0 +1,207 @@
+#include "plugins/HostApi.h"
+
+#include "log/Log.h"
+#include "metrics/Registry.h"
+#include "plugins/Instance.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace warren::plugins {
+namespace {
+
+const Instance& instanceOf(const warren_host* host) { return *host->instance; }
+JobContext& contextOf(const warren_job* job) { return *job->context; }
+
+log::Level levelOf(warren_log_level level) {
+  return level > WARREN_LOG_ERROR ? log::Level::error : static_cast<log::Level>(level);
+}
+
+bool validJson(const char* text, std::size_t len) {
+  try {
+    Poco::JSON::Parser parser;
+    parser.parse(std::string(text, len));
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// ---- buffers and logging ----
+
+void bufferFree(warren_buffer* buffer) noexcept {
+  if (buffer == nullptr) return;
+  std::free(buffer->data);
+  buffer->data = nullptr;
+  buffer->len = 0;
+}
+
+int logEnabled(const warren_host*, warren_log_level level) noexcept {
+  return log::enabled(levelOf(level)) ? 1 : 0;
+}
+
+void logWrite(const warren_host* host, warren_log_level level, const char* message,
+              std::size_t len) noexcept {
+  try {
+    const Instance& instance = instanceOf(host);
+    log::write(levelOf(level), std::string_view(message, len),
+               {{"plugin", instance.info().name},
+                {"plugin_version", instance.info().version},
+                {"queue", instance.scope()}});
+  } catch (...) {
+  }
+}
+
+// ---- metrics ----
+
+metrics::Labels labelsOf(const warren_pair* labels, std::size_t count) {
+  metrics::Labels out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (labels[i].key == nullptr || labels[i].value == nullptr) {
+      throw std::invalid_argument("label #" + std::to_string(i) + " has a NULL key or value");
+    }
+    out.emplace_back(labels[i].key, labels[i].value);
+  }
+  return out;
+}
+
+template <typename Fn>
+warren_status metric(const warren_host* host, const char* name, Fn&& apply) noexcept {
+  try {
+    if (name == nullptr) throw std::invalid_argument("metric name is NULL");
+    apply(metrics::registry());
+    return WARREN_OK;
+  } catch (const std::exception& e) {
+    log::warn("plugin metric refused", {{"plugin", instanceOf(host).info().name},
+                                        {"reason", e.what()}});
+    return WARREN_ERR_INVALID;
+  }
+}
+
+warren_status counterAdd(const warren_host* host, const char* name, const warren_pair* labels,
+                         std::size_t count, double delta) noexcept {
+  return metric(host, name, [&](metrics::Registry& r) {
+    r.counterAdd(name, labelsOf(labels, count), delta);
+  });
+}
+
+warren_status gaugeSet(const warren_host* host, const char* name, const warren_pair* labels,
+                       std::size_t count, double value) noexcept {
+  return metric(host, name,
+                [&](metrics::Registry& r) { r.gaugeSet(name, labelsOf(labels, count), value); });
+}
+
+warren_status histogramObserve(const warren_host* host, const char* name,
+                               const warren_pair* labels, std::size_t count,
+                               double value) noexcept {
+  return metric(host, name, [&](metrics::Registry& r) {
+    r.histogramObserve(name, labelsOf(labels, count), value);
+  });
+}
+
+// ---- config ----
+
+const char* configGet(const warren_host* host, const char* key) noexcept {
+  if (key == nullptr) return nullptr;
+  try {
+    return instanceOf(host).configValue(key);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// ---- per job ----
+
+const char* jobData(const warren_job* job, std::size_t* len) noexcept {
+  const std::string& data = contextOf(job).input().data;
+  if (len != nullptr) *len = data.size();
+  return data.c_str();
+}
+const char* jobId(const warren_job* job) noexcept { return contextOf(job).input().id.c_str(); }
+const char* jobName(const warren_job* job) noexcept {
+  return contextOf(job).input().name.c_str();
+}
+const char* jobQueue(const warren_job* job) noexcept {
+  return contextOf(job).input().queue.c_str();
+}
+std::uint32_t jobAttempt(const warren_job* job) noexcept { return contextOf(job).input().attempt; }
+std::int64_t jobDeadline(const warren_job* job) noexcept {
+  return contextOf(job).input().deadlineMs;
+}
+int jobCancelled(const warren_job* job) noexcept { return contextOf(job).cancelled() ? 1 : 0; }
+int jobWaitCancelled(const warren_job* job, std::uint32_t timeoutMs) noexcept {
+  return contextOf(job).waitCancelled(timeoutMs) ? 1 : 0;
+}
+
+warren_status jobProgress(const warren_job* job, const char* json, std::size_t len) noexcept {
+  try {
+    if (json == nullptr || !validJson(json, len)) return WARREN_ERR_INVALID;
+    const auto& sink = contextOf(job).sinks().progress;
+    if (sink && !sink(std::string(json, len))) return WARREN_ERR_UNAVAILABLE;
+    return WARREN_OK;
+  } catch (...) {
+    return WARREN_ERR_INTERNAL;
+  }
+}
+
+warren_status jobLog(const warren_job* job, const char* line, std::size_t len) noexcept {
+  try {
+    if (line == nullptr) return WARREN_ERR_INVALID;
+    const auto& sink = contextOf(job).sinks().log;
+    if (sink && !sink(std::string(line, len))) return WARREN_ERR_UNAVAILABLE;
+    return WARREN_OK;
+  } catch (...) {
+    return WARREN_ERR_INTERNAL;
+  }
+}
+
+warren_status jobSetResult(const warren_job* job, const char* json, std::size_t len) noexcept {
+  try {
+    if (json == nullptr || !validJson(json, len)) return WARREN_ERR_INVALID;
+    contextOf(job).setResult(std::string(json, len));
+    return WARREN_OK;
+  } catch (...) {
+    return WARREN_ERR_INTERNAL;
+  }
+}
+
+warren_status jobSetError(const warren_job* job, const char* message, std::size_t len) noexcept {
+  try {
+    if (message == nullptr) return WARREN_ERR_INVALID;
+    contextOf(job).setError(std::string(message, len));
+    return WARREN_OK;
+  } catch (...) {
+    return WARREN_ERR_INTERNAL;
+  }
+}
+
+const warren_log_api kLog = {sizeof(warren_log_api), logEnabled, logWrite};
+const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), counterAdd, gaugeSet,
+                                     histogramObserve};
+const warren_config_api kConfig = {sizeof(warren_config_api), configGet};
+const warren_job_api kJob = {sizeof(warren_job_api), jobData,       jobId,        jobName,
+                             jobQueue,               jobAttempt,    jobDeadline,  jobCancelled,
+                             jobWaitCancelled,       jobProgress,   jobLog,       jobSetResult,
+                             jobSetError};
+
+}  // namespace
+
+const warren_host_api* hostApi() {
+  static const warren_host_api api = {sizeof(warren_host_api),
+                                      WARREN_ABI_MAJOR,
+                                      WARREN_ABI_MINOR,
+                                      WARREN_HOST_VERSION,
+                                      bufferFree,
+                                      &kLog,
+                                      &kMetrics,
+                                      &kConfig,
+                                      &kJob,
+                                      nullptr,  // http: arrives with the host-operations issue
+                                      nullptr,  // db: arrives with the host-operations issue
+                                      nullptr}; // storage: arrives with the video issue
+  return &api;
+}
+
+}  // namespace warren::plugins

@@ -1,0 +1,71 @@
+// The host side of one job handed to a plugin: what `warren_job*` points at.
+#pragma once
+
+#include <warren/plugin.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace warren::plugins {
+
+struct JobInput {
+  std::string id;
+  std::string name;
+  std::string queue;
+  std::string data = "{}";  // JSON text
+  std::uint32_t attempt = 1;
+  std::int64_t deadlineMs = 0;
+};
+
+// What the plugin reported while handling the job. The callbacks run on the plugin's thread;
+// they return false to refuse (the plugin then sees WARREN_ERR_UNAVAILABLE).
+struct JobSinks {
+  std::function<bool(const std::string& json)> progress;
+  std::function<bool(const std::string& line)> log;
+};
+
+struct JobOutcome {
+  warren_job_outcome outcome = WARREN_JOB_FAILED_RETRYABLE;
+  std::string result = "null";  // JSON, for completed
+  std::string error;            // message, for failed
+};
+
+class JobContext {
+ public:
+  JobContext(JobInput input, JobSinks sinks) : input_(std::move(input)), sinks_(std::move(sinks)) {}
+
+  const JobInput& input() const { return input_; }
+  const JobSinks& sinks() const { return sinks_; }
+
+  // Asks the plugin to stop; wakes any wait_cancelled. Callable from any thread.
+  void cancel();
+  bool cancelled() const { return cancelled_.load(); }
+  // Returns true as soon as cancelled, false after `timeoutMs`.
+  bool waitCancelled(std::uint32_t timeoutMs);
+
+  void setResult(std::string json);
+  void setError(std::string message);
+  std::string result() const;
+  std::optional<std::string> error() const;
+
+ private:
+  JobInput input_;
+  JobSinks sinks_;
+  std::atomic<bool> cancelled_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable cancelSignal_;
+  std::string result_ = "null";
+  std::optional<std::string> error_;
+};
+
+}  // namespace warren::plugins
+
+// The opaque handle of the C ABI is the host's JobContext.
+struct warren_job {
+  warren::plugins::JobContext* context;
+};

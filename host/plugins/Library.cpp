@@ -1,0 +1,71 @@
+#include "plugins/Library.h"
+
+#include "log/Log.h"
+
+#include <boost/dll/shared_library.hpp>
+
+#include <dlfcn.h>
+
+#include <mutex>
+#include <vector>
+
+namespace warren::plugins {
+namespace {
+
+[[noreturn]] void refuse(const std::filesystem::path& path, const std::string& reason) {
+  log::error("plugin refused", {{"path", path.string()}, {"reason", reason}});
+  throw PluginError("plugin " + path.string() + " refused: " + reason);
+}
+
+// Libraries whose code has run: kept mapped until exit (see Library::pinForever).
+std::vector<std::unique_ptr<boost::dll::shared_library>>& pinned() {
+  static auto* libraries = new std::vector<std::unique_ptr<boost::dll::shared_library>>();
+  return *libraries;
+}
+std::mutex g_pinnedMutex;
+
+}  // namespace
+
+std::filesystem::path Library::resolve(const std::string& nameOrPath,
+                                       const std::filesystem::path& pluginDir) {
+  std::filesystem::path path = nameOrPath;
+  const bool looksLikePath =
+      nameOrPath.find('/') != std::string::npos || path.extension() == ".so";
+  if (!looksLikePath) path = pluginDir / (nameOrPath + ".so");
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw PluginError("plugin '" + nameOrPath + "' not found: no file " + path.string());
+  }
+  return std::filesystem::absolute(path);
+}
+
+std::shared_ptr<Library> Library::load(const std::filesystem::path& path) {
+  std::shared_ptr<Library> library(new Library());
+  library->path_ = path;
+  boost::dll::fs::error_code error;
+  library->library_ = std::make_unique<boost::dll::shared_library>();
+  library->library_->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+                          error);
+  if (error) {
+    const char* reason = dlerror();  // consumed once: the loader's own words are the clearest
+    refuse(path, "cannot load: " + (reason != nullptr ? std::string(reason) : error.message()));
+  }
+  if (!library->library_->has(WARREN_ENTRY_SYMBOL)) {
+    refuse(path, std::string("no entry symbol ") + WARREN_ENTRY_SYMBOL);
+  }
+  auto entry = library->library_->get<const warren_plugin_descriptor*()>(WARREN_ENTRY_SYMBOL);
+  const warren_plugin_descriptor* descriptor = entry();
+  if (auto reason = checkDescriptor(descriptor)) refuse(path, *reason);
+  library->descriptor_ = descriptor;
+  library->info_ = describe(*descriptor);
+  return library;
+}
+
+void Library::pinForever() {
+  std::lock_guard lock(g_pinnedMutex);
+  if (library_) pinned().push_back(std::move(library_));
+}
+
+Library::~Library() = default;
+
+}  // namespace warren::plugins
