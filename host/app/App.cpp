@@ -22,6 +22,14 @@ Poco::Util::Option option(const char* full, const char* shortName, const char* h
   return o;
 }
 
+// Prints the option list alone: HelpFormatter::format would add a "usage:" line of its own,
+// which our hand-written usage block above already covers.
+class OptionList : public Poco::Util::HelpFormatter {
+ public:
+  using HelpFormatter::HelpFormatter;
+  using HelpFormatter::formatOptions;
+};
+
 }  // namespace
 
 void App::defineOptions(Poco::Util::OptionSet& set) {
@@ -67,15 +75,21 @@ Usage:
   warren plugins list                                list the plugins in the plugin directory
   warren plugins inspect FILE.so                     print a plugin's descriptor, or why it is
                                                      refused (exit 2)
+  warren enqueue QUEUE NAME [--data JSON] [--opts JSON] [--wait]
+                                                     add a job (options as bullmq's JobsOptions);
+                                                     prints its id. --wait: then print its return
+                                                     value, or exit 1 if it failed
+  warren status [QUEUE...]                           job counts per state (default: the queues of
+                                                     the config, else all under the prefix)
   warren --help | --version
 
 Options:
 )";
-  Poco::Util::HelpFormatter formatter(options());
+  OptionList formatter(options());
   formatter.setUnixStyle(true);
   formatter.setIndent(4);
   formatter.setWidth(100);
-  formatter.format(std::cout);
+  formatter.formatOptions(std::cout);
   std::cout << "\nConfiguration keys (file → environment → --set; later wins):\n";
   for (const auto& [key, help] : config::describeKeys()) {
     std::cout << "  " << key << "\n      " << help << "\n";
@@ -101,6 +115,8 @@ int App::main(const std::vector<std::string>& args) {
     const std::string& command = args.front();
     if (command == "run") return runCommand(options_);
     if (command == "plugins") return pluginsCommand(options_);
+    if (command == "enqueue") return enqueueCommand(options_);
+    if (command == "status") return statusCommand(options_);
     std::cerr << "warren: unknown command '" << command << "'. See warren --help\n";
     return kExitUsage;
   } catch (const config::ConfigError& e) {

@@ -5,6 +5,11 @@
 #include "config/Config.h"
 
 #include <filesystem>
+#include <memory>
+
+namespace warren::redis {
+class Connection;
+}
 
 namespace warren::app {
 
@@ -23,5 +28,12 @@ void setUpLogging(const config::Config& config);
 
 int runCommand(const Options& options);
 int pluginsCommand(const Options& options);
+// warren enqueue QUEUE NAME [--data JSON] [--opts JSON] [--wait]
+int enqueueCommand(const Options& options);
+// enqueue, status: a connection to the Redis of the configuration. Throws config::ConfigError
+// when REDIS_URL is unset or not a valid URL, redis::ConnectionError when it cannot be reached.
+std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config);
+// warren status [QUEUE...]
+int statusCommand(const Options& options);
 
 }  // namespace warren::app

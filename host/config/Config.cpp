@@ -45,7 +45,11 @@ std::string oneOf(const std::string& text, std::initializer_list<const char*> al
 std::string retention(const std::string& text) {
   if (text == "true" || text == "false") return text;
   if (!text.empty() && text.front() == '{' && text.back() == '}') return text;
-  return std::to_string(parseInt(text, 0, INT64_MAX));
+  try {
+    return std::to_string(parseInt(text, 0, INT64_MAX));
+  } catch (const std::invalid_argument&) {
+    throw std::invalid_argument(R"(expected true, false, a count, or {"age":SECONDS,"count":N})");
+  }
 }
 
 // ---- key tables ----
@@ -375,7 +379,8 @@ std::vector<std::pair<std::string, std::string>> describeKeys() {
                      spec.help);
   }
   for (const auto& [key, env] : secretKeys()) {
-    out.emplace_back(std::string(key) + " (" + env + ")", "for plugins; never logged");
+    out.emplace_back(std::string(key) + " (" + env + ")",
+                     isSecretKey(key) ? "for plugins; secret, never logged" : "for plugins");
   }
   for (const auto& spec : queueKeys()) {
     out.emplace_back(std::string("queue.NAME.") + spec.option, spec.help);

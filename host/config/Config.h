@@ -75,7 +75,7 @@ struct Layer {
 };
 
 // Reads an INI file (sections become key prefixes: [redis] url=... is redis.url;
-// [queue NAME] plugin=... is queue.NAME.plugin). Throws ConfigError on unreadable files.
+// [queue.NAME] plugin=... is queue.NAME.plugin). Throws ConfigError on unreadable files.
 Layer fileLayer(const std::string& path);
 // Maps the environment names of ARCHITECTURE.md (REDIS_URL, LOG_LEVEL, ...) to keys.
 Layer environmentLayer(char** environ);

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -55,9 +56,24 @@ void appendTimestamp(std::string& out) {
   out += buffer;
 }
 
-void appendValue(std::string& out, const Field::Value& value) {
+// Replaces every registered secret in `text` with "***". Runs on raw values, before JSON
+// escaping: in the escaped line a secret holding a quote or backslash would no longer match, and
+// a match could start inside an escape sequence (turning "\n" + secret into an invalid "\***").
+std::string redacted(std::string_view text, const std::vector<std::string>& secrets) {
+  std::string out(text);
+  for (const auto& secret : secrets) {
+    for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos)) {
+      out.replace(pos, secret.size(), "***");
+      pos += 3;
+    }
+  }
+  return out;
+}
+
+void appendValue(std::string& out, const Field::Value& value,
+                 const std::vector<std::string>& secrets) {
   if (const auto* s = std::get_if<std::string>(&value)) {
-    appendJsonString(out, *s);
+    appendJsonString(out, redacted(*s, secrets));
   } else if (const auto* i = std::get_if<std::int64_t>(&value)) {
     out += std::to_string(*i);
   } else if (const auto* d = std::get_if<double>(&value)) {
@@ -70,17 +86,6 @@ void appendValue(std::string& out, const Field::Value& value) {
     }
   } else {
     out += std::get<bool>(value) ? "true" : "false";
-  }
-}
-
-void redact(std::string& line) {
-  State& s = state();
-  std::lock_guard lock(s.mutex);
-  for (const auto& secret : s.secrets) {
-    for (auto pos = line.find(secret); pos != std::string::npos; pos = line.find(secret, pos)) {
-      line.replace(pos, secret.size(), "***");
-      pos += 3;
-    }
   }
 }
 
@@ -121,6 +126,8 @@ void addSecret(const std::string& secret) {
   if (secret.size() < 3) return;  // too short to redact without mangling ordinary text
   State& s = state();
   std::lock_guard lock(s.mutex);
+  // Instances register their secrets each time they start (reloads too): keep one copy.
+  if (std::find(s.secrets.begin(), s.secrets.end(), secret) != s.secrets.end()) return;
   s.secrets.push_back(secret);
 }
 
@@ -148,10 +155,12 @@ void appendJsonString(std::string& out, std::string_view text) {
 
 std::string formatLine(Level level, std::string_view message, Fields fields) {
   Identity identity;
+  std::vector<std::string> secrets;
   {
     State& s = state();
     std::lock_guard lock(s.mutex);
     identity = s.identity;
+    secrets = s.secrets;
   }
   std::string line = "{\"ts\":\"";
   appendTimestamp(line);
@@ -164,15 +173,14 @@ std::string formatLine(Level level, std::string_view message, Fields fields) {
   line += ",\"instance\":";
   appendJsonString(line, identity.instance);
   line += ",\"msg\":";
-  appendJsonString(line, message);
+  appendJsonString(line, redacted(message, secrets));
   for (const auto& field : fields) {
     line += ',';
     appendJsonString(line, field.key);
     line += ':';
-    appendValue(line, field.value);
+    appendValue(line, field.value, secrets);
   }
   line += '}';
-  redact(line);
   return line;
 }
 

@@ -104,7 +104,9 @@ bool PluginInfo::handles(const std::string& jobName) const {
 }
 
 std::optional<std::string> checkDescriptor(const warren_plugin_descriptor* descriptor) {
-  if (descriptor == nullptr) return std::string("entry function returned NULL");
+  if (descriptor == nullptr) {
+    return std::string("entry function ") + WARREN_ENTRY_SYMBOL + " returned NULL";
+  }
   if (auto refusal = checkVersion(*descriptor)) return refusal;
   return checkContent(*descriptor);
 }

@@ -4,6 +4,7 @@
 #include "metrics/Registry.h"
 #include "plugins/Instance.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cstdlib>
@@ -19,11 +20,14 @@ log::Level levelOf(warren_log_level level) {
   return level > WARREN_LOG_ERROR ? log::Level::error : static_cast<log::Level>(level);
 }
 
+// Any JSON value is valid, scalars included (progress is usually a bare number). Poco 1.11's
+// parser accepts only an object or array at the top level, so the text is parsed as the one
+// element of an array: "[" + text + "]" has exactly one element only if text is one value.
 bool validJson(const char* text, std::size_t len) {
   try {
     Poco::JSON::Parser parser;
-    parser.parse(std::string(text, len));
-    return true;
+    const Poco::Dynamic::Var parsed = parser.parse("[" + std::string(text, len) + "]");
+    return parsed.extract<Poco::JSON::Array::Ptr>()->size() == 1;
   } catch (...) {
     return false;
   }

@@ -63,7 +63,7 @@ ConfigValues validateConfig(const PluginInfo& info, const ConfigValues& given) {
       continue;
     }
     if (!parsesAs(spec.type, *value)) {
-      throw PluginError(who + " config key '" + spec.name + "': '" + *value + "' is not a " +
+      throw PluginError(who + " config key '" + spec.name + "': '" + *value + "' is not a valid " +
                         configTypeName(spec.type));
     }
     if (spec.type == WARREN_CONFIG_BOOL) value = normalisedBool(*value);

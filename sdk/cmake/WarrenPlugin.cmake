@@ -25,6 +25,14 @@ function(warren_add_plugin target)
     VISIBILITY_INLINES_HIDDEN ON)
   target_compile_features(${target} PRIVATE cxx_std_17)
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fno-gnu-unique>)
+  # The map sits next to this file, in the source tree and in the installed package alike. It is
+  # found from the function's own file, not from a variable: a directory-scoped variable would
+  # be invisible to plugins defined outside the directory that included this file.
+  set(version_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/warren_plugin.map")
+  if(NOT EXISTS "${version_script}")
+    message(FATAL_ERROR "warren_add_plugin(${target}): missing ${version_script}")
+  endif()
   target_link_options(${target} PRIVATE
-    "LINKER:--version-script=${WARREN_SDK_VERSION_SCRIPT}" "LINKER:--no-undefined")
+    "LINKER:--version-script=${version_script}" "LINKER:--no-undefined")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${version_script}")
 endfunction()

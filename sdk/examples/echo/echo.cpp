@@ -9,6 +9,7 @@
 //   fail_unrecoverable  fails the job without further attempts, with this message
 #include <warren/plugin.hpp>
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -16,6 +17,14 @@
 #include <sstream>
 
 namespace {
+
+// Parses any JSON value. Poco 1.11's parser accepts only an object or array at the top level,
+// so a bare string or number is parsed as the one element of an array.
+Poco::Dynamic::Var parseJson(std::string_view text) {
+  Poco::JSON::Parser parser;
+  const auto array = parser.parse("[" + std::string(text) + "]").extract<Poco::JSON::Array::Ptr>();
+  return array->get(0);
+}
 
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
@@ -29,8 +38,7 @@ class Echo final : public warren::Plugin {
       : warren::Plugin(host), prefix_(host.getString("log_prefix")) {}
 
   warren::Result handle(warren::Job& job) override {
-    Poco::JSON::Parser parser;
-    const Poco::Dynamic::Var data = parser.parse(std::string(job.data()));
+    const Poco::Dynamic::Var data = parseJson(job.data());
     const auto object = data.type() == typeid(Poco::JSON::Object::Ptr)
                             ? data.extract<Poco::JSON::Object::Ptr>()
                             : Poco::JSON::Object::Ptr();

@@ -1,0 +1,13 @@
+# Writes OUTPUT: a C++ file defining warren::queue::embeddedScript(name) over every LUA_DIR/*.lua.
+file(GLOB scripts "${LUA_DIR}/*.lua")
+list(SORT scripts)
+set(body "// Generated from host/queue/lua by cmake/EmbedLua.cmake. Do not edit.\n")
+string(APPEND body "#include <string_view>\n\nnamespace warren::queue {\n\n")
+string(APPEND body "std::string_view embeddedScript(std::string_view name) {\n")
+foreach(script ${scripts})
+  get_filename_component(name ${script} NAME_WE)
+  file(READ ${script} text)
+  string(APPEND body "  if (name == \"${name}\") {\n    return R\"warrenlua(${text})warrenlua\";\n  }\n")
+endforeach()
+string(APPEND body "  return {};\n}\n\n}  // namespace warren::queue\n")
+file(WRITE ${OUTPUT} "${body}")

@@ -1,0 +1,112 @@
+// warren status [QUEUE...]
+//
+// Job counts per state (as Queue.getJobCounts) of the given queues, else of the queues of the
+// configuration, else of every queue found under the prefix (keys <prefix>:<queue>:meta).
+// Read-only: it writes nothing to Redis.
+#include "app/Commands.h"
+#include "queue/Producer.h"
+#include "redis/Connection.h"
+#include "redis/Errors.h"
+
+#include <algorithm>
+#include <array>
+#include <iomanip>
+#include <iostream>
+#include <set>
+
+namespace warren::app {
+namespace {
+
+// Backslash-escapes the glob characters of SCAN MATCH.
+std::string globEscape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> discoverQueues(redis::Connection& connection, const std::string& prefix) {
+  const std::string head = prefix + ":";
+  const std::string tail = ":meta";
+  std::set<std::string> names;
+  std::string cursor = "0";
+  do {
+    const redis::Reply reply = connection.command(
+        {"SCAN", cursor, "MATCH", globEscape(prefix) + ":*:meta", "COUNT", "1000"});
+    const auto& parts = reply.asArray();
+    if (parts.size() != 2) throw std::runtime_error("unexpected SCAN reply " + reply.describe());
+    cursor = parts[0].asString();
+    for (const auto& key : parts[1].asArray()) {
+      const std::string& k = key.str();
+      if (k.size() <= head.size() + tail.size()) continue;
+      const std::string name = k.substr(head.size(), k.size() - head.size() - tail.size());
+      if (name.find(':') == std::string::npos) names.insert(name);
+    }
+  } while (cursor != "0");
+  return {names.begin(), names.end()};
+}
+
+void printTable(const std::vector<std::pair<std::string, queue::JobCounts>>& rows) {
+  static constexpr std::array<const char*, 7> kColumns = {
+      "WAITING", "ACTIVE", "COMPLETED", "FAILED", "DELAYED", "PRIORITIZED", "WAITING-CHILDREN"};
+  std::size_t nameWidth = std::string("QUEUE").size();
+  for (const auto& row : rows) nameWidth = std::max(nameWidth, row.first.size());
+  std::cout << std::left << std::setw(static_cast<int>(nameWidth)) << "QUEUE";
+  for (const char* column : kColumns) std::cout << "  " << column;
+  std::cout << "\n";
+  for (const auto& [name, c] : rows) {
+    const std::array<std::int64_t, 7> values = {
+        c.waiting, c.active, c.completed, c.failed, c.delayed, c.prioritized, c.waitingChildren};
+    std::cout << std::left << std::setw(static_cast<int>(nameWidth)) << name;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      std::cout << "  " << std::right
+                << std::setw(static_cast<int>(std::string(kColumns[i]).size())) << values[i];
+    }
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+int statusCommand(const Options& options) {
+  const config::Config config = loadConfig(options);
+  std::vector<std::string> queues(options.args.begin() + 1, options.args.end());
+  for (const auto& name : queues) {
+    try {
+      queue::Keys(config.redisPrefix, name);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "warren: " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
+  try {
+    const auto connection = connectToRedis(config);
+    if (queues.empty()) {
+      for (const auto& q : config.queues) queues.push_back(q.name);
+    }
+    if (queues.empty()) queues = discoverQueues(*connection, config.redisPrefix);
+    if (queues.empty()) {
+      std::cout << "no queues found under prefix '" << config.redisPrefix << "'\n";
+      return kExitOk;
+    }
+    std::vector<std::pair<std::string, queue::JobCounts>> rows;
+    for (const auto& name : queues) {
+      queue::Producer producer(*connection, config.redisPrefix, name);
+      rows.emplace_back(name, producer.getJobCounts());
+    }
+    printTable(rows);
+    return kExitOk;
+  } catch (const config::ConfigError&) {
+    throw;  // exit 78, reported by App::main
+  } catch (const redis::ConnectionError& e) {
+    std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const std::runtime_error& e) {
+    std::cerr << "warren: " << e.what() << "\n";
+    return kExitFailed;
+  }
+}
+
+}  // namespace warren::app

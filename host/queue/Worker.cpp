@@ -1,0 +1,458 @@
+#include "queue/Worker.h"
+
+#include "log/Log.h"
+#include "metrics/Registry.h"
+#include "queue/Scripts.h"
+#include "queue/WorkerParts.h"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace warren::queue {
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+constexpr std::uint32_t kMaxFetchBatch = 32;
+
+std::string seconds(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", value);
+  return buffer;
+}
+
+std::string optionalNumber(std::int64_t value) {
+  return value > 0 ? std::to_string(value) : std::string();
+}
+
+}  // namespace
+
+Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions connection,
+               InstancePtr instance)
+    : options_(std::move(options)),
+      keys_(options_.prefix, options_.queue),
+      connections_(url, [&] {
+        connection.autoReconnect = true;
+        return connection;
+      }(), redis::ConnectionNames{"", keys_.workerClientName(options_.name), ""}),
+      workerId_(Poco::UUIDGenerator::defaultGenerator().createRandom().toString()),
+      instance_(std::move(instance)) {
+  if (options_.concurrency == 0) options_.concurrency = 1;
+}
+
+Worker::~Worker() {
+  if (!threads_.empty()) abort();
+}
+
+void Worker::start() {
+  threads_.emplace_back([this] { ioLoop(); });
+  threads_.emplace_back([this] { waitLoop(); });
+  threads_.emplace_back([this] { timerLoop(); });
+  for (std::uint32_t i = 0; i < options_.concurrency; ++i) {
+    threads_.emplace_back([this] { poolLoop(); });
+  }
+  log::info("worker started", {{"queue", options_.queue},
+                               {"concurrency", options_.concurrency},
+                               {"worker", options_.name}});
+}
+
+void Worker::setInstance(InstancePtr instance) {
+  std::lock_guard lock(mutex_);
+  instance_ = std::move(instance);
+}
+
+void Worker::stopFetching() {
+  {
+    std::lock_guard lock(mutex_);
+    fetching_ = false;
+  }
+  connections_.get(redis::ConnectionSet::Role::Blocking).interrupt();
+  ioWake_.notify_all();
+}
+
+std::size_t Worker::close(std::chrono::milliseconds timeout) {
+  try {
+    stopFetching();
+  } catch (const std::exception&) {
+    // not connected: nothing to interrupt
+  }
+  std::unique_lock lock(mutex_);
+  idle_.wait_for(lock, timeout, [this] { return active_.empty(); });
+  std::size_t givenBack = 0;
+  for (auto& [id, job] : active_) {
+    if (job->abandoned) continue;
+    job->abandoned = true;
+    if (job->context) job->context->cancel();
+    Command command;
+    command.kind = Command::Kind::requeue;
+    command.job = job;
+    outbox_.push_back(std::move(command));
+    ++givenBack;
+  }
+  ioWake_.notify_all();
+  idle_.wait_for(lock, std::chrono::seconds(10), [this] { return active_.empty(); });
+  lock.unlock();
+  abort();
+  return givenBack;
+}
+
+void Worker::abort() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+    for (auto& [id, job] : active_) {
+      if (job->context) job->context->cancel();
+    }
+  }
+  ioWake_.notify_all();
+  poolWake_.notify_all();
+  waiterWake_.notify_all();
+  timerWake_.notify_all();
+  connections_.interruptAll();
+  bool pluginsBusy = false;
+  {
+    std::lock_guard lock(mutex_);
+    pluginsBusy = slotsUsed_ > ready_.size();
+  }
+  for (auto& thread : threads_) {
+    // A plugin that ignores cancellation cannot be joined; the process is exiting anyway.
+    if (pluginsBusy) thread.detach();
+    else thread.join();
+  }
+  threads_.clear();
+  if (pluginsBusy) {
+    log::warn("worker stopped with plugin calls still running", {{"queue", options_.queue}});
+  }
+  connections_.closeAll();
+  log::info("worker stopped", {{"queue", options_.queue}});
+}
+
+std::uint32_t Worker::activeJobs() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::uint32_t>(active_.size());
+}
+
+WorkerStatus Worker::status() const {
+  std::lock_guard lock(mutex_);
+  WorkerStatus status = status_;
+  status.active = static_cast<std::uint32_t>(active_.size());
+  return status;
+}
+
+std::string Worker::nextToken() { return workerId_ + ":" + std::to_string(tokenCounter_++); }
+
+std::vector<std::string> Worker::fetchArgs(const std::string& token) const {
+  return {std::to_string(options_.lockDurationMs), optionalNumber(options_.limiterMax),
+          optionalNumber(options_.limiterDurationMs), options_.name, token};
+}
+
+void Worker::enqueue(Command command) {
+  {
+    std::lock_guard lock(mutex_);
+    outbox_.push_back(std::move(command));
+  }
+  ioWake_.notify_one();
+}
+
+void Worker::noteError(const std::string& what) {
+  {
+    std::lock_guard lock(mutex_);
+    status_.lastError = what;
+  }
+  log::error("worker error", {{"queue", options_.queue}, {"error", what}});
+}
+
+// ---- io thread -------------------------------------------------------------------------------
+
+void Worker::ioLoop() {
+  for (;;) {
+    try {
+      flushOutbox();
+      fetchJobs();
+    } catch (const std::exception& e) {
+      noteError(e.what());
+      std::unique_lock lock(mutex_);
+      ioWake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    }
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    if (!outbox_.empty()) continue;
+    const std::int64_t now = nowMs();
+    if (markerSeen_) {
+      markerSeen_ = false;
+      if (blockUntilMs_ <= now + 1) drained_ = false;
+    }
+    const bool freeSlot = fetching_ && slotsUsed_ < options_.concurrency;
+    if (freeSlot && limitUntilMs_ <= now && !drained_) continue;
+    if (freeSlot && drained_ && !waitRequested_ && !waiting_ && limitUntilMs_ <= now) {
+      lock.unlock();
+      requestWait();
+      continue;
+    }
+    auto pause = std::chrono::milliseconds(1000);
+    if (limitUntilMs_ > now) {
+      pause = std::chrono::milliseconds(std::min<std::int64_t>(limitUntilMs_ - now, 30000));
+    }
+    ioWake_.wait_for(lock, pause, [this] { return stopping_ || !outbox_.empty() || markerSeen_; });
+    if (limitUntilMs_ != 0 && limitUntilMs_ <= nowMs()) {
+      limitUntilMs_ = 0;
+      drained_ = false;
+    }
+  }
+}
+
+void Worker::requestWait() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = nowMs();
+  double timeout = static_cast<double>(std::max<std::int64_t>(options_.drainDelayS, 1));
+  if (blockUntilMs_ > 0) {
+    const std::int64_t left = blockUntilMs_ - now;
+    if (left <= 0) {
+      blockUntilMs_ = 0;
+      drained_ = false;
+      return;
+    }
+    timeout = std::clamp(static_cast<double>(left) / 1000.0, 0.001, 10.0);
+  }
+  waitTimeoutS_ = timeout;
+  waitRequested_ = true;
+  waiterWake_.notify_one();
+}
+
+void Worker::fetchJobs() {
+  std::uint32_t count = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!fetching_ || stopping_ || drained_ || limitUntilMs_ > nowMs()) return;
+    if (slotsUsed_ >= options_.concurrency) return;
+    count = std::min(options_.concurrency - slotsUsed_, kMaxFetchBatch);
+    slotsUsed_ += count;  // reserved; given back for fetches that return nothing
+    blockUntilMs_ = 0;
+  }
+  const std::string now = std::to_string(nowMs());
+  std::vector<Settlement> calls(count);
+  std::vector<std::string> tokens;
+  for (auto& call : calls) {
+    tokens.push_back(nextToken());
+    const auto a = fetchArgs(tokens.back());
+    call.script = ScriptId::fetch;
+    call.args = {keys_.base(), now, tokens.back(), a[0], a[1], a[2], a[3]};
+  }
+  std::vector<redis::Reply> replies;
+  try {
+    replies = runScripts(calls);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    slotsUsed_ -= count;
+    throw;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    slotsUsed_ -= count;
+    status_.lastFetchMs = nowMs();
+  }
+  for (std::size_t i = 0; i < replies.size(); ++i) handleFetchResult(replies[i], tokens[i]);
+}
+
+void Worker::handleFetchResult(const redis::Reply& reply, const std::string& token) {
+  if (reply.isError()) {
+    noteError("fetch script failed: " + reply.str());
+    std::lock_guard lock(mutex_);
+    drained_ = true;
+    return;
+  }
+  const auto& parts = reply.elements();
+  if (parts.size() < 4) return;
+  const std::int64_t now = nowMs();
+  if (parts[1].isString()) {
+    dispatch(JobRecord::fromHash(parts[1].str(), parts[0]), token);
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  if (parts[2].integer() > 0) limitUntilMs_ = now + parts[2].integer();
+  if (parts[3].integer() > 0) {
+    blockUntilMs_ = blockUntilMs_ > 0 ? std::min<std::int64_t>(blockUntilMs_, parts[3].integer())
+                                      : parts[3].integer();
+  }
+  drained_ = true;
+}
+
+void Worker::dispatch(JobRecord record, const std::string& token) {
+  auto job = std::make_shared<ActiveJob>();
+  job->record = std::move(record);
+  job->token = token;
+  job->startedMs = nowMs();
+  if (options_.timeoutMs > 0) job->deadlineMs = job->startedMs + options_.timeoutMs;
+  {
+    std::lock_guard lock(mutex_);
+    job->instance = instance_;
+    active_[job->record.id] = job;
+    slotsUsed_++;
+    drained_ = false;
+  }
+  if (!prepare(job)) return;
+  {
+    std::lock_guard lock(mutex_);
+    ready_.push_back(job);
+  }
+  poolWake_.notify_one();
+}
+
+// The checks BullMQ runs between fetch and processing (§4.5). False when the job was settled
+// without running the plugin.
+bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
+  const JobRecord& record = job->record;
+  if (record.schedulerId && !record.problem) {
+    try {
+      scheduleNextIteration(record);
+    } catch (const std::exception& e) {
+      log::error("Failed to add repeatable job for next iteration: " + std::string(e.what()),
+                 {{"queue", options_.queue}, {"jobId", record.id}});
+    }
+  }
+  std::optional<std::string> reason;
+  if (record.deferredFailure) reason = *record.deferredFailure;
+  else if (record.problem) reason = *record.problem;
+  else if (!job->instance->info().handles(record.name)) {
+    reason = "job name '" + record.name + "' is not handled by plugin " +
+             job->instance->info().name;
+  }
+  if (!reason) return true;
+  {
+    std::lock_guard lock(mutex_);
+    slotsUsed_--;
+  }
+  Command command;
+  command.job = job;
+  command.outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+  command.outcome.error = *reason;
+  enqueue(std::move(command));
+  return false;
+}
+
+// ---- pool threads ----------------------------------------------------------------------------
+
+void Worker::poolLoop() {
+  for (;;) {
+    std::shared_ptr<ActiveJob> job;
+    {
+      std::unique_lock lock(mutex_);
+      poolWake_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
+      if (stopping_) return;
+      job = ready_.front();
+      ready_.pop_front();
+    }
+    runJob(job);
+  }
+}
+
+void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
+  const JobRecord& record = job->record;
+  plugins::JobInput input{record.id, record.name, options_.queue, record.data,
+                          static_cast<std::uint32_t>(record.attemptsMade + 1), job->deadlineMs};
+  std::weak_ptr<ActiveJob> weak = job;
+  plugins::JobSinks sinks;
+  sinks.progress = [this, weak](const std::string& json) {
+    auto owner = weak.lock();
+    if (!owner) return false;
+    Command command;
+    command.kind = Command::Kind::progress;
+    command.job = owner;
+    command.text = json;
+    enqueue(std::move(command));
+    return true;
+  };
+  sinks.log = [this, weak](const std::string& line) {
+    auto owner = weak.lock();
+    if (!owner) return false;
+    Command command;
+    command.kind = Command::Kind::log;
+    command.job = owner;
+    command.text = line;
+    enqueue(std::move(command));
+    return true;
+  };
+  auto context = std::make_shared<plugins::JobContext>(std::move(input), std::move(sinks));
+  {
+    std::lock_guard lock(mutex_);
+    job->context = context;
+    if (job->abandoned || stopping_) context->cancel();
+  }
+  plugins::JobOutcome outcome;
+  try {
+    outcome = job->instance->handle(*context);
+  } catch (const std::exception& e) {
+    outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
+    outcome.error = std::string("host error while running the plugin: ") + e.what();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    slotsUsed_--;
+    if (job->abandoned) {
+      ioWake_.notify_one();
+      return;
+    }
+    if (job->timedOut) {
+      outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
+      outcome.error = "timed out after " + std::to_string(options_.timeoutMs) + " ms";
+    }
+  }
+  Command command;
+  command.job = job;
+  command.outcome = std::move(outcome);
+  enqueue(std::move(command));
+}
+
+// ---- waiter thread ---------------------------------------------------------------------------
+
+void Worker::waitLoop() {
+  for (;;) {
+    double timeout = 0;
+    {
+      std::unique_lock lock(mutex_);
+      waiterWake_.wait(lock, [this] { return stopping_ || waitRequested_; });
+      if (stopping_) return;
+      timeout = waitTimeoutS_;
+      waiting_ = true;
+    }
+    bool failed = false;
+    redis::Reply reply;
+    try {
+      const auto limit = std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000) + 1000);
+      reply = connections_.blocking().command({"BZPOPMIN", keys_.key("marker"), seconds(timeout)},
+                                              limit);
+    } catch (const std::exception& e) {
+      failed = true;
+      std::lock_guard lock(mutex_);
+      if (fetching_ && !stopping_) status_.lastError = e.what();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      waiting_ = false;
+      waitRequested_ = false;
+      markerSeen_ = true;
+      status_.lastWaitMs = nowMs();
+      if (reply.isArray() && reply.elements().size() == 3) {
+        const auto score = static_cast<std::int64_t>(std::stod(reply.elements()[2].str()));
+        if (score > 0) {
+          blockUntilMs_ = blockUntilMs_ > 0 ? std::min(blockUntilMs_, score) : score;
+        }
+      }
+    }
+    ioWake_.notify_one();
+    if (failed) {
+      std::unique_lock lock(mutex_);
+      waiterWake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    }
+  }
+}
+
+}  // namespace warren::queue

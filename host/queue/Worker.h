@@ -1,0 +1,166 @@
+// A BullMQ-compatible worker for one queue (fact sheet §4): takes jobs, runs them in a plugin,
+// writes the results back exactly as a BullMQ worker would.
+//
+// Threads, and why:
+//   io      owns the scripts connection: fetches, finishes, progress and logs, batched in
+//           pipelines so that one round trip carries many jobs' effects;
+//   waiter  owns the blocking connection (named so getWorkers() sees us) and blocks on the
+//           marker while the queue is drained;
+//   timer   owns the events connection: lock renewal, the stalled checker and job timeouts,
+//           so that a busy io thread or a blocking plugin never lets a lock expire;
+//   pool    `concurrency` threads that run the plugin's handle().
+#pragma once
+
+#include "plugins/Instance.h"
+#include "queue/JobRecord.h"
+#include "queue/Keys.h"
+#include "redis/Pool.h"
+
+#include <atomic>
+#include <bitset>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace warren::queue {
+
+struct WorkerOptions {
+  std::string prefix = "bull";
+  std::string queue;
+  std::string name;  // worker name: the job's processedBy and the client name suffix
+  std::uint32_t concurrency = 1;
+  std::int64_t lockDurationMs = 30000;
+  std::int64_t lockRenewTimeMs = 15000;
+  std::int64_t stalledIntervalMs = 30000;
+  std::int64_t maxStalledCount = 1;
+  std::int64_t drainDelayS = 5;
+  std::int64_t limiterMax = 0;
+  std::int64_t limiterDurationMs = 0;
+  std::int64_t timeoutMs = 0;  // per job; 0: none
+  std::string removeOnComplete;  // worker default (JSON), empty: keep
+  std::string removeOnFail;
+  std::int64_t metricsPoints = 0;
+};
+
+// Health of the consuming loops, for /health and the watchdog.
+struct WorkerStatus {
+  std::int64_t lastFetchMs = 0;    // last time the io thread talked to Redis successfully
+  std::int64_t lastWaitMs = 0;     // last time a blocking wait returned
+  std::int64_t lastRenewalMs = 0;  // last lock renewal round (or idle tick)
+  std::uint32_t active = 0;        // jobs running
+  std::uint64_t processed = 0;
+  std::uint64_t failed = 0;
+  std::string lastError;
+};
+
+class Worker {
+ public:
+  using InstancePtr = std::shared_ptr<plugins::Instance>;
+
+  Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions connection,
+         InstancePtr instance);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();
+  // Routes jobs fetched from now on to `instance` (a new generation); running jobs keep theirs.
+  void setInstance(InstancePtr instance);
+  // Stops taking new jobs; running jobs go on.
+  void stopFetching();
+  // Graceful close: stop fetching, wait up to `timeout` for running jobs, then cancel the rest
+  // and give them back to wait. Returns the number of jobs given back.
+  std::size_t close(std::chrono::milliseconds timeout);
+  // Immediate stop without touching Redis (the stalled checker recovers running jobs).
+  void abort();
+
+  std::uint32_t activeJobs() const;
+  WorkerStatus status() const;
+  const WorkerOptions& options() const { return options_; }
+
+ private:
+  struct ActiveJob;
+  struct Command;
+  using Clock = std::chrono::steady_clock;
+
+  // io thread
+  void ioLoop();
+  void ioStep();
+  void flushOutbox();
+  void fetchJobs();
+  void handleFetchResult(const redis::Reply& reply, const std::string& token);
+  void dispatch(JobRecord record, const std::string& token);
+  bool prepare(const std::shared_ptr<ActiveJob>& job);
+  void scheduleNextIteration(const JobRecord& record);
+  struct Settlement;
+  Settlement settle(const Command& command, bool fetchNext, const std::string& token,
+                    const std::string& now);
+  std::vector<redis::Reply> runScripts(const std::vector<Settlement>& calls);
+  void handleReply(const Command& command, const Settlement& call, const redis::Reply& reply,
+                   const std::string& token);
+  void settled(const Command& command, const std::string& status);
+  void requestWait();
+
+  // waiter thread
+  void waitLoop();
+  // timer thread
+  void timerLoop();
+  void renewLocks();
+  void checkStalled();
+  void enforceTimeouts();
+  // pool threads
+  void poolLoop();
+  void runJob(const std::shared_ptr<ActiveJob>& job);
+
+  void enqueue(Command command);
+  std::string nextToken();
+  std::vector<std::string> fetchArgs(const std::string& token) const;
+  void noteError(const std::string& what);
+
+  WorkerOptions options_;
+  Keys keys_;
+  redis::ConnectionSet connections_;
+  std::string workerId_;  // random per start: lock tokens are <workerId>:<n>
+  std::atomic<std::uint64_t> tokenCounter_{0};
+
+  mutable std::mutex mutex_;
+  std::condition_variable ioWake_;
+  std::condition_variable poolWake_;
+  std::condition_variable waiterWake_;
+  std::condition_variable timerWake_;
+  std::condition_variable idle_;
+
+  InstancePtr instance_;
+  std::map<std::string, std::shared_ptr<ActiveJob>> active_;  // by job id
+  std::deque<Command> outbox_;
+  std::deque<std::shared_ptr<ActiveJob>> ready_;  // fetched, waiting for a pool thread
+  std::uint32_t slotsUsed_ = 0;
+  bool drained_ = false;
+  bool waitRequested_ = false;
+  bool waiting_ = false;
+  bool markerSeen_ = false;
+  double waitTimeoutS_ = 0;
+  std::int64_t blockUntilMs_ = 0;
+  std::int64_t limitUntilMs_ = 0;
+  bool fetching_ = true;
+  bool stopping_ = false;
+  WorkerStatus status_;
+  std::mt19937_64 random_{std::random_device{}()};
+  std::bitset<16> scriptsLoaded_;  // by ScriptId, on the scripts connection (io thread only)
+
+  std::vector<std::thread> threads_;
+};
+
+std::int64_t nowMs();
+
+}  // namespace warren::queue

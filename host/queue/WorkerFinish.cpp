@@ -1,0 +1,236 @@
+// The io thread's batches: progress, logs and job settlements (complete, retry, fail, give
+// back), sent in one pipeline, with the next job fetched in the same round trip (§4.6, §4.8).
+#include "log/Log.h"
+#include "metrics/Registry.h"
+#include "queue/Scripts.h"
+#include "queue/WorkerParts.h"
+
+namespace warren::queue {
+namespace {
+
+const char* errorName(long long code) {
+  switch (code) {
+    case -1: return "the job's hash is missing";
+    case -2: return "the job's lock expired: it is left to the stalled checker";
+    case -3: return "the job is no longer active";
+    case -4: return "the job has pending children";
+    case -6: return "another worker holds the job's lock";
+    default: return "unexpected script result";
+  }
+}
+
+}  // namespace
+
+Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const std::string& token,
+                                  const std::string& now) {
+  const JobRecord& record = command.job->record;
+  const std::string& base = keys_.base();
+  Settlement s;
+  switch (command.kind) {
+    case Command::Kind::progress:
+      s.script = ScriptId::progress;
+      s.args = {base, record.id, command.text};
+      return s;
+    case Command::Kind::log:
+      s.script = ScriptId::log;
+      s.args = {base, record.id, command.text,
+                record.opts.keepLogs ? std::to_string(*record.opts.keepLogs) : std::string()};
+      return s;
+    case Command::Kind::requeue:
+      s.script = ScriptId::requeue;
+      s.args = {base, record.id, command.job->token};
+      s.status = "requeued";
+      return s;
+    case Command::Kind::finish:
+      break;
+  }
+  const auto fetch = fetchArgs(token);
+  const auto finishArgs = [&](const char* target, const std::string& value, const KeepJobs& keep) {
+    s.script = ScriptId::finish;
+    s.fetchNext = fetchNext;
+    s.args = {base, record.id, now, target, value, command.job->token,
+              std::to_string(keep.count), std::to_string(keep.ageSeconds),
+              std::to_string(keep.limit), std::to_string(record.opts.attempts),
+              fetchNext ? "1" : "0", fetch[0], fetch[1], fetch[2], fetch[3],
+              std::to_string(options_.metricsPoints), token};
+  };
+  const plugins::JobOutcome& outcome = command.outcome;
+  if (outcome.outcome == WARREN_JOB_COMPLETED) {
+    finishArgs("completed", outcome.result,
+               keepJobs(record.opts.removeOnComplete, options_.removeOnComplete));
+    s.status = "completed";
+    return s;
+  }
+  const std::string plugin = command.job->instance ? command.job->instance->info().name : "host";
+  const std::string stack = appendStacktrace(
+      record.stacktrace, "Error: " + outcome.error + "\n    at " + plugin + " (" + record.name + ")",
+      record.opts.stackTraceLimit);
+  const bool retry = outcome.outcome == WARREN_JOB_FAILED_RETRYABLE &&
+                     record.attemptsMade + 1 < record.opts.attempts;
+  if (!retry) {
+    finishArgs("failed", outcome.error, keepJobs(record.opts.removeOnFail, options_.removeOnFail));
+    s.args.insert(s.args.end(), {"failedReason", outcome.error, "stacktrace", stack});
+    s.status = "failed";
+    return s;
+  }
+  std::int64_t delay = 0;
+  if (record.opts.backoff) {
+    const auto computed = backoffDelay(*record.opts.backoff, record.attemptsMade + 1,
+                                       std::uniform_real_distribution<double>(0, 1)(random_));
+    if (!computed) {
+      log::warn("unknown backoff type: retrying without delay",
+                {{"queue", options_.queue}, {"jobId", record.id},
+                 {"backoff", record.opts.backoff->type}});
+    }
+    delay = computed.value_or(0);
+  }
+  if (delay > 0) {
+    s.script = ScriptId::delay;
+    s.fetchNext = fetchNext;
+    s.args = {base, record.id, now, command.job->token, std::to_string(delay),
+              fetchNext ? "1" : "0", fetch[0], fetch[1], fetch[2], fetch[3], token,
+              "failedReason", outcome.error, "stacktrace", stack};
+    s.status = "delayed";
+  } else {
+    s.script = ScriptId::retry;
+    s.args = {base, record.id, now, command.job->token, record.opts.lifo ? "1" : "0",
+              "failedReason", outcome.error, "stacktrace", stack};
+    s.status = "retried";
+  }
+  return s;
+}
+
+std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& calls) {
+  redis::Connection& connection = connections_.scripts();
+  const std::vector<std::string> keys = {keys_.key("meta")};
+  for (const auto& call : calls) {
+    const auto id = static_cast<std::size_t>(call.script);
+    if (!scriptsLoaded_.test(id)) {
+      script(call.script).load(connection);
+      scriptsLoaded_.set(id);
+    }
+  }
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(calls.size());
+  for (const auto& call : calls) commands.push_back(script(call.script).evalshaArgv(keys, call.args));
+  auto replies = connection.pipeline(commands);
+  for (std::size_t i = 0; i < replies.size(); ++i) {
+    if (!redis::Script::isNoScript(replies[i])) continue;
+    // The server lost its scripts (restart, failover, SCRIPT FLUSH): the call did not run.
+    scriptsLoaded_.reset();
+    script(calls[i].script).load(connection);
+    replies[i] = connection.command(commands[i]);
+  }
+  return replies;
+}
+
+void Worker::flushOutbox() {
+  std::deque<Command> batch;
+  std::uint32_t allowance = 0;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(outbox_);
+    if (batch.empty()) return;
+    if (fetching_ && !stopping_ && limitUntilMs_ <= nowMs() && slotsUsed_ < options_.concurrency) {
+      allowance = options_.concurrency - slotsUsed_;
+    }
+  }
+  const std::string now = std::to_string(nowMs());
+  std::vector<Settlement> calls;
+  std::vector<std::string> tokens;
+  std::uint32_t reserved = 0;
+  for (const auto& command : batch) {
+    const bool canFetch = allowance > 0 && command.kind == Command::Kind::finish;
+    tokens.push_back(canFetch ? nextToken() : std::string());
+    calls.push_back(settle(command, canFetch, tokens.back(), now));
+    if (calls.back().fetchNext) {
+      --allowance;
+      ++reserved;
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    slotsUsed_ += reserved;
+  }
+  std::vector<redis::Reply> replies;
+  try {
+    replies = runScripts(calls);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    slotsUsed_ -= reserved;
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) outbox_.push_front(*it);  // retry
+    throw;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    slotsUsed_ -= reserved;
+    status_.lastFetchMs = nowMs();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    handleReply(batch[i], calls[i], replies[i], tokens[i]);
+  }
+}
+
+void Worker::handleReply(const Command& command, const Settlement& call, const redis::Reply& reply,
+                         const std::string& token) {
+  const JobRecord& record = command.job->record;
+  if (call.status.empty()) {  // progress or log
+    if (reply.isError()) {
+      log::warn("job update failed", {{"queue", options_.queue}, {"jobId", record.id},
+                                      {"error", reply.str()}});
+    }
+    return;
+  }
+  if (reply.isError()) {
+    log::error("settling a job failed", {{"queue", options_.queue}, {"jobId", record.id},
+                                         {"error", reply.str()}});
+    settled(command, "error");
+    return;
+  }
+  if (reply.isInteger() && reply.integer() == -9) {
+    Command failure;
+    failure.job = command.job;
+    failure.outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+    failure.outcome.error = "Cannot complete job " + record.id +
+                            " because it has at least one failed child.";
+    enqueue(std::move(failure));
+    return;
+  }
+  if (reply.isInteger() && reply.integer() < 0) {
+    log::warn("job not settled: " + std::string(errorName(reply.integer())),
+              {{"queue", options_.queue}, {"jobId", record.id},
+               {"code", static_cast<std::int64_t>(reply.integer())}});
+    settled(command, "lost");
+    return;
+  }
+  settled(command, call.status);
+  if (reply.isArray()) handleFetchResult(reply, token);
+}
+
+void Worker::settled(const Command& command, const std::string& status) {
+  const auto& job = *command.job;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = active_.find(job.record.id);
+    if (it != active_.end() && it->second == command.job) active_.erase(it);
+    if (status == "completed") status_.processed++;
+    if (status == "failed") status_.failed++;
+  }
+  idle_.notify_all();
+  const double seconds = static_cast<double>(nowMs() - job.startedMs) / 1000.0;
+  auto& metrics = metrics::registry();
+  metrics.counterAdd("worker_jobs_processed_total", {{"queue", options_.queue}, {"status", status}},
+                     1);
+  metrics.histogramObserve("worker_job_duration_seconds", {{"queue", options_.queue}}, seconds);
+  log::info("job finished",
+            {{"jobId", job.record.id},
+             {"queue", options_.queue},
+             {"name", job.record.name},
+             {"attempt", job.record.attemptsMade + 1},
+             {"status", status},
+             {"duration_ms", static_cast<std::int64_t>(seconds * 1000)},
+             {"worker", options_.name},
+             {"error", command.outcome.error}});
+}
+
+}  // namespace warren::queue

@@ -1,0 +1,357 @@
+#include "redis/Connection.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <random>
+
+#include "redis/Transport.h"
+
+namespace warren::redis {
+
+using detail::Clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::string millis(milliseconds span) {
+  return std::to_string(span.count()) + " ms";
+}
+
+// Spread the waits of many workers that lost the same server: uniform in [delay/2, delay].
+milliseconds jittered(milliseconds delay) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  if (delay.count() < 2) return delay;
+  std::uniform_int_distribution<long long> pick(delay.count() / 2, delay.count());
+  return milliseconds(pick(random));
+}
+
+std::vector<std::vector<std::string>> settingsCommands(const Url& url, const std::string& name) {
+  std::vector<std::vector<std::string>> commands;
+  if (!url.user.empty()) commands.push_back({"AUTH", url.user, url.password});
+  if (url.user.empty() && !url.password.empty()) commands.push_back({"AUTH", url.password});
+  if (url.db != 0) commands.push_back({"SELECT", std::to_string(url.db)});
+  if (!name.empty()) commands.push_back({"CLIENT", "SETNAME", name});
+  return commands;
+}
+
+// A refused AUTH/SELECT/SETNAME is a configuration problem, except while the server is still
+// loading its data set: that passes, so it is an ordinary (retryable) ConnectionError.
+[[noreturn]] void settingRefused(const std::vector<std::string>& command, const Reply& reply,
+                                 const std::string& label) {
+  if (reply.isError("LOADING") || reply.isError("BUSY"))
+    throw ConnectionError("Redis at " + label + " is not ready: " + reply.str());
+  if (command[0] == "AUTH")
+    throw HandshakeError("Redis authentication failed for " + label + ": " + reply.str());
+  if (command[0] == "SELECT")
+    throw HandshakeError("cannot select database " + command[1] + " on " + label + ": " +
+                         reply.str());
+  throw HandshakeError("cannot set client name '" + command[2] + "' on " + label + ": " +
+                       reply.str());
+}
+
+}  // namespace
+
+milliseconds backoffDelay(const ReconnectPolicy& policy, int failedAttempts) {
+  if (failedAttempts < 1) return milliseconds(0);
+  milliseconds delay = policy.baseDelay;
+  for (int i = 1; i < failedAttempts && delay < policy.maxDelay; ++i) delay *= 2;
+  return std::min(delay, policy.maxDelay);
+}
+
+// Lets interrupt()/close() reach a socket that is still being connected.
+class Connection::Watch final : public detail::SocketWatch {
+ public:
+  explicit Watch(Connection& owner) : owner_(owner) {}
+  void publish(int fd) override {
+    std::lock_guard lock(owner_.mutex_);
+    owner_.fd_ = fd;
+    if (owner_.closed_ || owner_.interrupted_) ::shutdown(fd, SHUT_RDWR);
+  }
+  void retract() override {
+    std::lock_guard lock(owner_.mutex_);
+    owner_.fd_ = -1;
+  }
+
+ private:
+  Connection& owner_;
+};
+
+// Marks the owner as inside a call, so that close() from another thread leaves the transport to
+// the owner, which releases it here when the call ends.
+class Connection::Operation {
+ public:
+  explicit Operation(Connection& owner) : owner_(owner) {
+    std::lock_guard lock(owner_.mutex_);
+    owner_.busy_ = true;
+  }
+  ~Operation() {
+    std::unique_ptr<detail::Transport> released;
+    std::lock_guard lock(owner_.mutex_);
+    owner_.busy_ = false;
+    if (!owner_.closed_) return;
+    owner_.fd_ = -1;
+    owner_.broken_ = true;
+    released = std::move(owner_.transport_);
+  }
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+
+ private:
+  Connection& owner_;
+};
+
+Connection::Connection(Url url, ConnectionOptions options)
+    : url_(std::move(url)),
+      options_(std::move(options)),
+      label_(url_.redacted()),
+      buffer_(64 * 1024),
+      watch_(std::make_unique<Watch>(*this)) {
+  Operation operation(*this);
+  connectOnce();
+}
+
+Connection::~Connection() {
+  std::unique_ptr<detail::Transport> released;
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = -1;
+    released = std::move(transport_);
+  }
+  // `released` closes gracefully here (TLS close_notify) unless it was aborted already.
+}
+
+Reply Connection::command(const std::vector<std::string>& argv) {
+  return command(argv, options_.commandTimeout);
+}
+
+Reply Connection::command(const std::vector<std::string>& argv, milliseconds timeout) {
+  const std::string payload = encodeCommand(argv);  // bad argv throws before any I/O
+  Operation operation(*this);
+  return roundTrip(payload, 1, timeout).front();
+}
+
+std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  return pipeline(commands, options_.commandTimeout);
+}
+
+std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::string>>& commands,
+                                        milliseconds timeout) {
+  if (commands.empty()) return {};
+  std::string payload;
+  for (const auto& argv : commands) payload += encodeCommand(argv);
+  Operation operation(*this);
+  return roundTrip(payload, commands.size(), timeout);
+}
+
+// The only retry: the connection was found dead before a single byte of the request left, so
+// the server cannot have run it. Once bytes are out, a lost reply is reported, never re-sent.
+std::vector<Reply> Connection::roundTrip(const std::string& payload, std::size_t count,
+                                         milliseconds timeout) {
+  for (int attempt = 0;; ++attempt) {
+    ensureUsable();
+    std::size_t written = 0;
+    try {
+      transport_->sendAll(payload, Clock::now() + timeout, written);
+    } catch (const ConnectionError& e) {
+      markBroken(e.what());
+      if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "sending");
+      if (written == 0 && options_.autoReconnect && attempt == 0) continue;
+      if (written == 0) throw;
+      throw ConnectionError(std::string(e.what()) +
+                            " (part of the request was sent; it is not re-sent)");
+    }
+    return readReplies(count, timeout);
+  }
+}
+
+std::vector<Reply> Connection::readReplies(std::size_t count, milliseconds timeout) {
+  std::vector<Reply> replies;
+  replies.reserve(count);
+  try {
+    while (replies.size() < count) replies.push_back(readReply(Clock::now() + timeout));
+    return replies;
+  } catch (const ConnectionError& e) {
+    markBroken(e.what());
+    if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "waiting for a reply");
+    if (dynamic_cast<const TimeoutError*>(&e) != nullptr)
+      throw TimeoutError("Redis command timeout: no reply from " + label_ + " within " +
+                         millis(timeout) + "; the connection was dropped");
+    if (dynamic_cast<const ProtocolError*>(&e) != nullptr)
+      throw ProtocolError(std::string(e.what()) + " (from " + label_ + ")");
+    throw ConnectionError(std::string(e.what()) +
+                          " (the reply was lost; the command may have run, it is not re-sent)");
+  }
+}
+
+Reply Connection::readReply(Clock::time_point deadline) {
+  for (;;) {
+    if (auto reply = reader_.next()) return std::move(*reply);
+    const std::size_t n = transport_->receiveSome(buffer_.data(), buffer_.size(), deadline);
+    if (n == 0) throw ConnectionError("connection to " + label_ + " closed by the server");
+    reader_.feed(buffer_.data(), n);
+  }
+}
+
+void Connection::ensureUsable() {
+  if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "starting a command");
+  if (broken_ || !transport_) {
+    if (!options_.autoReconnect)
+      throw ConnectionError("connection to " + label_ + " is not usable after an earlier error (" +
+                            lastError_ + "); call reconnect() or enable autoReconnect");
+    reconnectWithBackoff();
+    return;
+  }
+  // A server restart or CLIENT KILL while we were idle: reconnect before sending anything.
+  if (options_.autoReconnect && transport_->idleReadable()) {
+    markBroken("the server closed the idle connection");
+    reconnectWithBackoff();
+  }
+}
+
+void Connection::reconnect() {
+  Operation operation(*this);
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = false;
+  }
+  reconnectWithBackoff();
+}
+
+void Connection::reconnectWithBackoff() {
+  dropTransport();
+  const auto& policy = options_.reconnect;
+  const auto started = Clock::now();
+  for (int attempt = 1;; ++attempt) {
+    if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "reconnecting");
+    try {
+      connectOnce();
+      ++reconnects_;
+      return;
+    } catch (const HandshakeError&) {
+      throw;  // wrong password or db: waiting will not fix it
+    } catch (const ConnectionError& e) {
+      lastError_ = e.what();
+    }
+    const std::string tries = std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts");
+    if (policy.maxAttempts > 0 && attempt >= policy.maxAttempts)
+      throw ConnectionError("could not reconnect to " + label_ + " after " + tries + ": " +
+                            lastError_);
+    const milliseconds delay = jittered(backoffDelay(policy, attempt));
+    if (policy.giveUpAfter.count() > 0 && Clock::now() + delay - started > policy.giveUpAfter)
+      throw ConnectionError("could not reconnect to " + label_ + " within " +
+                            millis(policy.giveUpAfter) + " (" + tries + "): " + lastError_);
+    if (!sleepUnlessStopped(delay)) throwStopped(takeStop(), "reconnecting");
+  }
+}
+
+void Connection::connectOnce() {
+  if (url_.tls && !tls_) tls_ = detail::makeTlsContext(options_.caFile, options_.verify, label_);
+  const auto deadline = Clock::now() + options_.connectTimeout;
+  install(detail::Transport::open(url_, tls_, deadline, label_, *watch_));
+  try {
+    applySettings(deadline);
+  } catch (const ConnectionError& e) {
+    markBroken(e.what());
+    if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "connecting");
+    throw;
+  }
+}
+
+// AUTH, SELECT and CLIENT SETNAME in one round trip, within the connect timeout.
+void Connection::applySettings(Clock::time_point deadline) {
+  const auto commands = settingsCommands(url_, options_.clientName);
+  if (commands.empty()) return;
+  std::string payload;
+  for (const auto& argv : commands) payload += encodeCommand(argv);
+  std::size_t written = 0;
+  std::vector<Reply> replies;
+  try {
+    transport_->sendAll(payload, deadline, written);
+    for (std::size_t i = 0; i < commands.size(); ++i) replies.push_back(readReply(deadline));
+  } catch (const TimeoutError&) {
+    throw TimeoutError("cannot connect to " + label_ + ": no answer to " + commands[0][0] +
+                       " within the connect timeout (" + millis(options_.connectTimeout) + ")");
+  }
+  for (std::size_t i = 0; i < commands.size(); ++i)
+    if (replies[i].isError()) settingRefused(commands[i], replies[i], label_);
+}
+
+void Connection::install(std::unique_ptr<detail::Transport> transport) {
+  reader_.reset();  // bytes of an old connection must not leak into the new one
+  {
+    std::lock_guard lock(mutex_);
+    if (!closed_ && !interrupted_) {
+      fd_ = transport->fd();
+      transport_ = std::move(transport);
+      broken_ = false;
+      return;
+    }
+  }
+  transport->abort();
+  throwStopped(takeStop(), "connecting");
+}
+
+void Connection::dropTransport() {
+  std::unique_ptr<detail::Transport> old;
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = -1;
+    broken_ = true;
+    old = std::move(transport_);
+  }
+  if (old) old->abort();  // a broken or replaced connection: no graceful TLS goodbye
+}
+
+void Connection::markBroken(const std::string& why) {
+  lastError_ = why;
+  dropTransport();
+}
+
+Connection::Stop Connection::takeStop() {
+  std::lock_guard lock(mutex_);
+  if (closed_) return Stop::Closed;
+  if (!interrupted_) return Stop::None;
+  interrupted_ = false;
+  return Stop::Interrupted;
+}
+
+void Connection::throwStopped(Stop stop, const std::string& during) {
+  if (stop == Stop::Closed) {
+    markBroken("closed");
+    throw ConnectionError("connection to " + label_ + " is closed");
+  }
+  markBroken("interrupted");
+  throw ConnectionError("Redis connection to " + label_ + " interrupted while " + during);
+}
+
+bool Connection::sleepUnlessStopped(milliseconds delay) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, delay, [this] { return closed_ || interrupted_; });
+}
+
+void Connection::interrupt() {
+  std::lock_guard lock(mutex_);
+  interrupted_ = true;
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);  // wakes a blocked recv/poll/connect in the owner
+  wake_.notify_all();
+}
+
+void Connection::close() {
+  std::unique_ptr<detail::Transport> released;
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  wake_.notify_all();
+  if (busy_) return;  // the owner releases it when its call returns
+  fd_ = -1;
+  broken_ = true;
+  released = std::move(transport_);
+}
+
+bool Connection::healthy() const {
+  std::lock_guard lock(mutex_);
+  return transport_ != nullptr && !broken_ && !closed_;
+}
+
+}  // namespace warren::redis
