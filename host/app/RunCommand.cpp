@@ -48,6 +48,7 @@ queue::WorkerOptions workerOptions(const config::Config& config, const config::Q
   o.lockRenewTimeMs = q.lockRenewTimeMs;
   o.stalledIntervalMs = q.stalledIntervalMs;
   o.maxStalledCount = q.maxStalledCount;
+  o.maxStartedAttempts = q.maxStartedAttempts;
   o.drainDelayS = q.drainDelayS;
   o.limiterMax = q.limiterMax;
   o.limiterDurationMs = q.limiterDurationMs;

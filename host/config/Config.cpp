@@ -173,6 +173,8 @@ const std::vector<QueueKeySpec>& queueKeys() {
        }},
       {"maxStalledCount", "stalls before a job fails (default 1)",
        [](QueueConfig& q, const std::string& v) { q.maxStalledCount = parseInt(v, 0, 1000); }},
+      {"maxStartedAttempts", "starts before a job fails unrecoverably (0: no limit)",
+       [](QueueConfig& q, const std::string& v) { q.maxStartedAttempts = parseInt(v, 0, 1000000); }},
       {"drainDelay", "blocking wait in seconds when idle (default 5)",
        [](QueueConfig& q, const std::string& v) { q.drainDelayS = parseInt(v, 1, 3600); }},
       {"limiter.max", "worker rate limit: jobs per limiter.duration",

@@ -27,6 +27,7 @@ struct QueueConfig {
   std::int64_t lockRenewTimeMs = 15000;  // lockDuration / 2 unless set
   std::int64_t stalledIntervalMs = 30000;
   std::int64_t maxStalledCount = 1;
+  std::int64_t maxStartedAttempts = 0;  // 0: no limit
   std::int64_t drainDelayS = 5;
   std::int64_t limiterMax = 0;  // 0: no worker rate limit
   std::int64_t limiterDurationMs = 0;

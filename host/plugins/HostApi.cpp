@@ -1,11 +1,10 @@
 #include "plugins/HostApi.h"
 
+#include "json/Json.h"
 #include "log/Log.h"
 #include "metrics/Registry.h"
 #include "plugins/Instance.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -20,18 +19,8 @@ log::Level levelOf(warren_log_level level) {
   return level > WARREN_LOG_ERROR ? log::Level::error : static_cast<log::Level>(level);
 }
 
-// Any JSON value is valid, scalars included (progress is usually a bare number). Poco 1.11's
-// parser accepts only an object or array at the top level, so the text is parsed as the one
-// element of an array: "[" + text + "]" has exactly one element only if text is one value.
-bool validJson(const char* text, std::size_t len) {
-  try {
-    Poco::JSON::Parser parser;
-    const Poco::Dynamic::Var parsed = parser.parse("[" + std::string(text, len) + "]");
-    return parsed.extract<Poco::JSON::Array::Ptr>()->size() == 1;
-  } catch (...) {
-    return false;
-  }
-}
+// Any JSON value is valid, scalars included (progress is usually a bare number).
+bool validJson(const char* text, std::size_t len) { return json::valid(std::string_view(text, len)); }
 
 // ---- buffers and logging ----
 

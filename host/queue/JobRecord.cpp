@@ -1,5 +1,7 @@
 #include "queue/JobRecord.h"
 
+#include "json/Json.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -11,10 +13,7 @@
 namespace warren::queue {
 namespace {
 
-Poco::Dynamic::Var parseJson(const std::string& text) {
-  Poco::JSON::Parser parser;
-  return parser.parse(text);
-}
+Poco::Dynamic::Var parseJson(const std::string& text) { return json::parse(text); }
 
 std::optional<std::int64_t> integerField(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -28,11 +27,7 @@ std::optional<std::int64_t> integerField(const std::string& text) {
   }
 }
 
-std::string condense(const Poco::Dynamic::Var& value) {
-  std::ostringstream out;
-  Poco::JSON::Stringifier::condense(value, out);
-  return out.str();
-}
+std::string condense(const Poco::Dynamic::Var& value) { return json::stringify(value); }
 
 std::int64_t toInt(const Poco::Dynamic::Var& value) {
   if (value.isEmpty()) return 0;

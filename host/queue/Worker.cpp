@@ -222,6 +222,7 @@ void Worker::requestWait() {
     }
     timeout = std::clamp(static_cast<double>(left) / 1000.0, 0.001, 10.0);
   }
+  blockUntilMs_ = 0;  // what the wait pops decides the next one (§4.3)
   waitTimeoutS_ = timeout;
   waitRequested_ = true;
   waiterWake_.notify_one();
@@ -320,7 +321,9 @@ bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
   }
   std::optional<std::string> reason;
   if (record.deferredFailure) reason = *record.deferredFailure;
-  else if (record.problem) reason = *record.problem;
+  else if (options_.maxStartedAttempts > 0 && options_.maxStartedAttempts < record.attemptsStarted) {
+    reason = "job started more than allowable limit";
+  } else if (record.problem) reason = *record.problem;
   else if (!job->instance->info().handles(record.name)) {
     reason = "job name '" + record.name + "' is not handled by plugin " +
              job->instance->info().name;
@@ -441,10 +444,8 @@ void Worker::waitLoop() {
       markerSeen_ = true;
       status_.lastWaitMs = nowMs();
       if (reply.isArray() && reply.elements().size() == 3) {
-        const auto score = static_cast<std::int64_t>(std::stod(reply.elements()[2].str()));
-        if (score > 0) {
-          blockUntilMs_ = blockUntilMs_ > 0 ? std::min(blockUntilMs_, score) : score;
-        }
+        // Score 0: a job may be ready. Otherwise the time the next delayed job is due.
+        blockUntilMs_ = static_cast<std::int64_t>(std::stod(reply.elements()[2].str()));
       }
     }
     ioWake_.notify_one();

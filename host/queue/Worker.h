@@ -43,6 +43,7 @@ struct WorkerOptions {
   std::int64_t lockRenewTimeMs = 15000;
   std::int64_t stalledIntervalMs = 30000;
   std::int64_t maxStalledCount = 1;
+  std::int64_t maxStartedAttempts = 0;  // 0: no limit
   std::int64_t drainDelayS = 5;
   std::int64_t limiterMax = 0;
   std::int64_t limiterDurationMs = 0;

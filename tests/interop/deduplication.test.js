@@ -10,7 +10,7 @@ const { scenario } = interopSuite('dedup');
 scenario('[11.2.29] deduplication {id}: a second add while the first is pending is deduplicated; after it finishes a new one is accepted', { timeout: 30000 }, async (s) => {
   const q = s.queue();
   const ev = await s.events(q);
-  const first = await q.add('echo', { sleep_ms: 800, value: 'first' }, { deduplication: { id: 'd' } });
+  const first = await q.add('echo', { sleep_ms: 1500, value: 'first' }, { deduplication: { id: 'd' } });
   const dup = await q.add('echo', { value: 'dropped (waiting)' }, { deduplication: { id: 'd' } });
   assert.equal(dup.id, first.id, 'deduplicated while waiting: the existing job id is returned');
   assert.equal(await q.getDeduplicationJobId('d'), first.id);
@@ -48,7 +48,7 @@ scenario('[11.2.29] keepLastIfActive: adds while the owner is active collapse in
   const ev = await s.events(q);
   await s.startWorker(q);
   const de = { id: 'k', keepLastIfActive: true };
-  const first = await q.add('echo', { sleep_ms: 1000, value: 'v1' }, { deduplication: de });
+  const first = await q.add('echo', { sleep_ms: 1500, value: 'v1' }, { deduplication: de });
   await ev.waitForEvent('active', first.id);
   await q.add('echo', { value: 'v2' }, { deduplication: de });
   await q.add('echo', { value: 'v3' }, { deduplication: de });
@@ -60,7 +60,10 @@ scenario('[11.2.29] keepLastIfActive: adds while the owner is active collapse in
   assert.equal(added.length, 1, `exactly one job re-created: ${JSON.stringify(added)}`);
   const [nextId] = added;
   const addedEntry = ev.list('added', nextId)[0];
-  assert.ok(addedEntry.ts >= ev.list('completed', first.id)[0].ts, 'created when the owner finished');
+  // created by the owner's move-to-finished (its added entry precedes the owner's completed entry, §5.2)
+  const ownerActive = ev.list('active', first.id)[0].ts;
+  assert.ok(addedEntry.ts >= ownerActive + 1500 - 15, 'not created before the owner finished its 1.5 s run');
+  assert.ok(addedEntry.ts <= ev.list('completed', first.id)[0].ts, 'created with the owner\'s completion');
   const next = await q.getJob(nextId);
   assert.deepEqual(next.data, { value: 'v3' }, 'with the latest data');
   assert.equal(next.returnvalue, 'v3');

@@ -4,7 +4,6 @@
 const assert = require('node:assert/strict');
 const { interopSuite } = require('./lib/harness');
 const { unhandledNameReason, INVALID_DATA_REASON } = require('./lib/config');
-const { waitFor } = require('./lib/wait');
 
 const { scenario } = interopSuite('failures');
 

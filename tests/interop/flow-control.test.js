@@ -3,7 +3,7 @@
 const assert = require('node:assert/strict');
 const { interopSuite } = require('./lib/harness');
 const { jobCounts } = require('./lib/bull');
-const { sleep, waitFor } = require('./lib/wait');
+const { sleep } = require('./lib/wait');
 
 const { scenario } = interopSuite('flowctl');
 

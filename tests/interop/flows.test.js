@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const { interopSuite } = require('./lib/harness');
 const { childFailedReason } = require('./lib/config');
-const { sleep, waitFor } = require('./lib/wait');
+const { sleep } = require('./lib/wait');
 
 const { scenario } = interopSuite('flows');
 
@@ -45,7 +45,10 @@ scenario('[11.2.23] flow: 2 children in another queue, then the parent (waiting-
   await evb.waitForEvent('completed', c2.id);
   const released = await eva.waitForEvent('waiting', parentId);
   assert.deepEqual(eva.payloads('waiting', parentId), [{ jobId: parentId, prev: 'waiting-children' }]);
-  assert.ok(released.ts >= evb.list('completed', c2.id)[0].ts, 'released after the second child completed');
+  // released by the second child's move-to-finished: the parent's `waiting` entry is written
+  // before that child's `completed` entry (§5.2), after the child was taken
+  assert.ok(released.ts >= evb.list('active', c2.id)[0].ts, 'not released before the second child ran');
+  assert.ok(released.ts <= evb.list('completed', c2.id)[0].ts, 'released with the second child\'s completion');
   await eva.waitForEvent('completed', parentId);
 
   const parent = await qa.getJob(parentId);

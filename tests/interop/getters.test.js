@@ -3,7 +3,6 @@
 const assert = require('node:assert/strict');
 const { interopSuite } = require('./lib/harness');
 const { jobCounts } = require('./lib/bull');
-const { sleep, waitFor } = require('./lib/wait');
 
 const { scenario } = interopSuite('getters');
 
@@ -78,7 +77,7 @@ scenario('[11.2.31] getJobs over every state: all jobs decode, fields as written
     name: 'echo', queueName: q.name, data: { value: 'parent' },
     children: [{ name: 'echo', queueName: qOther.name, data: { value: 'unserved' } }],
   });
-  const active = await q.add('echo', { sleep_ms: 1500, value: 'active' });
+  const active = await q.add('echo', { sleep_ms: 3000, value: 'active' });
   await ev.waitForEvent('active', active.id);
   const waiting = await q.add('echo', { value: 'waiting' });
   const prioritized = await q.add('echo', { value: 'prio' }, { priority: 3 });

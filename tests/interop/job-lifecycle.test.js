@@ -3,7 +3,7 @@
 const assert = require('node:assert/strict');
 const { interopSuite } = require('./lib/harness');
 const { jobCounts } = require('./lib/bull');
-const { waitFor, withTimeout } = require('./lib/wait');
+const { withTimeout } = require('./lib/wait');
 
 const { scenario } = interopSuite('lifecycle');
 

@@ -2,6 +2,7 @@
 // §11.2 #13 (progress) and #14 (job logs), and the events a worker writes, as QueueEvents sees them.
 const assert = require('node:assert/strict');
 const { interopSuite } = require('./lib/harness');
+const { waitFor } = require('./lib/wait');
 
 const { scenario } = interopSuite('progress');
 
@@ -22,18 +23,22 @@ scenario('[11.2.13] progress: QueueEvents progress {jobId, data} for each step, 
 scenario('[11.2.13] order inside the handler: log before the sleep, progress after it', { timeout: 20000 }, async (s) => {
   const q = s.queue();
   const ev = await s.events(q);
-  // sleep happens before progress, so: updates, then (after the sleep) completion
-  const job = await q.add('echo', { progress: 2, sleep_ms: 1000, log: 'running', value: 1 });
+  // echo order: log, sleep, progress
+  const job = await q.add('echo', { progress: 2, sleep_ms: 2000, log: 'running', value: 1 });
   await s.startWorker(q);
   await ev.waitForEvent('active', job.id);
+  // the log line shows up while the job still sleeps, before any progress
+  await waitFor(async () => (await q.getJobLogs(job.id)).count === 1, { timeout: 1500, what: 'the log line during the sleep' });
+  assert.deepEqual(await q.getJobLogs(job.id), { logs: ['running'], count: 1 });
   const running = await q.getJob(job.id);
-  assert.equal(running.progress, 0, 'no progress before the sleep');
-  assert.deepEqual(await q.getJobLogs(job.id), { logs: ['running'], count: 1 }, 'log line written before the sleep');
+  assert.equal(running.progress, 0, 'no progress before the sleep ends');
+  assert.equal(await running.getState(), 'active');
+  assert.equal(ev.count('progress', job.id), 0);
   await ev.waitForEvent('completed', job.id);
   assert.deepEqual(ev.payloads('progress', job.id).map((p) => p.data), [50, 100]);
   const progressTs = ev.list('progress', job.id)[0].ts;
   const activeTs = ev.list('active', job.id)[0].ts;
-  assert.ok(progressTs - activeTs >= 1000 - 15, `progress reported after the sleep (${progressTs - activeTs} ms)`);
+  assert.ok(progressTs - activeTs >= 2000 - 15, `progress reported after the sleep (${progressTs - activeTs} ms)`);
 });
 
 scenario('[11.2.14] job logs: queue.getJobLogs returns the line; keepLogs 2 keeps the 2 newest of 3', { timeout: 20000 }, async (s) => {

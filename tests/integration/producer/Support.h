@@ -48,13 +48,15 @@ class RedisSuite : public ::testing::Test {
   // HGETALL as a map.
   std::map<std::string, std::string> hash(const std::string& fullKey) {
     std::map<std::string, std::string> out;
-    const auto& list = redis().command({"HGETALL", fullKey}).asArray();
+    const redis::Reply reply = redis().command({"HGETALL", fullKey});
+    const auto& list = reply.asArray();
     for (std::size_t i = 0; i + 1 < list.size(); i += 2) out[list[i].str()] = list[i + 1].str();
     return out;
   }
   std::vector<std::string> list(const std::string& fullKey) {
     std::vector<std::string> out;
-    for (const auto& r : redis().command({"LRANGE", fullKey, "0", "-1"}).asArray()) {
+    const redis::Reply reply = redis().command({"LRANGE", fullKey, "0", "-1"});
+    for (const auto& r : reply.asArray()) {
       out.push_back(r.str());
     }
     return out;
@@ -62,7 +64,8 @@ class RedisSuite : public ::testing::Test {
   // The events of the queue's stream, oldest first: each as field → value (with "event").
   std::vector<std::map<std::string, std::string>> events() {
     std::vector<std::map<std::string, std::string>> out;
-    for (const auto& entry : redis().command({"XRANGE", key("events"), "-", "+"}).asArray()) {
+    const redis::Reply reply = redis().command({"XRANGE", key("events"), "-", "+"});
+    for (const auto& entry : reply.asArray()) {
       std::map<std::string, std::string> fields;
       const auto& f = entry.elements()[1].elements();
       for (std::size_t i = 0; i + 1 < f.size(); i += 2) fields[f[i].str()] = f[i + 1].str();

@@ -52,10 +52,7 @@ function interopSuite(fileTag) {
       } catch (err) {
         state.failed = true;
         const diag = s.diagnostics();
-        if (diag) {
-          t.diagnostic(diag);
-          process.stderr.write(`\n[interop] diagnostics for "${name}":\n${diag}\n`);
-        }
+        if (diag) t.diagnostic(`worker processes of this scenario:\n${diag}`);
         throw err;
       } finally {
         await withTimeout(s.close(), 20000, 'scope clean-up').catch((e) => {

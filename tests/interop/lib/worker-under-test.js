@@ -8,7 +8,7 @@ const path = require('node:path');
 const {
   WORKER, WARREN_BIN, WARREN_PLUGIN_DIR, INTEROP_DIR, BULLMQ_PACKAGE, SCALE,
 } = require('./config');
-const { sleep, waitFor } = require('./wait');
+const { sleep } = require('./wait');
 const { track, untrack } = require('./processes');
 
 // Worker options understood by both implementations (all optional). Node names and units:
@@ -220,4 +220,4 @@ function rawWorkerName(queue, name) {
   return `${prefix}:${Buffer.from(queue.name, 'utf8').toString('base64')}${name ? `:w:${name}` : ''}`;
 }
 
-module.exports = { buildWorkerCommand, startWorker, flattenOptions, rawWorkerName, tailFile, waitFor };
+module.exports = { buildWorkerCommand, startWorker, flattenOptions, rawWorkerName, tailFile };

@@ -1,0 +1,18 @@
+// JSON text as BullMQ stores it: any JSON value, scalars included (Poco's parser alone only takes
+// objects and arrays at the top level).
+#pragma once
+
+#include <Poco/Dynamic/Var.h>
+
+#include <string>
+#include <string_view>
+
+namespace warren::json {
+
+// Parses any JSON value; throws Poco::Exception (JSON Exception) on invalid text.
+Poco::Dynamic::Var parse(std::string_view text);
+bool valid(std::string_view text);
+// Compact JSON text of a value.
+std::string stringify(const Poco::Dynamic::Var& value);
+
+}  // namespace warren::json
