@@ -68,8 +68,8 @@ void checkJsonField(JobRecord& job, const char* field, const std::string& text) 
   if (job.problem) return;
   try {
     parseJson(text);
-  } catch (const std::exception& e) {
-    job.problem = std::string("job ") + field + " is not valid JSON: " + e.what();
+  } catch (const Poco::Exception& e) {
+    job.problem = std::string("job ") + field + " is not valid JSON: " + e.displayText();
   }
 }
 
@@ -98,10 +98,12 @@ JobRecord JobRecord::fromHash(std::string id, const redis::Reply& fields) {
   }
   if (!hasName) job.problem = "job hash has no name field";
   checkJsonField(job, "data", job.data);
-  checkJsonField(job, "options", job.optsJson);
+  checkJsonField(job, "opts field", job.optsJson);
   if (!job.problem) {
     try {
       job.opts = parseOptions(job.optsJson);
+    } catch (const Poco::Exception& e) {
+      job.problem = std::string("job options are malformed: ") + e.displayText();
     } catch (const std::exception& e) {
       job.problem = std::string("job options are malformed: ") + e.what();
     }

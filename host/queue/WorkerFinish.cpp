@@ -222,15 +222,20 @@ void Worker::settled(const Command& command, const std::string& status) {
   metrics.counterAdd("worker_jobs_processed_total", {{"queue", options_.queue}, {"status", status}},
                      1);
   metrics.histogramObserve("worker_job_duration_seconds", {{"queue", options_.queue}}, seconds);
-  log::info("job finished",
-            {{"jobId", job.record.id},
-             {"queue", options_.queue},
-             {"name", job.record.name},
-             {"attempt", job.record.attemptsMade + 1},
-             {"status", status},
-             {"duration_ms", static_cast<std::int64_t>(seconds * 1000)},
-             {"worker", options_.name},
-             {"error", command.outcome.error}});
+  const log::Field fields[] = {{"jobId", job.record.id},
+                               {"queue", options_.queue},
+                               {"name", job.record.name},
+                               {"attempt", job.record.attemptsMade + 1},
+                               {"status", status},
+                               {"duration_ms", static_cast<std::int64_t>(seconds * 1000)},
+                               {"worker", options_.name}};
+  if (command.outcome.error.empty()) {
+    log::info("job finished", {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+                               fields[6]});
+  } else {
+    log::info("job finished", {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+                               fields[6], {"error", command.outcome.error}});
+  }
 }
 
 }  // namespace warren::queue

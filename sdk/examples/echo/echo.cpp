@@ -10,7 +10,6 @@
 #include <warren/plugin.hpp>
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>

@@ -19,7 +19,7 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-class CliTest : public RedisSuite {
+class ProducerCliTest : public RedisSuite {
  protected:
   std::vector<std::string> env(const std::vector<std::string>& extra = {}) const {
     auto e = warren::test::cleanEnvironment();
@@ -56,7 +56,7 @@ class CliTest : public RedisSuite {
   }
 };
 
-TEST_F(CliTest, EnqueuePrintsOnlyTheJobId) {
+TEST_F(ProducerCliTest, EnqueuePrintsOnlyTheJobId) {
   const auto result = cli({"enqueue", queueName(), "send-mail", "--data", R"({"to":"x"})"});
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out, "1\n");
@@ -66,7 +66,7 @@ TEST_F(CliTest, EnqueuePrintsOnlyTheJobId) {
   EXPECT_EQ(list(key("wait")), std::vector<std::string>{"1"});
 }
 
-TEST_F(CliTest, EnqueueWithOptions) {
+TEST_F(ProducerCliTest, EnqueueWithOptions) {
   const auto result = cli({"enqueue", queueName(), "n", "-o", R"({"jobId":"cli-1","priority":3})"});
   EXPECT_EQ(result.exitCode, 0) << result.err;
   EXPECT_EQ(result.out, "cli-1\n");
@@ -75,7 +75,7 @@ TEST_F(CliTest, EnqueueWithOptions) {
   EXPECT_EQ(hash(key("cli-1"))["data"], "{}") << "--data defaults to {}";
 }
 
-TEST_F(CliTest, BadDataIsAUsageError) {
+TEST_F(ProducerCliTest, BadDataIsAUsageError) {
   const auto result = cli({"enqueue", queueName(), "n", "--data", R"({"a":)"});
   EXPECT_EQ(result.exitCode, 64);
   EXPECT_EQ(result.out, "");
@@ -83,13 +83,13 @@ TEST_F(CliTest, BadDataIsAUsageError) {
   EXPECT_EQ(redis().command({"EXISTS", key("id")}).integer(), 0) << "nothing was added";
 }
 
-TEST_F(CliTest, RefusedOptionIsAUsageError) {
+TEST_F(ProducerCliTest, RefusedOptionIsAUsageError) {
   const auto result = cli({"enqueue", queueName(), "n", "--opts", R"({"jobId":"42"})"});
   EXPECT_EQ(result.exitCode, 64);
   EXPECT_EQ(result.err, "warren: Custom Id cannot be integers\n");
 }
 
-TEST_F(CliTest, MissingArgumentsAreAUsageError) {
+TEST_F(ProducerCliTest, MissingArgumentsAreAUsageError) {
   const auto result = cli({"enqueue", queueName()});
   EXPECT_EQ(result.exitCode, 64);
   EXPECT_TRUE(contains(result.err, "usage: warren enqueue QUEUE NAME")) << result.err;
@@ -98,7 +98,7 @@ TEST_F(CliTest, MissingArgumentsAreAUsageError) {
   EXPECT_TRUE(contains(badQueue.err, "contains ':'")) << badQueue.err;
 }
 
-TEST_F(CliTest, WithoutRedisUrlExitsWithConfigError) {
+TEST_F(ProducerCliTest, WithoutRedisUrlExitsWithConfigError) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{kWarren, "enqueue", "q", "n"},
         std::vector<std::string>{kWarren, "status"}}) {
@@ -108,7 +108,7 @@ TEST_F(CliTest, WithoutRedisUrlExitsWithConfigError) {
   }
 }
 
-TEST_F(CliTest, UnreachableRedisExitsWithFailure) {
+TEST_F(ProducerCliTest, UnreachableRedisExitsWithFailure) {
   const int port = warren::test::RedisServer::freePort();
   const auto result = warren::test::run(
       {kWarren, "enqueue", queueName(), "n"},
@@ -117,7 +117,7 @@ TEST_F(CliTest, UnreachableRedisExitsWithFailure) {
   EXPECT_TRUE(contains(result.err, "warren: cannot reach Redis")) << result.err;
 }
 
-TEST_F(CliTest, StatusShowsTheCountsOfTheGivenQueues) {
+TEST_F(ProducerCliTest, StatusShowsTheCountsOfTheGivenQueues) {
   Producer producer(redis(), "bull", queueName());
   producer.add("n", "{}", "{}");
   producer.add("n", "{}", "{}");
@@ -148,7 +148,7 @@ TEST_F(CliTest, StatusShowsTheCountsOfTheGivenQueues) {
       << "status writes nothing";
 }
 
-TEST_F(CliTest, StatusDiscoversTheQueuesOfThePrefix) {
+TEST_F(ProducerCliTest, StatusDiscoversTheQueuesOfThePrefix) {
   const std::vector<std::string> prefixEnv = {"REDIS_PREFIX=disc"};
   Producer a(redis(), "disc", "alpha");
   Producer b(redis(), "disc", "beta");
@@ -174,7 +174,7 @@ TEST_F(CliTest, StatusDiscoversTheQueuesOfThePrefix) {
   EXPECT_EQ(none.out, "no queues found under prefix 'nothing'\n");
 }
 
-TEST_F(CliTest, WaitPrintsProgressThenTheReturnValue) {
+TEST_F(ProducerCliTest, WaitPrintsProgressThenTheReturnValue) {
   auto process = startWaiting({"--data", R"({"n":1})"});
   const std::string id = firstLine(process->out());
   ASSERT_EQ(id, "1") << process->err();
@@ -189,7 +189,7 @@ TEST_F(CliTest, WaitPrintsProgressThenTheReturnValue) {
   EXPECT_FALSE(contains(process->err(), "progress: 1\n")) << "another job's progress";
 }
 
-TEST_F(CliTest, WaitReportsAFinalFailure) {
+TEST_F(ProducerCliTest, WaitReportsAFinalFailure) {
   auto process = startWaiting();
   const std::string id = firstLine(process->out());
   redis().command({"LREM", key("wait"), "0", id});
@@ -202,7 +202,7 @@ TEST_F(CliTest, WaitReportsAFinalFailure) {
   EXPECT_TRUE(contains(process->err(), "failed: boom\n")) << process->err();
 }
 
-TEST_F(CliTest, WaitIgnoresAFailedEventWhileTheJobIsStillPending) {
+TEST_F(ProducerCliTest, WaitIgnoresAFailedEventWhileTheJobIsStillPending) {
   auto process = startWaiting();
   const std::string id = firstLine(process->out());
   // The job is still in wait (retried by hand, say): not over.
@@ -214,7 +214,7 @@ TEST_F(CliTest, WaitIgnoresAFailedEventWhileTheJobIsStillPending) {
   EXPECT_EQ(process->out(), id + "\n\"fine\"\n");
 }
 
-TEST_F(CliTest, WaitNoticesACompletionWhoseEventWasLost) {
+TEST_F(ProducerCliTest, WaitNoticesACompletionWhoseEventWasLost) {
   auto process = startWaiting();
   const std::string id = firstLine(process->out());
   complete(id, "[1,2]", /*event=*/false);  // e.g. trimmed from the stream
@@ -222,7 +222,7 @@ TEST_F(CliTest, WaitNoticesACompletionWhoseEventWasLost) {
   EXPECT_EQ(process->out(), id + "\n[1,2]\n");
 }
 
-TEST_F(CliTest, WaitEndsWhenTheJobVanishes) {
+TEST_F(ProducerCliTest, WaitEndsWhenTheJobVanishes) {
   auto process = startWaiting();
   const std::string id = firstLine(process->out());
   redis().command({"LREM", key("wait"), "0", id});
@@ -231,7 +231,7 @@ TEST_F(CliTest, WaitEndsWhenTheJobVanishes) {
   EXPECT_TRUE(contains(process->err(), "job " + id + " no longer exists")) << process->err();
 }
 
-TEST_F(CliTest, WaitOnADuplicateOfAFinishedJob) {
+TEST_F(ProducerCliTest, WaitOnADuplicateOfAFinishedJob) {
   Producer producer(redis(), "bull", queueName());
   producer.add("n", "{}", R"({"jobId": "done-1"})");
   complete("done-1", "\"earlier\"");

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of Warren from Debian 12 packages. Run as root.
+# Idempotent: when everything is already installed it changes nothing and takes a second.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config clang-format
+  # libraries (see docs in README: Boost.DLL, Poco, hiredis, spdlog, FFmpeg)
+  libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libspdlog-dev libfmt-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
+  ffmpeg
+  # tests and benchmarks; the servers the tests start themselves
+  libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-sentinel postgresql-15 prometheus
+)
+# The interop suite drives Warren from Node's bullmq; Node may already be there another way.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$package")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+echo "install-deps: installing ${#missing[@]} missing packages: ${missing[*]}"
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"

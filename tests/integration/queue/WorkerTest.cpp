@@ -1,0 +1,154 @@
+// The worker against a real redis-server: what a BullMQ reader finds in Redis afterwards.
+#include "Paths.h"
+#include "RedisServer.h"
+#include "plugins/Instance.h"
+#include "queue/Worker.h"
+#include "redis/Connection.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace warren::queue {
+namespace {
+
+using namespace std::chrono_literals;
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    redis_ = std::make_unique<redis::Connection>(redis::Url::parse(server_.url()));
+    auto library = plugins::Library::load(test::builtPlugin("echo"));
+    instance_ = std::make_shared<plugins::Instance>(library, plugins::ConfigValues{}, "q");
+    options_.queue = "q";
+    options_.name = "test-worker";
+    options_.concurrency = 2;
+  }
+
+  std::unique_ptr<Worker> startWorker() {
+    auto worker = std::make_unique<Worker>(options_, redis::Url::parse(server_.url()),
+                                           redis::ConnectionOptions{}, instance_);
+    worker->start();
+    return worker;
+  }
+
+  // Adds a job the way a BullMQ producer lays it out (hash, wait list, marker).
+  void add(const std::string& id, const std::string& data, const std::string& opts = "{}",
+           const std::string& name = "echo") {
+    redis_->command({"HSET", "bull:q:" + id, "name", name, "data", data, "opts", opts,
+                     "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
+    redis_->command({"LPUSH", "bull:q:wait", id});
+    redis_->command({"ZADD", "bull:q:marker", "0", "0"});
+  }
+
+  std::string field(const std::string& id, const std::string& name) {
+    return redis_->command({"HGET", "bull:q:" + id, name}).str();
+  }
+
+  // Waits until the job is in the completed or failed set; returns which ("" on timeout).
+  std::string waitFinished(const std::string& id, std::chrono::milliseconds limit = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const char* set : {"completed", "failed"}) {
+        if (!redis_->command({"ZSCORE", std::string("bull:q:") + set, id}).isNil()) return set;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return "";
+  }
+
+  test::RedisServer server_;
+  std::unique_ptr<redis::Connection> redis_;
+  std::shared_ptr<plugins::Instance> instance_;
+  WorkerOptions options_;
+};
+
+TEST_F(WorkerTest, CompletesAJobAsBullMQWould) {
+  auto worker = startWorker();
+  add("1", R"({"value":{"x":2}})");
+  ASSERT_EQ(waitFinished("1"), "completed");
+  EXPECT_EQ(field("1", "returnvalue"), R"({"x":2})");
+  EXPECT_EQ(field("1", "atm"), "1");
+  EXPECT_EQ(field("1", "ats"), "1");
+  EXPECT_EQ(field("1", "pb"), "test-worker");
+  EXPECT_TRUE(redis_->command({"EXISTS", "bull:q:1:lock"}).integer() == 0);
+  EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+}
+
+TEST_F(WorkerTest, AJobOverItsTimeoutFailsWithTheReason) {
+  options_.timeoutMs = 300;
+  auto worker = startWorker();
+  add("1", R"({"sleep_ms":5000})");
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(waitFinished("1"), "failed");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  EXPECT_EQ(field("1", "failedReason"), "timed out after 300 ms");
+}
+
+TEST_F(WorkerTest, ATimedOutJobIsRetriedUnderItsAttempts) {
+  options_.timeoutMs = 200;
+  auto worker = startWorker();
+  add("1", R"({"sleep_ms":5000})", R"({"attempts":2})");
+  ASSERT_EQ(waitFinished("1"), "failed");
+  EXPECT_EQ(field("1", "atm"), "2");
+  EXPECT_EQ(field("1", "failedReason"), "timed out after 200 ms");
+}
+
+TEST_F(WorkerTest, CloseGivesRunningJobsBackToWaitWithoutCountingAnAttempt) {
+  auto worker = startWorker();
+  add("1", R"({"sleep_ms":20000})");
+  for (int i = 0; i < 200 && redis_->command({"LLEN", "bull:q:active"}).integer() == 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 1);
+  EXPECT_EQ(worker->close(200ms), 1u);
+  EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+  EXPECT_EQ(redis_->command({"LRANGE", "bull:q:wait", "0", "-1"}).elements().at(0).str(), "1");
+  EXPECT_TRUE(redis_->command({"HGET", "bull:q:1", "atm"}).isNil());
+  EXPECT_EQ(redis_->command({"EXISTS", "bull:q:1:lock"}).integer(), 0);
+}
+
+TEST_F(WorkerTest, AMissingJobHashIsSkippedAndTheWorkerGoesOn) {
+  redis_->command({"LPUSH", "bull:q:wait", "ghost"});
+  auto worker = startWorker();
+  add("2", R"({"value":1})");
+  ASSERT_EQ(waitFinished("2"), "completed");
+  EXPECT_EQ(redis_->command({"LPOS", "bull:q:active", "ghost"}).isNil(), true);
+}
+
+TEST_F(WorkerTest, MalformedFieldsFailTheJobWithAReadableReason) {
+  auto worker = startWorker();
+  add("1", "{not json");
+  add("2", "{}", "{\"attempts\":");
+  add("3", R"({"value":3})");
+  ASSERT_EQ(waitFinished("1"), "failed");
+  ASSERT_EQ(waitFinished("2"), "failed");
+  ASSERT_EQ(waitFinished("3"), "completed");
+  EXPECT_EQ(field("1", "failedReason").rfind("job data is not valid JSON", 0), 0u)
+      << field("1", "failedReason");
+  EXPECT_EQ(field("2", "failedReason").rfind("job opts field is not valid JSON", 0), 0u);
+  // Whatever Warren writes stays valid JSON for Node readers.
+  EXPECT_EQ(field("1", "stacktrace").front(), '[');
+}
+
+TEST_F(WorkerTest, LocksAreRenewedWhileAJobRunsLongerThanLockDuration) {
+  options_.lockDurationMs = 600;
+  options_.lockRenewTimeMs = 300;
+  options_.stalledIntervalMs = 300;
+  auto worker = startWorker();
+  add("1", R"({"sleep_ms":2000,"value":"done"})");
+  ASSERT_EQ(waitFinished("1"), "completed");
+  EXPECT_TRUE(redis_->command({"HGET", "bull:q:1", "stc"}).isNil());
+  EXPECT_EQ(field("1", "atm"), "1");
+}
+
+TEST_F(WorkerTest, UnhandledJobNameFailsWithoutRetry) {
+  auto worker = startWorker();
+  add("1", "{}", R"({"attempts":3})", "resize");
+  ASSERT_EQ(waitFinished("1"), "failed");
+  EXPECT_EQ(field("1", "failedReason"), "job name 'resize' is not handled by plugin echo");
+  EXPECT_EQ(field("1", "atm"), "1");
+}
+
+}  // namespace
+}  // namespace warren::queue
