@@ -179,22 +179,31 @@ const warren_job_api kJob = {sizeof(warren_job_api), jobData,       jobId,      
                              jobWaitCancelled,       jobProgress,   jobLog,       jobSetResult,
                              jobSetError};
 
+warren_host_api& table() {
+  static warren_host_api api = {sizeof(warren_host_api),
+                                WARREN_ABI_MAJOR,
+                                WARREN_ABI_MINOR,
+                                WARREN_HOST_VERSION,
+                                bufferFree,
+                                &kLog,
+                                &kMetrics,
+                                &kConfig,
+                                &kJob,
+                                nullptr,   // http: installed by the host when configured
+                                nullptr,   // db: installed by the host when configured
+                                nullptr};  // storage: installed by the host when configured
+  return api;
+}
+
 }  // namespace
 
-const warren_host_api* hostApi() {
-  static const warren_host_api api = {sizeof(warren_host_api),
-                                      WARREN_ABI_MAJOR,
-                                      WARREN_ABI_MINOR,
-                                      WARREN_HOST_VERSION,
-                                      bufferFree,
-                                      &kLog,
-                                      &kMetrics,
-                                      &kConfig,
-                                      &kJob,
-                                      nullptr,  // http: arrives with the host-operations issue
-                                      nullptr,  // db: arrives with the host-operations issue
-                                      nullptr}; // storage: arrives with the video issue
-  return &api;
+const warren_host_api* hostApi() { return &table(); }
+
+void installServices(const OptionalServices& services) {
+  warren_host_api& api = table();
+  api.http = services.http;
+  api.db = services.db;
+  api.storage = services.storage;
 }
 
 }  // namespace warren::plugins

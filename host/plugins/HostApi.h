@@ -10,6 +10,18 @@ class Instance;
 // The host's table (static, lives for the process).
 const warren_host_api* hostApi();
 
+// The services a host provides only when configured (outbound HTTP, database, object storage).
+// Each table is HOST-OWNED and must live for the process.
+struct OptionalServices {
+  const warren_http_api* http = nullptr;
+  const warren_db_api* db = nullptr;
+  const warren_storage_api* storage = nullptr;
+};
+
+// Fills the optional entries of the table. Call at start-up, before any plugin's init: plugins
+// read the table in init and may keep the pointers.
+void installServices(const OptionalServices& services);
+
 }  // namespace warren::plugins
 
 // The opaque plugin-instance handle of the C ABI.

@@ -208,13 +208,8 @@ class PatternParser {
     if (!validChars(value, unit)) fail(c, raw, "invalid characters");
     value = replaceWildcards(value, c);
     value = replaceHashed(value, c, raw, randomValue);
-    for (char ch : value) {
-      // Only reachable through text around an H(a-b) / H/n form, which cron-parser lets through
-      // to its number conversion; such patterns are rejected here.
-      if (!isDigit(ch) && ch != ',' && ch != '/' && ch != '-' && !(c.lastChar && ch == 'L')) {
-        fail(c, raw, "invalid characters");
-      }
-    }
+    // Text around an H(a-b) / H/n form ("H(1-5)x") gets here too, and is taken apart with
+    // parseInt / Number semantics like cron-parser does ("3)1" in day-of-week is 3).
     return parseSequence(unit, value, c, raw);
   }
 
@@ -443,8 +438,14 @@ class PatternParser {
       const auto bounds = split(rangeText, '-');
       if (bounds.size() <= 1) {
         // `isNaN(+val) ? val : +val`, then handleResult.
-        if (std::all_of(rangeText.begin(), rangeText.end(), isDigit)) {
-          const std::int64_t v = *parseIntJs(rangeText);
+        const double number = numberJs(rangeText);
+        if (!std::isnan(number)) {
+          // Only integers: a fraction ("H(1-2).5") would make cron-parser search with a value
+          // no date has; such patterns are rejected here instead.
+          if (number != std::floor(number) || std::abs(number) > 1e15) {
+            fail(c, raw, "invalid value '" + rangeText + "'");
+          }
+          const auto v = static_cast<std::int64_t>(number);
           if (v < c.min || v > c.max) {
             fail(c, raw, "value " + rangeText + " out of range " + std::to_string(c.min) + "-" +
                              std::to_string(c.max));
@@ -453,7 +454,17 @@ class PatternParser {
         } else if (c.lastChar && rangeText.find('L') != std::string::npos) {
           stack.push_back({true, 0, rangeText});
         } else {
-          fail(c, raw, "invalid value '" + rangeText + "'");
+          const auto v = parseIntJs(rangeText);
+          if (!v || *v < c.min || *v > c.max) {
+            fail(c, raw, "invalid value '" + rangeText + "'");
+          }
+          // Day of week keeps parseInt's number; other fields keep the text, which fails
+          // validation below as in cron-parser.
+          if (unit == Unit::DayOfWeek) {
+            stack.push_back({false, *v % 7, {}});
+          } else {
+            stack.push_back({true, 0, rangeText});
+          }
         }
         continue;
       }
