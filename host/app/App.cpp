@@ -26,8 +26,8 @@ Poco::Util::Option option(const char* full, const char* shortName, const char* h
 // which our hand-written usage block above already covers.
 class OptionList : public Poco::Util::HelpFormatter {
  public:
-  using HelpFormatter::HelpFormatter;
   using HelpFormatter::formatOptions;
+  using HelpFormatter::HelpFormatter;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // warren run: serve the configured queues until SIGTERM/SIGINT.
 #include "app/Commands.h"
+#include "lifecycle/EmbeddedRedis.h"
 #include "lifecycle/Signals.h"
 #include "log/Log.h"
 #include "plugins/Instance.h"
@@ -17,9 +18,6 @@ namespace warren::app {
 namespace {
 
 redis::Url redisUrl(const config::Config& config) {
-  if (config.redisUrl.empty()) {
-    throw config::ConfigError("REDIS_URL is not set (redis.url): give the Redis to serve");
-  }
   try {
     redis::Url url = redis::Url::parse(config.redisUrl);
     if (config.redisTls) url.tls = true;
@@ -78,6 +76,16 @@ std::vector<std::unique_ptr<queue::Worker>> startWorkers(const config::Config& c
   return workers;
 }
 
+// Without REDIS_URL, a private redis-server in the data directory serves the queues.
+config::Config withRedis(const config::Config& config,
+                         std::unique_ptr<lifecycle::EmbeddedRedis>& embedded) {
+  if (!config.redisUrl.empty()) return config;
+  embedded = std::make_unique<lifecycle::EmbeddedRedis>(lifecycle::dataDirectory(config.dataDir));
+  config::Config copy = config;
+  copy.redisUrl = embedded->url();
+  return copy;
+}
+
 // Graceful stop of every worker at once; a second signal ends the process at once.
 void stopWorkers(std::vector<std::unique_ptr<queue::Worker>>& workers, std::int64_t timeoutMs,
                  lifecycle::Signals& signals) {
@@ -116,9 +124,10 @@ int runCommand(const Options& options) {
         "no queues to serve: give --plugin and --queue, or queue.NAME.plugin in a config file");
   }
   lifecycle::Signals signals;  // before any thread starts
+  std::unique_ptr<lifecycle::EmbeddedRedis> embedded;
   std::vector<std::unique_ptr<queue::Worker>> workers;
   try {
-    workers = startWorkers(config);
+    workers = startWorkers(withRedis(config, embedded));
   } catch (const plugins::PluginError& e) {
     std::cerr << "warren: " << e.what() << "\n";
     return kExitRefused;
@@ -127,6 +136,9 @@ int runCommand(const Options& options) {
     return kExitConfig;
   } catch (const redis::ConnectionError& e) {
     std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const lifecycle::EmbeddedRedisError& e) {
+    std::cerr << "warren: " << e.what() << "\n";
     return kExitFailed;
   }
   log::info("warren started", {{"queues", static_cast<std::int64_t>(config.queues.size())},

@@ -1,9 +1,9 @@
 #include "metrics/Registry.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <stdexcept>
 
 namespace warren::metrics {
@@ -24,9 +24,11 @@ const char* kindName(Kind kind) {
 std::string number(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  // The shortest text that reads back as the same double: le="0.1", not le="0.10000000000000001"
+  // (selectors and dashboards match bucket labels as text).
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
 }
 
 std::string escapeLabelValue(const std::string& value) {

@@ -51,7 +51,8 @@ std::shared_ptr<Library> Library::load(const std::filesystem::path& path) {
     refuse(path, "cannot load: " + (reason != nullptr ? std::string(reason) : error.message()));
   }
   if (!library->library_->has(WARREN_ENTRY_SYMBOL)) {
-    refuse(path, std::string("it does not export ") + WARREN_ENTRY_SYMBOL + ": not a Warren plugin");
+    refuse(path,
+           std::string("it does not export ") + WARREN_ENTRY_SYMBOL + ": not a Warren plugin");
   }
   auto entry = library->library_->get<const warren_plugin_descriptor*()>(WARREN_ENTRY_SYMBOL);
   const warren_plugin_descriptor* descriptor = entry();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -130,6 +131,19 @@ double numberJs(const std::string& s) {
   }
   if (i != s.size()) return nan;
   return sign * std::strtod(s.c_str() + begin, nullptr);
+}
+
+// parseInt(String(number)): the integer part, or for the exponent forms JavaScript prints
+// ("5.9e+213", "5e-7") the leading digit.
+std::optional<std::int64_t> parseIntOfNumber(double number) {
+  if (!std::isfinite(number)) return std::nullopt;
+  const double a = std::abs(number);
+  if (a == 0 || (a >= 1e-6 && a < 1e21)) return static_cast<std::int64_t>(std::trunc(number));
+  std::array<char, 64> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), a, std::chars_format::scientific);
+  if (r.ec != std::errc()) return std::nullopt;
+  const std::int64_t digit = buf[0] - '0';
+  return number < 0 ? -digit : digit;
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {  // String.prototype.split
@@ -440,12 +454,17 @@ class PatternParser {
         // `isNaN(+val) ? val : +val`, then handleResult.
         const double number = numberJs(rangeText);
         if (!std::isnan(number)) {
-          // Only integers: a fraction ("H(1-2).5") would make cron-parser search with a value
-          // no date has; such patterns are rejected here instead.
-          if (number != std::floor(number) || std::abs(number) > 1e15) {
+          // Non-integers only come from text around an H form (".H(1-9)", "H/7e31"). Day of
+          // week keeps parseInt(String(number)); other fields would keep a value no date has
+          // (cron-parser then mostly finds nothing), so such patterns are rejected here.
+          const bool integer = number == std::trunc(number) && std::abs(number) <= 1e15;
+          if (!integer && unit != Unit::DayOfWeek) {
             fail(c, raw, "invalid value '" + rangeText + "'");
           }
-          const auto v = static_cast<std::int64_t>(number);
+          const auto parsed = integer ? std::optional<std::int64_t>(static_cast<std::int64_t>(number))
+                                      : parseIntOfNumber(number);
+          if (!parsed) fail(c, raw, "invalid value '" + rangeText + "'");
+          const std::int64_t v = *parsed;
           if (v < c.min || v > c.max) {
             fail(c, raw, "value " + rangeText + " out of range " + std::to_string(c.min) + "-" +
                              std::to_string(c.max));

@@ -16,28 +16,28 @@
 #define GREETING_MAX 63
 
 struct warren_plugin_state {
-  const warren_host_api *api;
-  const warren_host *host;
+  const warren_host_api* api;
+  const warren_host* host;
   char greeting[GREETING_MAX + 1];
 };
 
-static void log_info(const struct warren_plugin_state *s, const char *text) {
+static void log_info(const struct warren_plugin_state* s, const char* text) {
   if (s->api->log->enabled(s->host, WARREN_LOG_INFO)) {
     s->api->log->write(s->host, WARREN_LOG_INFO, text, strlen(text));
   }
 }
 
-static warren_status c99_init(const warren_host_api *api, const warren_host *host,
-                              warren_plugin_state **state, char *error, size_t error_len) {
-  const char *greeting = api->config->get(host, "greeting");
-  struct warren_plugin_state *s;
+static warren_status c99_init(const warren_host_api* api, const warren_host* host,
+                              warren_plugin_state** state, char* error, size_t error_len) {
+  const char* greeting = api->config->get(host, "greeting");
+  struct warren_plugin_state* s;
   if (greeting == NULL || greeting[0] == '\0' || strlen(greeting) > GREETING_MAX ||
       strpbrk(greeting, "\"\\") != NULL) {
     snprintf(error, error_len, "config key 'greeting' must be 1 to %d characters without quotes",
              GREETING_MAX);
     return WARREN_ERR_INVALID;
   }
-  s = (struct warren_plugin_state *)malloc(sizeof *s);
+  s = (struct warren_plugin_state*)malloc(sizeof *s);
   if (s == NULL) {
     snprintf(error, error_len, "out of memory");
     return WARREN_ERR_INTERNAL;
@@ -50,16 +50,16 @@ static warren_status c99_init(const warren_host_api *api, const warren_host *hos
   return WARREN_OK;
 }
 
-static warren_job_outcome fail(const warren_job_api *jobs, const warren_job *job,
-                               const char *message) {
+static warren_job_outcome fail(const warren_job_api* jobs, const warren_job* job,
+                               const char* message) {
   jobs->set_error(job, message, strlen(message));
   return WARREN_JOB_FAILED_RETRYABLE;
 }
 
-static warren_job_outcome c99_handle(warren_plugin_state *s, const warren_job *job) {
-  const warren_job_api *jobs = s->api->job;
-  const char *name = jobs->name(job);
-  const char *id = jobs->id(job);
+static warren_job_outcome c99_handle(warren_plugin_state* s, const warren_job* job) {
+  const warren_job_api* jobs = s->api->job;
+  const char* name = jobs->name(job);
+  const char* id = jobs->id(job);
   const warren_pair labels[1] = {{"job", name}};
   size_t data_len = 0;
   int bad_metric_refused;
@@ -89,9 +89,11 @@ static warren_job_outcome c99_handle(warren_plugin_state *s, const warren_job *j
   return WARREN_JOB_COMPLETED;
 }
 
-static void c99_shutdown(warren_plugin_state *state) { free(state); }
+static void c99_shutdown(warren_plugin_state* state) {
+  free(state);
+}
 
-static const char *const job_names[] = {"c99", "c99:*"};
+static const char* const job_names[] = {"c99", "c99:*"};
 
 static const warren_config_key config_keys[] = {
     {sizeof(warren_config_key), "greeting", WARREN_CONFIG_STRING, "hello", 0u,
@@ -117,4 +119,6 @@ static const warren_plugin_descriptor descriptor = {
     c99_shutdown,
 };
 
-WARREN_EXPORT const warren_plugin_descriptor *warren_plugin_entry(void) { return &descriptor; }
+WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {
+  return &descriptor;
+}

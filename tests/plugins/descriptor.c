@@ -25,8 +25,8 @@
 #define FIXTURE_SIZE ((uint32_t)sizeof(warren_plugin_descriptor))
 #endif
 
-static warren_status fixture_init(const warren_host_api *api, const warren_host *host,
-                                  warren_plugin_state **state, char *error, size_t error_len) {
+static warren_status fixture_init(const warren_host_api* api, const warren_host* host,
+                                  warren_plugin_state** state, char* error, size_t error_len) {
   (void)api;
   (void)host;
   (void)state;
@@ -35,25 +35,36 @@ static warren_status fixture_init(const warren_host_api *api, const warren_host 
   abort();
 }
 
-static warren_job_outcome fixture_handle(warren_plugin_state *state, const warren_job *job) {
+static warren_job_outcome fixture_handle(warren_plugin_state* state, const warren_job* job) {
   (void)state;
   (void)job;
   abort();
 }
 
-static void fixture_shutdown(warren_plugin_state *state) {
+static void fixture_shutdown(warren_plugin_state* state) {
   (void)state;
   abort();
 }
 
-static const char *const job_names[] = {"fixture"};
+static const char* const job_names[] = {"fixture"};
 
-static const warren_plugin_descriptor descriptor = {
-    FIXTURE_MAGIC,  FIXTURE_SIZE, FIXTURE_MAJOR,      FIXTURE_MINOR, FIXTURE_NAME,
-    "1.0.0",        job_names,    1u,                 WARREN_RESOURCE_CPU,
-    64u << 20,      2u,           NULL,               0u,            fixture_init,
-    fixture_handle, fixture_shutdown};
+static const warren_plugin_descriptor descriptor = {FIXTURE_MAGIC,
+                                                    FIXTURE_SIZE,
+                                                    FIXTURE_MAJOR,
+                                                    FIXTURE_MINOR,
+                                                    FIXTURE_NAME,
+                                                    "1.0.0",
+                                                    job_names,
+                                                    1u,
+                                                    WARREN_RESOURCE_CPU,
+                                                    64u << 20,
+                                                    2u,
+                                                    NULL,
+                                                    0u,
+                                                    fixture_init,
+                                                    fixture_handle,
+                                                    fixture_shutdown};
 
-WARREN_EXPORT const warren_plugin_descriptor *warren_plugin_entry(void) {
+WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {
   return FIXTURE_RETURNS_NULL ? NULL : &descriptor;
 }

@@ -2,4 +2,6 @@
  * warren_plugin_entry (a plausible misspelling instead). */
 #include <warren/plugin.h>
 
-WARREN_EXPORT int warren_plugin_main(void) { return 0; }
+WARREN_EXPORT int warren_plugin_main(void) {
+  return 0;
+}

@@ -7,7 +7,9 @@
 
 namespace {
 
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string quoted(const std::string& text) {
+  return "\"" + text + "\"";
+}
 
 class RequiredConfig final : public warren::Plugin {
  public:
@@ -15,18 +17,17 @@ class RequiredConfig final : public warren::Plugin {
 
   warren::Result handle(warren::Job&) override {
     const warren::Host& h = host();
-    return warren::Result::completed(
-        "{\"endpoint\":" + quoted(h.getString("endpoint")) +
-        ",\"retries\":" + std::to_string(h.getInt("retries")) +
-        ",\"ratio\":" + h.getString("ratio") + ",\"verbose\":" + quoted(h.getString("verbose")) +
-        ",\"token_set\":" + (h.has("token") ? "true" : "false") + "}");
+    return warren::Result::completed("{\"endpoint\":" + quoted(h.getString("endpoint")) +
+                                     ",\"retries\":" + std::to_string(h.getInt("retries")) +
+                                     ",\"ratio\":" + h.getString("ratio") +
+                                     ",\"verbose\":" + quoted(h.getString("verbose")) +
+                                     ",\"token_set\":" + (h.has("token") ? "true" : "false") + "}");
   }
 };
 
 const char* const kJobs[] = {"configured"};
 const warren_config_key kConfig[] = {
-    warren::configKey("endpoint", WARREN_CONFIG_STRING, nullptr, true,
-                      "base URL of the service"),
+    warren::configKey("endpoint", WARREN_CONFIG_STRING, nullptr, true, "base URL of the service"),
     warren::configKey("retries", WARREN_CONFIG_INT, "3", false, "attempts per call"),
     warren::configKey("ratio", WARREN_CONFIG_FLOAT, "0.5", false, "share of calls sampled"),
     warren::configKey("verbose", WARREN_CONFIG_BOOL, "no", false, "log every call"),

@@ -3,8 +3,8 @@
  * is what lazy binding would do). */
 #include <warren/plugin.h>
 
-const warren_plugin_descriptor *warren_fixture_not_defined(void);
+const warren_plugin_descriptor* warren_fixture_not_defined(void);
 
-WARREN_EXPORT const warren_plugin_descriptor *warren_plugin_entry(void) {
+WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {
   return warren_fixture_not_defined();
 }

@@ -141,7 +141,11 @@ int BackgroundProcess::stop(int signal, std::chrono::milliseconds timeout) {
   return exitCode_;
 }
 
-std::string BackgroundProcess::out() const { return readFile(dir_ / "out"); }
-std::string BackgroundProcess::err() const { return readFile(dir_ / "err"); }
+std::string BackgroundProcess::out() const {
+  return readFile(dir_ / "out");
+}
+std::string BackgroundProcess::err() const {
+  return readFile(dir_ / "err");
+}
 
 }  // namespace warren::test

@@ -2,10 +2,10 @@
 // chatty child can never block on a full pipe while the test waits for it.
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace warren::test {

@@ -62,19 +62,18 @@ TEST(CliInspect, PrintsEchosDescriptor) {
   const std::string path = builtPlugin("echo").string();
   const CommandResult r = warren({"plugins", "inspect", path});
   EXPECT_EQ(r.exitCode, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "file:                " + path +
-                "\n"
-                "name:                echo\n"
-                "version:             1.0.0\n"
-                "abi:                 1.0 (host 1.0)\n"
-                "jobs:                echo echo:*\n"
-                "resource class:      io\n"
-                "memory per job:      4 MiB\n"
-                "default concurrency: 10\n"
-                "config:\n"
-                "  log_prefix (string, default ''): Text put before every job log line this "
-                "plugin writes\n");
+  EXPECT_EQ(r.out, "file:                " + path +
+                       "\n"
+                       "name:                echo\n"
+                       "version:             1.0.0\n"
+                       "abi:                 1.0 (host 1.0)\n"
+                       "jobs:                echo echo:*\n"
+                       "resource class:      io\n"
+                       "memory per job:      4 MiB\n"
+                       "default concurrency: 10\n"
+                       "config:\n"
+                       "  log_prefix (string, default ''): Text put before every job log line this "
+                       "plugin writes\n");
   EXPECT_EQ(r.err, "");
 }
 
@@ -107,8 +106,7 @@ TEST_P(CliInspectRefusal, PrintsTheReasonAndExits2) {
   EXPECT_EQ(r.out, "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, CliInspectRefusal,
-                         ::testing::ValuesIn(staticFixtureRefusals()),
+INSTANTIATE_TEST_SUITE_P(Fixtures, CliInspectRefusal, ::testing::ValuesIn(staticFixtureRefusals()),
                          [](const auto& param) { return param.param.fixture; });
 
 TEST(CliInspect, UnresolvedSymbolAndMissingFile) {

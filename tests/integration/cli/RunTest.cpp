@@ -92,9 +92,9 @@ TEST(CliRun, NothingToServeExits78) {
 
 TEST(CliRun, PluginWhoseInitFailsExits2) {
   PrivateRedis redis;
-  const CommandResult r = warren(
-      {"run", "--plugin", fixture("init_fails").string(), "--queue", "q"},
-      {"REDIS_URL=" + redis.url()});
+  const CommandResult r =
+      warren({"run", "--plugin", fixture("init_fails").string(), "--queue", "q"},
+             {"REDIS_URL=" + redis.url()});
   EXPECT_EQ(r.exitCode, kExitRefused);
   EXPECT_NE(r.err.find("warren: plugin init_fails 1.0.0: init failed: cannot reach the licence "
                        "server at 192.0.2.1:443\n"),
@@ -104,9 +104,9 @@ TEST(CliRun, PluginWhoseInitFailsExits2) {
 
 TEST(CliRun, PluginMissingARequiredKeyExits2) {
   PrivateRedis redis;
-  const CommandResult r = warren(
-      {"run", "--plugin", fixture("required_config").string(), "--queue", "q"},
-      {"REDIS_URL=" + redis.url()});
+  const CommandResult r =
+      warren({"run", "--plugin", fixture("required_config").string(), "--queue", "q"},
+             {"REDIS_URL=" + redis.url()});
   EXPECT_EQ(r.exitCode, kExitRefused);
   EXPECT_NE(r.err.find("warren: plugin required_config requires config key 'endpoint' (base URL "
                        "of the service)\n"),
@@ -132,10 +132,9 @@ TEST(CliRun, StartsWithEchoAndStopsCleanlyOnSigterm) {
   auto env = cleanEnvironment();
   env.push_back("REDIS_URL=" + redis.url());
   env.push_back("WORKER_ID=cli-test");
-  BackgroundProcess warren(
-      warrenArgs({"run", "--plugin", "echo", "--queue", "demo", "--set",
-                  "queue.config.log_prefix=[demo] "}),
-      env);
+  BackgroundProcess warren(warrenArgs({"run", "--plugin", "echo", "--queue", "demo", "--set",
+                                       "queue.config.log_prefix=[demo] "}),
+                           env);
   ASSERT_TRUE(warren.waitForStderr("\"msg\":\"warren started\"", std::chrono::seconds(20)))
       << warren.err();
   EXPECT_EQ(warren.stop(SIGTERM, std::chrono::seconds(30)), 0) << warren.err();

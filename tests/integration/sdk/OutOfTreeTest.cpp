@@ -1,8 +1,8 @@
 // The SDK as a third party gets it: `cmake --install` into a temp prefix, a fresh project in a
 // temp directory that knows nothing but that prefix, find_package(WarrenSDK) +
 // warren_add_plugin, then `warren plugins inspect` and a job through the host.
-#include "Command.h"
 #include "../../unit/plugins/Jobs.h"
+#include "Command.h"
 #include "Paths.h"
 #include "TempDir.h"
 
@@ -128,8 +128,7 @@ TEST_F(OutOfTreePlugin, ExportsExactlyTheEntrySymbol) {
 }
 
 TEST_F(OutOfTreePlugin, WarrenInspectPrintsItsDescriptor) {
-  const CommandResult r =
-      run({warrenBinary().string(), "plugins", "inspect", plugin().string()});
+  const CommandResult r = run({warrenBinary().string(), "plugins", "inspect", plugin().string()});
   EXPECT_EQ(r.exitCode, 0) << r.err;
   EXPECT_EQ(r.out, "file:                " + plugin().string() +
                        "\n"
@@ -158,8 +157,7 @@ TEST_F(OutOfTreePlugin, TheHostRunsAJobThroughIt) {
 TEST_F(OutOfTreePlugin, TheInstalledWarrenFindsTheInstalledEcho) {
   const CommandResult r = run({prefix() + "/bin/warren", "plugins", "list"});
   EXPECT_EQ(r.exitCode, 0) << r.err;
-  EXPECT_NE(r.out.find("  echo 1.0.0  jobs: echo echo:*  (echo.so)\n"), std::string::npos)
-      << r.out;
+  EXPECT_NE(r.out.find("  echo 1.0.0  jobs: echo echo:*  (echo.so)\n"), std::string::npos) << r.out;
 }
 
 }  // namespace

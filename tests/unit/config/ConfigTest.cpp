@@ -38,9 +38,7 @@ class ConfigLayers : public ::testing::Test {
   static Layer env(FakeEnvironment environment) {
     return config::environmentLayer(environment.get());
   }
-  static Layer cli(const std::vector<std::string>& sets) {
-    return config::commandLineLayer(sets);
-  }
+  static Layer cli(const std::vector<std::string>& sets) { return config::commandLineLayer(sets); }
   static std::string refusal(const std::vector<Layer>& layers) {
     try {
       config::resolve(layers);
@@ -247,9 +245,9 @@ timeout = 120000
 }
 
 TEST_F(ConfigLayers, CommandLineOverridesAQueueOfTheFile) {
-  const Config c = config::resolve(
-      {file("[queue.emails]\nplugin = echo\nconcurrency = 4\n"),
-       cli({"queue.emails.concurrency=9", "queue.emails.lockRenewTime=1000"})});
+  const Config c =
+      config::resolve({file("[queue.emails]\nplugin = echo\nconcurrency = 4\n"),
+                       cli({"queue.emails.concurrency=9", "queue.emails.lockRenewTime=1000"})});
   ASSERT_EQ(c.queues.size(), 1u);
   EXPECT_EQ(c.queues[0].concurrency, 9u);
   EXPECT_EQ(c.queues[0].lockRenewTimeMs, 1000);
@@ -276,9 +274,9 @@ TEST_F(ConfigLayers, QueueRefusals) {
 // ---- secrets and documentation ----
 
 TEST(ConfigKeys, SecretKeys) {
-  for (const char* key : {"admin.token", "ai.gemini_api_key", "ai.openai_api_key",
-                          "ai.anthropic_api_key", "s3.access_key", "s3.secret_key",
-                          "security.encryption_key"}) {
+  for (const char* key :
+       {"admin.token", "ai.gemini_api_key", "ai.openai_api_key", "ai.anthropic_api_key",
+        "s3.access_key", "s3.secret_key", "security.encryption_key"}) {
     EXPECT_TRUE(config::isSecretKey(key)) << key;
   }
   for (const char* key : {"ai.provider", "s3.endpoint", "s3.bucket", "redis.url", "node.id"}) {
@@ -290,10 +288,11 @@ TEST(ConfigKeys, EveryDeploymentVariableIsDocumented) {
   std::string documented;
   for (const auto& [key, help] : config::describeKeys()) documented += key + "\n";
   for (const char* env :
-       {"DATABASE_URL", "DATABASE_REPLICA_URL", "DATABASE_POOL_SIZE", "REDIS_URL", "REDIS_TLS",
-        "AI_PROVIDER", "GEMINI_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "S3_ENDPOINT",
-        "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY", "ENCRYPTION_KEY", "WORKER_CONCURRENCY",
-        "WORKER_ID", "LOG_LEVEL", "APP_VERSION", "NODE_ENV", "WARREN_TIER"}) {
+       {"DATABASE_URL",      "DATABASE_REPLICA_URL", "DATABASE_POOL_SIZE", "REDIS_URL",
+        "REDIS_TLS",         "AI_PROVIDER",          "GEMINI_API_KEY",     "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY", "S3_ENDPOINT",          "S3_BUCKET",          "S3_ACCESS_KEY",
+        "S3_SECRET_KEY",     "ENCRYPTION_KEY",       "WORKER_CONCURRENCY", "WORKER_ID",
+        "LOG_LEVEL",         "APP_VERSION",          "NODE_ENV",           "WARREN_TIER"}) {
     EXPECT_NE(documented.find(std::string("(") + env + ")"), std::string::npos) << env;
   }
 }

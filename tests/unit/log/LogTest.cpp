@@ -29,9 +29,9 @@ class LogLines : public ::testing::Test {
 };
 
 TEST_F(LogLines, CarriesIdentityLevelTimeAndFields) {
-  const std::string line = log::formatLine(
-      Level::warn, "job failed",
-      {{"queue", "emails"}, {"attempt", 3}, {"seconds", 1.5}, {"final", false}});
+  const std::string line =
+      log::formatLine(Level::warn, "job failed",
+                      {{"queue", "emails"}, {"attempt", 3}, {"seconds", 1.5}, {"final", false}});
   const auto o = parse(line);
   EXPECT_EQ(o->getValue<std::string>("service"), "warren");
   EXPECT_EQ(o->getValue<std::string>("version"), "1.2.3");

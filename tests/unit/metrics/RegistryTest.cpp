@@ -94,13 +94,21 @@ TEST(Registry, InvalidNamesAndLabelsAreRefused) {
     EXPECT_EQ(refusal([&] { r.counterAdd(name, {}, 1); }),
               std::string("invalid metric name '") + name + "'");
   }
-  EXPECT_EQ(refusal([&] { r.gaugeSet("g", {{"1x", "v"}}, 1); }),
+  EXPECT_EQ(refusal([&] {
+              r.gaugeSet("g", {{"1x", "v"}}, 1);
+            }),
             "invalid label name '1x' on metric 'g'");
-  EXPECT_EQ(refusal([&] { r.gaugeSet("g", {{"__name", "v"}}, 1); }),
+  EXPECT_EQ(refusal([&] {
+              r.gaugeSet("g", {{"__name", "v"}}, 1);
+            }),
             "invalid label name '__name' on metric 'g'");
-  EXPECT_EQ(refusal([&] { r.gaugeSet("g", {{"a:b", "v"}}, 1); }),
+  EXPECT_EQ(refusal([&] {
+              r.gaugeSet("g", {{"a:b", "v"}}, 1);
+            }),
             "invalid label name 'a:b' on metric 'g'");
-  EXPECT_EQ(refusal([&] { r.histogramObserve("h", {{"le", "1"}}, 1); }),
+  EXPECT_EQ(refusal([&] {
+              r.histogramObserve("h", {{"le", "1"}}, 1);
+            }),
             "label 'le' is reserved on histogram 'h'");
   EXPECT_EQ(r.exposition(), "") << "nothing refused was recorded";
 }

@@ -25,8 +25,7 @@ class ConfigSchema : public ::testing::Test {
     }
     return "";
   }
-  std::shared_ptr<plugins::Library> library_ =
-      plugins::Library::load(fixture("required_config"));
+  std::shared_ptr<plugins::Library> library_ = plugins::Library::load(fixture("required_config"));
   const plugins::PluginInfo& info_ = library_->info();
 };
 

@@ -37,8 +37,7 @@ std::string refused(const std::string& name, const std::string& reason) {
 class FixtureRefused : public ::testing::TestWithParam<FixtureRefusal> {};
 
 TEST_P(FixtureRefused, WithTheExactReason) {
-  EXPECT_EQ(refusalOf(fixture(GetParam().fixture)),
-            refused(GetParam().fixture, GetParam().reason));
+  EXPECT_EQ(refusalOf(fixture(GetParam().fixture)), refused(GetParam().fixture, GetParam().reason));
 }
 
 INSTANTIATE_TEST_SUITE_P(LibraryRefusal, FixtureRefused,
@@ -62,8 +61,8 @@ TEST(LibraryRefusal, NotASharedObject) {
   TempDir dir;
   const auto path = dir / "text.so";
   writeFile(path, std::string(200, '#') + "\nthis is text, not an ELF file\n");
-  EXPECT_EQ(refusalOf(path), "plugin " + path.string() + " refused: cannot load: " +
-                                 path.string() + ": invalid ELF header");
+  EXPECT_EQ(refusalOf(path), "plugin " + path.string() + " refused: cannot load: " + path.string() +
+                                 ": invalid ELF header");
 }
 
 TEST(LibraryRefusal, TheControlFixtureIsAccepted) {

@@ -5,11 +5,15 @@
 namespace warren::test {
 namespace {
 
-FakeJob& jobOf(const warren_job* job) { return *job->fake; }
-FakeHostState& hostOf(const warren_host* host) { return *host->fake; }
+FakeJob& jobOf(const warren_job* job) {
+  return *job->fake;
+}
+FakeHostState& hostOf(const warren_host* host) {
+  return *host->fake;
+}
 
-std::string render(const char* kind, const char* name, const warren_pair* labels,
-                   std::size_t count, double value) {
+std::string render(const char* kind, const char* name, const warren_pair* labels, std::size_t count,
+                   double value) {
   std::string out = std::string(kind) + " " + name + "{";
   for (std::size_t i = 0; i < count; ++i) {
     out += std::string(i == 0 ? "" : ",") + labels[i].key + "=" + labels[i].value;
@@ -35,16 +39,16 @@ const warren_log_api kLog = {
       hostOf(host).logLines.emplace_back(level, std::string(message, len));
     }};
 
-const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), metric<kCounter>,
-                                     metric<kGauge>, metric<kHistogram>};
+const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), metric<kCounter>, metric<kGauge>,
+                                     metric<kHistogram>};
 
-const warren_config_api kConfig = {
-    sizeof(warren_config_api), [](const warren_host* host, const char* key) -> const char* {
-      for (const auto& [name, value] : hostOf(host).config) {
-        if (name == key) return value.c_str();
-      }
-      return nullptr;
-    }};
+const warren_config_api kConfig = {sizeof(warren_config_api),
+                                   [](const warren_host* host, const char* key) -> const char* {
+                                     for (const auto& [name, value] : hostOf(host).config) {
+                                       if (name == key) return value.c_str();
+                                     }
+                                     return nullptr;
+                                   }};
 
 warren_status sink(const warren_job* job, std::vector<std::string>& into, const char* text,
                    std::size_t len) {
@@ -94,8 +98,17 @@ void freeBuffer(warren_buffer* buffer) {
 }  // namespace
 
 warren_host_api fakeHostApi() {
-  return warren_host_api{sizeof(warren_host_api), WARREN_ABI_MAJOR, WARREN_ABI_MINOR, "fake",
-                         freeBuffer, &kLog, &kMetrics, &kConfig, &kJob, nullptr, nullptr,
+  return warren_host_api{sizeof(warren_host_api),
+                         WARREN_ABI_MAJOR,
+                         WARREN_ABI_MINOR,
+                         "fake",
+                         freeBuffer,
+                         &kLog,
+                         &kMetrics,
+                         &kConfig,
+                         &kJob,
+                         nullptr,
+                         nullptr,
                          nullptr};
 }
 

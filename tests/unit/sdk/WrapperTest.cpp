@@ -20,7 +20,8 @@ int g_destroyed = 0;
 class TestPlugin final : public warren::Plugin {
  public:
   explicit TestPlugin(const warren::Host& host) : warren::Plugin(host) {
-    if (host.has("fail_construction")) throw std::runtime_error(host.getString("fail_construction"));
+    if (host.has("fail_construction"))
+      throw std::runtime_error(host.getString("fail_construction"));
     if (host.has("throw_int")) throw 7;
   }
   ~TestPlugin() override { ++g_destroyed; }
@@ -251,9 +252,8 @@ TEST_F(WrapperTest, RefusedSinkThrowsServiceErrorWithTheStatus) {
 }
 
 TEST_F(WrapperTest, HostConfigGettersConvertAndFallBack) {
-  hostState_.config = {{"name", "warren"}, {"count", "-12"}, {"ratio", "0.25"},
-                       {"on", "true"},     {"one", "1"},     {"yes", "yes"},
-                       {"off", "false"}};
+  hostState_.config = {{"name", "warren"}, {"count", "-12"}, {"ratio", "0.25"}, {"on", "true"},
+                       {"one", "1"},       {"yes", "yes"},   {"off", "false"}};
   const warren::Host host(&api_, &host_);
   EXPECT_TRUE(host.has("name"));
   EXPECT_FALSE(host.has("missing"));
@@ -287,10 +287,10 @@ TEST_F(WrapperTest, HostMetricsPassNameLabelsAndValue) {
   host.counter("jobs_total", {{"queue", "q1"}, {"result", "ok"}});
   host.gauge("depth", {}, 4);
   host.observe("seconds", {{"queue", "q1"}}, 0.5);
-  EXPECT_EQ(hostState_.metrics,
-            (std::vector<std::string>{"counter jobs_total{queue=q1,result=ok} 1.000000",
-                                      "gauge depth{} 4.000000",
-                                      "histogram seconds{queue=q1} 0.500000"}));
+  EXPECT_EQ(
+      hostState_.metrics,
+      (std::vector<std::string>{"counter jobs_total{queue=q1,result=ok} 1.000000",
+                                "gauge depth{} 4.000000", "histogram seconds{queue=q1} 0.500000"}));
 }
 
 TEST_F(WrapperTest, RefusedMetricThrowsServiceError) {
@@ -332,9 +332,8 @@ TEST_F(WrapperTest, NullServicesThrowServiceUnavailable) {
             "the host provides no http service (it is NULL in the host's service table)");
   EXPECT_EQ(unavailableMessage([&] { (void)host.db(); }),
             "the host provides no database service (it is NULL in the host's service table)");
-  EXPECT_EQ(
-      unavailableMessage([&] { (void)host.storage(); }),
-      "the host provides no object storage service (it is NULL in the host's service table)");
+  EXPECT_EQ(unavailableMessage([&] { (void)host.storage(); }),
+            "the host provides no object storage service (it is NULL in the host's service table)");
 }
 
 TEST_F(WrapperTest, ServiceBeyondAnOlderHostsTableIsUnavailable) {

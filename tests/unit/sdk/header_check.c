@@ -3,5 +3,7 @@
 #include <warren/plugin.h>
 
 /* Use a few declarations so that they are really parsed, not just skipped. */
-static const warren_plugin_descriptor *entry(void) { return NULL; }
+static const warren_plugin_descriptor* entry(void) {
+  return NULL;
+}
 warren_entry_fn warren_header_check_entry = entry;
