@@ -88,6 +88,19 @@ function cpuTicks(pid) {
   const f = s.slice(s.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
   return Number(f[11]) + Number(f[12]); // fields 14 (utime) and 15 (stime)
 }
+/** Context switches (voluntary + involuntary) summed over the threads of a process. */
+function ctxSwitches(pid) {
+  let n = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const st = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      for (const m of st.matchAll(/ctxt_switches:\s+(\d+)/g)) n += Number(m[1]);
+    } catch {
+      /* thread gone */
+    }
+  }
+  return n;
+}
 /** VmHWM (peak resident set) in kB from /proc/<pid>/status. */
 function vmHwmKb(pid) {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -205,10 +218,13 @@ const DRIVER_CMDS = new Set(['llen', 'zcard', 'xrange', 'xrevrange', 'info', 'co
  * One throughput measurement. The jobs are added with no worker running; then the worker is
  * started and the driver polls, every pollMs, one pipeline of LLEN wait, LLEN active,
  * ZCARD completed, ZCARD failed (four O(1) commands, ~400/s: under 1 % of what the workers send).
- * Start/end times are the stream ids (Redis server clock, ms) of the first `active` event and
- * of the last `completed` event, so neither the worker's start-up nor the poll period is timed.
- * CPU: utime+stime of the worker and of redis-server read at the last poll that still saw all
- * jobs waiting (before the first job moved) and at the poll that saw all of them done.
+ * Jobs/s: from the stream ids (Redis server clock, ms) of the first `active` event and of the last
+ * `completed` event, so neither the worker's start-up nor the poll period is timed.
+ * CPU per job: utime+stime of the worker and of redis-server (and the worker's context switches)
+ * sampled at the first poll that sees processing under way and at the poll that sees all jobs
+ * done, divided by the jobs finished in between (jobs − waiting − active at the first sample):
+ * the start-up of either worker is not counted as per-job cost. The figure including start-up
+ * (from the last poll that still saw all jobs waiting) is kept in the JSON as *InclStartup.
  */
 async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
   await redis.flushall();
@@ -226,38 +242,36 @@ async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
   await redis.config('RESETSTAT');
   const spawnT = Date.now();
   const w = spawnWorker(kind, qname, { concurrency, removeOnComplete });
-  let before = null;
-  let started = false;
+  let before = null; // last sample with every job still waiting
+  let first = null; // first sample with processing under way
   let tStart = null;
   let polls = 0;
-  let xr = 0;
   const deadline = Date.now() + Math.max(180000, jobs * 10);
   let result = null;
+  const sample = () => ({ wt: cpuTicks(w.pid), rt: cpuTicks(redisPid), cs: ctxSwitches(w.pid), t: Date.now() });
   for (;;) {
     if (w.exitInfo) throw new Error(`${kind} worker exited: ${JSON.stringify(w.exitInfo)} (log ${w.logFile})`);
     if (Date.now() > deadline) throw new Error(`${kind} worker did not finish ${jobs} jobs in time (log ${w.logFile})`);
-    const wt = cpuTicks(w.pid);
-    const rt = cpuTicks(redisPid);
+    const smp = sample();
     polls++;
     const r = await redis.pipeline().llen(key('wait')).llen(key('active')).zcard(key('completed')).zcard(key('failed')).exec();
     const [waiting, active, completed, failed] = r.map(([err, v]) => {
       if (err) throw err;
       return v;
     });
-    if (!started) {
+    if (!first) {
       if (waiting === jobs && active === 0) {
-        before = { wt, rt, t: Date.now() };
+        before = smp;
       } else {
-        started = true;
         if (!before) throw new Error('no CPU sample before the first job');
-        xr++;
+        first = { ...smp, done: jobs - waiting - active };
         const evs = await redis.xrange(key('events'), `(${lastId}`, '+', 'COUNT', 200);
-        const first = evs.find(([, f]) => fieldsOf(f).event === 'active');
-        tStart = first ? streamMs(first[0]) : before.t;
+        const firstActive = evs.find(([, f]) => fieldsOf(f).event === 'active');
+        tStart = firstActive ? streamMs(firstActive[0]) : before.t;
       }
     }
-    if (started && waiting === 0 && active === 0 && (removeOnComplete || completed + failed >= jobs)) {
-      const after = { wt: cpuTicks(w.pid), rt: cpuTicks(redisPid), t: Date.now() };
+    if (first && waiting === 0 && active === 0 && (removeOnComplete || completed + failed >= jobs)) {
+      const after = sample();
       const info = await redis.info('commandstats');
       const evs = await redis.xrevrange(key('events'), '+', '-', 'COUNT', 200);
       const lastDone = evs.find(([, f]) => fieldsOf(f).event === 'completed');
@@ -268,12 +282,14 @@ async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
       if (stats.llen) stats.llen.calls -= 2 * polls;
       if (stats.zcard) stats.zcard.calls -= 2 * polls;
       const cmds = {};
-      for (const [name, s] of Object.entries(stats)) {
+      for (const [name, st] of Object.entries(stats)) {
         if (DRIVER_CMDS.has(name) && !['llen', 'zcard'].includes(name)) continue;
-        if (s.calls <= 0) continue;
-        cmds[name] = { callsPerJob: s.calls / jobs, usecPerJob: s.usec / jobs };
+        if (st.calls <= 0) continue;
+        cmds[name] = { callsPerJob: st.calls / jobs, usecPerJob: st.usec / jobs };
       }
       const elapsedMs = Math.max(1, tEnd - tStart);
+      const n = jobs - first.done;
+      const us = (ticks) => ((ticks / CLK_TCK) * 1e6);
       result = {
         kind,
         jobs,
@@ -283,9 +299,13 @@ async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
         startupMs: tStart - spawnT,
         elapsedMs,
         jobsPerSec: (jobs / elapsedMs) * 1000,
-        workerUsPerJob: (((after.wt - before.wt) / CLK_TCK) * 1e6) / jobs,
-        redisUsPerJob: (((after.rt - before.rt) / CLK_TCK) * 1e6) / jobs,
-        cpuWindowMs: after.t - before.t,
+        cpuWindowJobs: n,
+        cpuWindowMs: after.t - first.t,
+        workerUsPerJob: us(after.wt - first.wt) / n,
+        redisUsPerJob: us(after.rt - first.rt) / n,
+        ctxSwitchesPerJob: (after.cs - first.cs) / n,
+        workerUsPerJobInclStartup: us(after.wt - before.wt) / jobs,
+        redisUsPerJobInclStartup: us(after.rt - before.rt) / jobs,
         peakRssKb: hwm,
         failed,
         completed: removeOnComplete ? null : completed,
@@ -484,6 +504,28 @@ function commandTable(results) {
   return lines.join('\n');
 }
 
+function diagnosticsTable(results) {
+  const lines = [];
+  const keys = [];
+  for (const r of results) {
+    const k = `${r.jobs}|${r.concurrency}|${r.removeOnComplete}`;
+    if (!keys.includes(k)) keys.push(k);
+  }
+  lines.push('| jobs | conc | rOC | EVALSHA/job Node | Warren | Redis commands/job (incl. in scripts) Node | Warren | worker ctx switches/job Node | Warren | worker µs/job incl. start-up Node | Warren | start-up ms Node | Warren |');
+  lines.push('|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const k of keys) {
+    const [jobs, conc, roc] = k.split('|');
+    const of = (kind) => results.filter((r) => `${r.jobs}|${r.concurrency}|${r.removeOnComplete}` === k && r.kind === kind);
+    const N = of('node');
+    const W = of('warren');
+    if (!N.length || !W.length) continue;
+    const m = (rs, f) => median(rs.map(f));
+    const ev = (r) => (r.commandstats.evalsha ? r.commandstats.evalsha.callsPerJob : 0);
+    lines.push(`| ${fmtInt(Number(jobs))} | ${conc} | ${roc === 'true' ? 'yes' : 'no'} | ${fmt(m(N, ev), 2)} | ${fmt(m(W, ev), 2)} | ${fmt(m(N, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(W, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(N, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(W, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(N, (r) => r.workerUsPerJobInclStartup))} | ${fmt(m(W, (r) => r.workerUsPerJobInclStartup))} | ${fmtInt(m(N, (r) => r.startupMs))} | ${fmtInt(m(W, (r) => r.startupMs))} |`);
+  }
+  return lines.join('\n');
+}
+
 function latencyTable(lat) {
   const N = lat.filter((r) => r.kind === 'node');
   const W = lat.filter((r) => r.kind === 'warren');
@@ -563,7 +605,7 @@ async function main() {
               r.rep = rep;
               tput.push(r);
               const ev = r.commandstats.evalsha ? r.commandstats.evalsha.callsPerJob.toFixed(2) : '-';
-              say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} ${kind.padEnd(6)} jobs=${jobs} conc=${concurrency} rOC=${removeOnComplete ? 1 : 0}: ${fmtInt(r.jobsPerSec)} jobs/s (${r.elapsedMs} ms), worker ${fmt(r.workerUsPerJob)} µs/job, redis ${fmt(r.redisUsPerJob)} µs/job, RSS ${fmt(r.peakRssKb / 1024)} MB, evalsha/job ${ev}, start-up ${r.startupMs} ms, add ${r.addMs} ms${r.failed ? `, FAILED ${r.failed}` : ''}${r.jobHashesLeft ? `, ${r.jobHashesLeft} job hashes left` : ''}`);
+              say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} ${kind.padEnd(6)} jobs=${jobs} conc=${concurrency} rOC=${removeOnComplete ? 1 : 0}: ${fmtInt(r.jobsPerSec)} jobs/s (${r.elapsedMs} ms), worker ${fmt(r.workerUsPerJob)} µs/job (${fmt(r.workerUsPerJobInclStartup)} incl. start-up, ${fmt(r.ctxSwitchesPerJob, 2)} ctx switches/job), redis ${fmt(r.redisUsPerJob)} µs/job, RSS ${fmt(r.peakRssKb / 1024)} MB, evalsha/job ${ev}, start-up ${r.startupMs} ms, add ${r.addMs} ms${r.failed ? `, FAILED ${r.failed}` : ''}${r.jobHashesLeft ? `, ${r.jobHashesLeft} job hashes left` : ''}`);
             }
           }
         }
@@ -582,6 +624,7 @@ async function main() {
   const tp = throughputTable(tput);
   const lt = latencyTable(lat);
   const cmd = commandTable(tput);
+  const diag = diagnosticsTable(tput);
   const doc = [
     `Run ${started} (${Math.round((Date.now() - t0) / 1000)} s; loadavg at start ${load0}, at end ${load1}); redis ${redisVersion}, bullmq ${bullmqVersion}, node ${process.version}; medians of ${CFG.repeat} run(s) per cell.`,
     '',
@@ -596,6 +639,10 @@ async function main() {
     '### Targets',
     '',
     summary(tp, lt),
+    '',
+    '### Diagnostics',
+    '',
+    diag,
     '',
     '### Redis commands per job (commandstats; calls per job / Redis µs per job)',
     '',

@@ -72,6 +72,8 @@ Usage:
   warren run [--config FILE] [--set KEY=VALUE]...    serve the queues of the config
   warren run --plugin NAME|PATH --queue QUEUE [--concurrency N]
                                                      serve one queue (REDIS_URL from the env)
+  warren demo                                        start the host on embedded defaults, run
+                                                     a small batch of jobs, print the results
   warren plugins list                                list the plugins in the plugin directory
   warren plugins inspect FILE.so                     print a plugin's descriptor, or why it is
                                                      refused (exit 2)
@@ -114,6 +116,7 @@ int App::main(const std::vector<std::string>& args) {
   try {
     const std::string& command = args.front();
     if (command == "run") return runCommand(options_);
+    if (command == "demo") return demoCommand(options_);
     if (command == "plugins") return pluginsCommand(options_);
     if (command == "enqueue") return enqueueCommand(options_);
     if (command == "status") return statusCommand(options_);

@@ -27,6 +27,7 @@ std::filesystem::path defaultPluginDir();
 void setUpLogging(const config::Config& config);
 
 int runCommand(const Options& options);
+int demoCommand(const Options& options);
 int pluginsCommand(const Options& options);
 // warren enqueue QUEUE NAME [--data JSON] [--opts JSON] [--wait]
 int enqueueCommand(const Options& options);

@@ -14,7 +14,6 @@
 #include <limits>
 #include <random>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "queue/TimeZone.h"
@@ -80,7 +79,9 @@ struct Value {
   }
 };
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // JavaScript parseInt(s, 10); nullopt = NaN. Digits saturate (only compared with small ranges).
 std::optional<std::int64_t> parseIntJs(const std::string& s) {
@@ -140,7 +141,8 @@ std::optional<std::int64_t> parseIntOfNumber(double number) {
   const double a = std::abs(number);
   if (a == 0 || (a >= 1e-6 && a < 1e21)) return static_cast<std::int64_t>(std::trunc(number));
   std::array<char, 64> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), a, std::chars_format::scientific);
+  const auto r =
+      std::to_chars(buf.data(), buf.data() + buf.size(), a, std::chars_format::scientific);
   if (r.ec != std::errc()) return std::nullopt;
   const std::int64_t digit = buf[0] - '0';
   return number < 0 ? -digit : digit;
@@ -253,8 +255,9 @@ class PatternParser {
     for (const Value& v : values) {
       if (!v.isText) {
         if (v.number < c.min || v.number > c.max) {
-          fail(c, raw, "value " + v.str() + " out of range " + std::to_string(c.min) + "-" +
-                           std::to_string(c.max));
+          fail(c, raw,
+               "value " + v.str() + " out of range " + std::to_string(c.min) + "-" +
+                   std::to_string(c.max));
         }
         continue;
       }
@@ -379,8 +382,7 @@ class PatternParser {
   std::string replaceHashed(const std::string& value, const Constraints& c, const std::string& raw,
                             double randomValue) const {
     auto hashedValue = [randomValue](std::int64_t lo, std::int64_t hi) {
-      return static_cast<std::int64_t>(
-                 std::floor(randomValue * static_cast<double>(hi - lo + 1))) +
+      return static_cast<std::int64_t>(std::floor(randomValue * static_cast<double>(hi - lo + 1))) +
              lo;
     };
     auto hashedRange = [&](std::int64_t lo, std::int64_t hi) {
@@ -461,13 +463,15 @@ class PatternParser {
           if (!integer && unit != Unit::DayOfWeek) {
             fail(c, raw, "invalid value '" + rangeText + "'");
           }
-          const auto parsed = integer ? std::optional<std::int64_t>(static_cast<std::int64_t>(number))
-                                      : parseIntOfNumber(number);
+          const auto parsed = integer
+                                  ? std::optional<std::int64_t>(static_cast<std::int64_t>(number))
+                                  : parseIntOfNumber(number);
           if (!parsed) fail(c, raw, "invalid value '" + rangeText + "'");
           const std::int64_t v = *parsed;
           if (v < c.min || v > c.max) {
-            fail(c, raw, "value " + rangeText + " out of range " + std::to_string(c.min) + "-" +
-                             std::to_string(c.max));
+            fail(c, raw,
+                 "value " + rangeText + " out of range " + std::to_string(c.min) + "-" +
+                     std::to_string(c.max));
           }
           stack.push_back({false, unit == Unit::DayOfWeek ? v % 7 : v, {}});
         } else if (c.lastChar && rangeText.find('L') != std::string::npos) {
@@ -490,8 +494,9 @@ class PatternParser {
       const auto lo = parseIntJs(bounds[0]);
       const auto hi = parseIntJs(bounds[1]);
       if (!lo || !hi || *lo < c.min || *hi > c.max) {
-        fail(c, raw, "range '" + rangeText + "' outside " + std::to_string(c.min) + "-" +
-                         std::to_string(c.max));
+        fail(c, raw,
+             "range '" + rangeText + "' outside " + std::to_string(c.min) + "-" +
+                 std::to_string(c.max));
       }
       if (*lo > *hi) fail(c, raw, "range '" + rangeText + "' has min > max");
       if (!step || *step <= 0) fail(c, raw, "invalid step (must be a positive integer)");
@@ -799,10 +804,9 @@ class Search {
                             (f_.dayHasLast && d.isLastDayOfMonth());
     const int weekday = d.getDay();
     const bool nthOk = f_.nthDay <= 0 || std::ceil(d.getDate() / 7.0) == f_.nthDay;
-    const bool matchedDow =
-        (f_.weekdaySet.test(static_cast<std::size_t>(weekday)) && nthOk) ||
-        (f_.weekdayHasLast && d.isLastWeekdayOfMonth() &&
-         f_.lastWeekdays.test(static_cast<std::size_t>(weekday)));
+    const bool matchedDow = (f_.weekdaySet.test(static_cast<std::size_t>(weekday)) && nthOk) ||
+                            (f_.weekdayHasLast && d.isLastWeekdayOfMonth() &&
+                             f_.lastWeekdays.test(static_cast<std::size_t>(weekday)));
     if (!f_.dayWildcard && !f_.weekdayWildcard && (matchedDom || matchedDow)) return true;
     if (matchedDom && f_.weekdayWildcard) return true;
     if (f_.dayWildcard && !f_.weekdayWildcard && matchedDow) return true;
@@ -933,12 +937,10 @@ Cron Cron::parseWithRandom(const std::string& pattern, std::uint32_t seed) {
   std::array<double, 6> random{};
   for (double& r : random) r = rand.next();
 
-  const std::vector<Value> second =
-      p.validate(p.parseField(Unit::Second, atoms[0], atoms[0], kSecond, random[0]), kSecond,
-                 atoms[0]);
-  const std::vector<Value> minute =
-      p.validate(p.parseField(Unit::Minute, atoms[1], atoms[1], kMinute, random[1]), kMinute,
-                 atoms[1]);
+  const std::vector<Value> second = p.validate(
+      p.parseField(Unit::Second, atoms[0], atoms[0], kSecond, random[0]), kSecond, atoms[0]);
+  const std::vector<Value> minute = p.validate(
+      p.parseField(Unit::Minute, atoms[1], atoms[1], kMinute, random[1]), kMinute, atoms[1]);
   const std::vector<Value> hour =
       p.validate(p.parseField(Unit::Hour, atoms[2], atoms[2], kHour, random[2]), kHour, atoms[2]);
   const std::vector<Value> monthRaw =
@@ -946,9 +948,9 @@ Cron Cron::parseWithRandom(const std::string& pattern, std::uint32_t seed) {
   std::vector<Value> dayRaw =
       p.parseField(Unit::DayOfMonth, atoms[3], atoms[3], kDayOfMonth, random[4]);
   const auto [weekdayText, nth] = p.parseNthDay(atoms[5]);
-  const std::vector<Value> weekday = p.validate(
-      p.parseField(Unit::DayOfWeek, atoms[5], weekdayText, kDayOfWeek, random[5]), kDayOfWeek,
-      atoms[5]);
+  const std::vector<Value> weekday =
+      p.validate(p.parseField(Unit::DayOfWeek, atoms[5], weekdayText, kDayOfWeek, random[5]),
+                 kDayOfWeek, atoms[5]);
 
   // CronDayOfMonth.fromMonth: with a single month, drop days that month never has (unless that
   // leaves nothing).
@@ -1009,7 +1011,9 @@ Cron Cron::parseWithRandom(const std::string& pattern, std::uint32_t seed) {
   return Cron(std::move(f));
 }
 
-const std::string& Cron::pattern() const { return fields_->pattern; }
+const std::string& Cron::pattern() const {
+  return fields_->pattern;
+}
 
 std::optional<std::int64_t> Cron::next(std::int64_t afterMs, const std::string& tz,
                                        std::int64_t endMs) const {

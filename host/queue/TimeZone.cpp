@@ -46,7 +46,9 @@ Date civilFromDays(std::int64_t days) {
   return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
-bool isLeapYear(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool isLeapYear(std::int64_t year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int daysInMonth(std::int64_t year, int month) {
   static constexpr std::array<int, 12> kDays{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -360,7 +362,8 @@ std::optional<std::int32_t> fixedOffsetSpecifier(const std::string& lowered) {
 
 std::int32_t TimeZone::PosixRule::offsetAt(std::int64_t unixSeconds) const {
   if (!hasDst) return stdOffset;
-  const std::int64_t year = calendar::civilFromDays(floorDiv(unixSeconds + stdOffset, kSecondsPerDay)).year;
+  const std::int64_t year =
+      calendar::civilFromDays(floorDiv(unixSeconds + stdOffset, kSecondsPerDay)).year;
   // Transitions of the neighbouring years too, so rules near New Year and southern-hemisphere
   // rules (DST across the year boundary) need no special cases. Ties: end before start.
   struct Change {
@@ -451,7 +454,8 @@ std::shared_ptr<const TimeZone> TimeZone::fromTzif(const std::string& name,
       const std::string rule = footer.substr(1, close == std::string::npos ? close : close - 1);
       if (!rule.empty()) {
         auto parsed = PosixParser(rule).parse();
-        if (!parsed) throw CronError("time zone '" + name + "': bad POSIX TZ footer '" + rule + "'");
+        if (!parsed)
+          throw CronError("time zone '" + name + "': bad POSIX TZ footer '" + rule + "'");
         tz->hasFooter_ = true;
         tz->footer_ = *parsed;
       }
@@ -479,8 +483,8 @@ std::shared_ptr<const TimeZone> TimeZone::locate(const std::string& name) {
     return tz;
   }
   // Files of the zoneinfo tree that ICU (so cron-parser) does not know as zones.
-  const bool notAZone = lowered == "factory" || lowered == "localtime" ||
-                        lowered == "posixrules" || lowered.compare(0, 6, "posix/") == 0 ||
+  const bool notAZone = lowered == "factory" || lowered == "localtime" || lowered == "posixrules" ||
+                        lowered.compare(0, 6, "posix/") == 0 ||
                         lowered.compare(0, 6, "right/") == 0;
   if (notAZone || !safeZoneName(name)) unknownZone(name);
 

@@ -48,10 +48,10 @@ class TimeZone {
   // A POSIX TZ rule ("std offset [dst [offset] [,start[/time],end[/time]]]"), decoded.
   struct PosixRule {
     struct Date {
-      char kind = 'M';       // 'J' (Julian 1..365, no Feb 29), 'D' (0..365), 'M' (month.week.day)
-      int day = 0;           // J/D: day number; M: weekday 0..6 (Sunday = 0)
-      int month = 0;         // M only
-      int week = 0;          // M only, 1..5 (5 = last)
+      char kind = 'M';  // 'J' (Julian 1..365, no Feb 29), 'D' (0..365), 'M' (month.week.day)
+      int day = 0;      // J/D: day number; M: weekday 0..6 (Sunday = 0)
+      int month = 0;    // M only
+      int week = 0;     // M only, 1..5 (5 = last)
       std::int32_t time = 7200;  // seconds after local midnight, may be negative or > 24h
     };
     std::int32_t stdOffset = 0;  // seconds east of UTC

@@ -56,7 +56,8 @@ std::string iso(std::int64_t t) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%03lldZ",
                 static_cast<long long>(d.year), d.month, d.day,
-                static_cast<long long>(rest / 3'600'000), static_cast<long long>(rest / 60'000 % 60),
+                static_cast<long long>(rest / 3'600'000),
+                static_cast<long long>(rest / 60'000 % 60),
                 static_cast<long long>(rest / 1000 % 60), static_cast<long long>(rest % 1000));
   return buf;
 }
@@ -115,7 +116,8 @@ TEST(CronReferenceTable, IsLargeAndCoversTheSyntax) {
   const std::vector<std::string> needles{"L", "#", "/", "-", ",", "?", "@", "H", "JAN", "7"};
   for (const std::string& needle : needles) {
     bool found = false;
-    for (const auto& c : kReferenceCases) found = found || c.pattern.find(needle) != std::string::npos;
+    for (const auto& c : kReferenceCases)
+      found = found || c.pattern.find(needle) != std::string::npos;
     EXPECT_TRUE(found) << needle;
   }
 }
@@ -149,8 +151,9 @@ TEST(CronParse, ErrorMessagesNameTheFieldAndText) {
             "invalid cron pattern '0 0 15W * *': day-of-month field '15W': invalid characters");
   EXPECT_EQ(parseError("0 0 * 13 *"),
             "invalid cron pattern '0 0 * 13 *': month field '13': value 13 out of range 1-12");
-  EXPECT_EQ(parseError("0 0 * * MONDAY"),
-            "invalid cron pattern '0 0 * * MONDAY': day-of-week field 'MONDAY': unknown name 'DAY'");
+  EXPECT_EQ(
+      parseError("0 0 * * MONDAY"),
+      "invalid cron pattern '0 0 * * MONDAY': day-of-week field 'MONDAY': unknown name 'DAY'");
   EXPECT_EQ(parseError("0 0 0 0 0 0 0"),
             "invalid cron pattern '0 0 0 0 0 0 0': too many fields (7, at most 6)");
   EXPECT_EQ(parseError("1,1 * * * *"),
@@ -301,7 +304,7 @@ TEST(CronNext, UnknownZone) {
 TEST(CronNext, ThreadSafe) {
   const Cron cron = Cron::parse("30 2 * * *");
   const std::vector<std::string> zones{"Europe/Berlin", "America/New_York", "Australia/Sydney",
-                                       "Asia/Kolkata", "Europe/Paris", "Asia/Tokyo"};
+                                       "Asia/Kolkata",  "Europe/Paris",     "Asia/Tokyo"};
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
@@ -403,7 +406,8 @@ TEST(TimeZone, PosixRules) {
 
 TEST(TimeZone, RejectsMalformedTzif) {
   EXPECT_THROW(TimeZone::fromTzif("x", "TZif2"), CronError);
-  EXPECT_THROW(TimeZone::fromTzif("x", "not a tzif file at all, no no no no no no no no"), CronError);
+  EXPECT_THROW(TimeZone::fromTzif("x", "not a tzif file at all, no no no no no no no no"),
+               CronError);
 }
 
 }  // namespace
