@@ -361,28 +361,21 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
   const JobRecord& record = job->record;
   plugins::JobInput input{record.id, record.name, options_.queue, record.data,
                           static_cast<std::uint32_t>(record.attemptsMade + 1), job->deadlineMs};
+  // Progress and log lines travel through the io thread, in order with the job's settlement.
   std::weak_ptr<ActiveJob> weak = job;
-  plugins::JobSinks sinks;
-  sinks.progress = [this, weak](const std::string& json) {
-    auto owner = weak.lock();
-    if (!owner) return false;
-    Command command;
-    command.kind = Command::Kind::progress;
-    command.job = owner;
-    command.text = json;
-    enqueue(std::move(command));
-    return true;
+  const auto sink = [this, weak](Command::Kind kind) {
+    return [this, weak, kind](const std::string& text) {
+      auto owner = weak.lock();
+      if (!owner) return false;
+      Command command;
+      command.kind = kind;
+      command.job = owner;
+      command.text = text;
+      enqueue(std::move(command));
+      return true;
+    };
   };
-  sinks.log = [this, weak](const std::string& line) {
-    auto owner = weak.lock();
-    if (!owner) return false;
-    Command command;
-    command.kind = Command::Kind::log;
-    command.job = owner;
-    command.text = line;
-    enqueue(std::move(command));
-    return true;
-  };
+  plugins::JobSinks sinks{sink(Command::Kind::progress), sink(Command::Kind::log)};
   auto context = std::make_shared<plugins::JobContext>(std::move(input), std::move(sinks));
   {
     std::lock_guard lock(mutex_);
