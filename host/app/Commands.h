@@ -3,6 +3,7 @@
 
 #include "app/Options.h"
 #include "config/Config.h"
+#include "redis/Connection.h"
 
 #include <filesystem>
 #include <memory>
@@ -34,6 +35,9 @@ int enqueueCommand(const Options& options);
 // enqueue, status: a connection to the Redis of the configuration. Throws config::ConfigError
 // when REDIS_URL is unset or not a valid URL, redis::ConnectionError when it cannot be reached.
 std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config);
+// The Redis of the config: REDIS_URL, else the embedded server of the data directory.
+redis::Url redisUrl(const config::Config& config);
+redis::ConnectionOptions redisOptions(const config::Config& config);
 // warren status [QUEUE...]
 int statusCommand(const Options& options);
 

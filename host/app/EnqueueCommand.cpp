@@ -162,27 +162,6 @@ std::string lastEventId(redis::Connection& connection, const std::string& stream
 
 }  // namespace
 
-std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config) {
-  if (config.redisUrl.empty()) {
-    throw config::ConfigError(
-        "REDIS_URL is not set; give the Redis of the queues (REDIS_URL=redis://host:6379, or "
-        "redis.url in the config file or with --set)");
-  }
-  redis::Url url;
-  try {
-    url = redis::Url::parse(config.redisUrl);
-  } catch (const std::invalid_argument& e) {
-    throw config::ConfigError(e.what());
-  }
-  if (config.redisTls) url.tls = true;
-  redis::ConnectionOptions options;
-  options.connectTimeout = milliseconds(config.redisConnectTimeoutMs);
-  options.commandTimeout = milliseconds(config.redisCommandTimeoutMs);
-  options.caFile = config.redisCaFile;
-  options.autoReconnect = true;
-  return std::make_unique<redis::Connection>(url, options);
-}
-
 int enqueueCommand(const Options& options) {
   const auto& args = options.args;
   if (args.size() != 3) {

@@ -1,5 +1,7 @@
 #include "app/Node.h"
 
+#include "app/Commands.h"
+
 #include "log/Log.h"
 #include "plugins/Instance.h"
 #include "queue/Preflight.h"
@@ -11,24 +13,6 @@
 
 namespace warren::app {
 namespace {
-
-redis::Url parseRedisUrl(const config::Config& config) {
-  try {
-    redis::Url url = redis::Url::parse(config.redisUrl);
-    if (config.redisTls) url.tls = true;
-    return url;
-  } catch (const std::invalid_argument& e) {
-    throw config::ConfigError(e.what());
-  }
-}
-
-redis::ConnectionOptions redisOptions(const config::Config& config) {
-  redis::ConnectionOptions options;
-  options.connectTimeout = std::chrono::milliseconds(config.redisConnectTimeoutMs);
-  options.commandTimeout = std::chrono::milliseconds(config.redisCommandTimeoutMs);
-  options.caFile = config.redisCaFile;
-  return options;
-}
 
 queue::WorkerOptions workerOptions(const config::Config& config, const config::QueueConfig& q,
                                    const plugins::PluginInfo& plugin) {
@@ -60,7 +44,7 @@ Node::Node(const config::Config& config) : config_(config) {
         lifecycle::dataDirectory(config_.dataDir));
     config_.redisUrl = embedded_->url();
   }
-  url_ = parseRedisUrl(config_);
+  url_ = redisUrl(config_);
   const redis::ConnectionOptions options = redisOptions(config_);
   {
     redis::Connection probe(url_, options);

@@ -1,5 +1,6 @@
 // Configuration and logging set-up shared by the subcommands.
 #include "app/Commands.h"
+#include "lifecycle/EmbeddedRedis.h"
 #include "log/Log.h"
 
 #include <unistd.h>
@@ -60,6 +61,42 @@ config::Config loadConfig(const Options& options) {
   config::Config config = config::resolve(layers);
   if (config.pluginDir.empty()) config.pluginDir = defaultPluginDir().string();
   return config;
+}
+
+redis::Url redisUrl(const config::Config& config) {
+  std::string text = config.redisUrl;
+  if (text.empty()) {
+    // A node on embedded defaults: its private server's socket in the data directory.
+    const auto socket = lifecycle::EmbeddedRedis::socketPath(lifecycle::dataDirectory(config.dataDir));
+    if (!std::filesystem::exists(socket)) {
+      throw config::ConfigError(
+          "REDIS_URL is not set; give the Redis of the queues (REDIS_URL=redis://host:6379, or "
+          "redis.url in the config file or with --set), or start `warren run` on embedded "
+          "defaults first");
+    }
+    text = "unix://" + socket.string();
+  }
+  try {
+    redis::Url url = redis::Url::parse(text);
+    if (config.redisTls) url.tls = true;
+    return url;
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(e.what());
+  }
+}
+
+redis::ConnectionOptions redisOptions(const config::Config& config) {
+  redis::ConnectionOptions options;
+  options.connectTimeout = std::chrono::milliseconds(config.redisConnectTimeoutMs);
+  options.commandTimeout = std::chrono::milliseconds(config.redisCommandTimeoutMs);
+  options.caFile = config.redisCaFile;
+  return options;
+}
+
+std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config) {
+  redis::ConnectionOptions options = redisOptions(config);
+  options.autoReconnect = true;
+  return std::make_unique<redis::Connection>(redisUrl(config), options);
 }
 
 void setUpLogging(const config::Config& config) {

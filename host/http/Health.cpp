@@ -119,10 +119,9 @@ CheckResult ConsumptionCheck::judge(const std::string& queue, const ConsumptionS
     const std::int64_t allowed = limits.fetchAllowanceMs();
     const std::int64_t age = nowMs - std::max(sample.lastFetchMs, sinceMs);
     if (age > allowed) {
-      const std::string last = sample.lastFetchMs > 0
-                                   ? "last round trip " + seconds(nowMs - sample.lastFetchMs) +
-                                         " ago"
-                                   : "no round trip in " + seconds(age);
+      const std::string last =
+          sample.lastFetchMs > 0 ? "last round trip " + seconds(nowMs - sample.lastFetchMs) + " ago"
+                                 : "no round trip in " + seconds(age);
       problems.push_back("fetch loop late by " + seconds(age - allowed) + " (" + last +
                          ", expected within " + seconds(allowed) + " with " +
                          std::to_string(sample.concurrency - sample.active) + " free slot(s))");
@@ -132,10 +131,10 @@ CheckResult ConsumptionCheck::judge(const std::string& queue, const ConsumptionS
     const std::int64_t allowed = limits.renewalAllowanceMs();
     const std::int64_t age = nowMs - std::max(sample.lastRenewalMs, sinceMs);
     if (age > allowed) {
-      const std::string last = sample.lastRenewalMs > 0
-                                   ? "last renewal " + seconds(nowMs - sample.lastRenewalMs) +
-                                         " ago"
-                                   : "no renewal in " + seconds(age);
+      const std::string last =
+          sample.lastRenewalMs > 0
+              ? "last renewal " + seconds(nowMs - sample.lastRenewalMs) + " ago"
+              : "no renewal in " + seconds(age);
       problems.push_back("lock renewal late by " + seconds(age - allowed) + " (" + last +
                          ", expected within " + seconds(allowed) + " with " +
                          std::to_string(sample.active) + " active job(s))");

@@ -94,8 +94,7 @@ class ConsumptionCheck {
   using Sampler = std::function<ConsumptionSample()>;
   using Clock = std::function<std::int64_t()>;  // ms since the Unix epoch
 
-  ConsumptionCheck(std::string queue, Sampler sampler, ConsumptionLimits limits,
-                   Clock clock = {});
+  ConsumptionCheck(std::string queue, Sampler sampler, ConsumptionLimits limits, Clock clock = {});
 
   CheckResult evaluate();
   CheckResult operator()() { return evaluate(); }

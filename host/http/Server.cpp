@@ -39,18 +39,21 @@ std::string jsonString(std::string_view text) {
 }
 
 double epochSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
 
 std::string_view stateName(State state) {
   switch (state) {
-    case State::starting: return "starting";
-    case State::serving: return "serving";
-    case State::draining: return "draining";
-    case State::stopping: return "stopping";
+    case State::starting:
+      return "starting";
+    case State::serving:
+      return "serving";
+    case State::draining:
+      return "draining";
+    case State::stopping:
+      return "stopping";
   }
   return "unknown";
 }
@@ -74,7 +77,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
  public:
   RequestHandler(const Server& server, std::size_t maxBody) : server_(server), maxBody_(maxBody) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& in,
+                     Poco::Net::HTTPServerResponse& out) override {
     Response response;
     try {
       response = respond(in);
@@ -100,8 +104,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     for (const auto& [key, value] : in) request.headers.emplace_back(key, value);
     request.remoteAddress = in.clientAddress().toString();
     if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(maxBody_)) {
-      return Response::error(413, "request body larger than " + std::to_string(maxBody_) +
-                                      " bytes");
+      return Response::error(413,
+                             "request body larger than " + std::to_string(maxBody_) + " bytes");
     }
     if (in.hasContentLength() || in.getChunkedTransferEncoding()) {
       std::istream& body = in.stream();
@@ -109,8 +113,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       while (body.read(buffer, sizeof buffer) || body.gcount() > 0) {
         request.body.append(buffer, static_cast<std::size_t>(body.gcount()));
         if (request.body.size() > maxBody_) {
-          return Response::error(413, "request body larger than " + std::to_string(maxBody_) +
-                                          " bytes");
+          return Response::error(413,
+                                 "request body larger than " + std::to_string(maxBody_) + " bytes");
         }
       }
     }
@@ -155,12 +159,14 @@ Server::Server(ServerOptions options, Health& health, metrics::Registry& registr
   metrics::describeHostMetrics(registry_);
   const auto stats = metrics::readProcessStats();
   impl_->processStart = stats.startTimeSeconds.value_or(epochSeconds());
-  addRoute("GET", "/health", [this](const Request&) { return health(); });
-  addRoute("GET", "/ready", [this](const Request&) { return ready(); });
-  addRoute("GET", "/metrics", [this](const Request&) { return metricsText(); });
+  addRoute("GET", "/health", [this](const Request&) { return healthResponse(); });
+  addRoute("GET", "/ready", [this](const Request&) { return readyResponse(); });
+  addRoute("GET", "/metrics", [this](const Request&) { return metricsResponse(); });
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 void Server::addRoute(const std::string& method, const std::string& path, Handler handler) {
   if (method.empty() || path.empty() || path[0] != '/') {
@@ -247,28 +253,30 @@ std::string Server::host() const {
 }
 
 Response Server::handle(const Request& request) const {
-  std::vector<const Route*> candidates;  // the routes of the best-matching path
   std::shared_ptr<const Handler> handler;
-  std::string allow;
+  std::string allow;  // the methods of every route matching the path
   {
     std::shared_lock lock(mutex_);
-    const Route* best = nullptr;
+    const Route* best = nullptr;  // the most specific route for this method
+    bool matched = false;
     for (const auto& route : routes_) {
-      const bool matches = route.prefix ? request.path.rfind(route.path, 0) == 0
-                                        : request.path == route.path;
+      const bool matches =
+          route.prefix ? request.path.rfind(route.path, 0) == 0 : request.path == route.path;
       if (!matches) continue;
+      matched = true;
+      if ((", " + allow + ", ").find(", " + route.method + ", ") == std::string::npos) {
+        allow += (allow.empty() ? "" : ", ") + route.method;
+      }
+      if (route.method != request.method) continue;
       const bool better = best == nullptr || (best->prefix && !route.prefix) ||
                           (best->prefix && route.prefix && route.path.size() > best->path.size());
       if (better) best = &route;
     }
-    if (best == nullptr) {
-      return Response::json(404, "{\"error\":\"not found\",\"path\":" + jsonString(request.path) + "}");
+    if (!matched) {
+      return Response::json(404,
+                            "{\"error\":\"not found\",\"path\":" + jsonString(request.path) + "}");
     }
-    for (const auto& route : routes_) {
-      if (route.path != best->path || route.prefix != best->prefix) continue;
-      if (route.method == request.method) handler = route.handler;
-      allow += (allow.empty() ? "" : ", ") + route.method;
-    }
+    if (best != nullptr) handler = best->handler;
   }
   if (!handler) {
     Response response = Response::json(
@@ -286,7 +294,7 @@ Response Server::handle(const Request& request) const {
   }
 }
 
-Response Server::health() const {
+Response Server::healthResponse() const {
   const Health::Report report = health_.run();
   std::string body = "{\"status\":";
   body += report.healthy ? "\"healthy\"" : "\"unhealthy\"";
@@ -308,13 +316,13 @@ Response Server::health() const {
   return Response::json(report.healthy ? 200 : 503, std::move(body));
 }
 
-Response Server::ready() const {
+Response Server::readyResponse() const {
   const State state = state_.load();
   if (state == State::serving) return Response::json(200, "{\"ready\":true}");
   return Response::json(503, "{\"ready\":false,\"state\":" + jsonString(stateName(state)) + "}");
 }
 
-Response Server::metricsText() const {
+Response Server::metricsResponse() const {
   metrics::collectProcessMetrics(registry_);
   std::vector<std::shared_ptr<const Collector>> collectors;
   {

@@ -32,10 +32,10 @@ std::string_view stateName(State state);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: the kernel chooses (see Server::port())
-  std::string version;     // APP_VERSION, reported by /health
-  int threads = 4;         // request threads
-  int maxQueued = 64;      // accepted connections waiting for a thread
+  std::uint16_t port = 0;                    // 0: the kernel chooses (see Server::port())
+  std::string version;                       // APP_VERSION, reported by /health
+  int threads = 4;                           // request threads
+  int maxQueued = 64;                        // accepted connections waiting for a thread
   std::chrono::milliseconds timeout{10000};  // socket send/receive timeout
   std::size_t maxBodyBytes = 1 << 20;        // larger request bodies get 413
 };
@@ -79,7 +79,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Adds a route: exact path, or a prefix when `path` ends in "/*" ("/admin/*" matches
-  // "/admin/x/y", not "/admin"). Exact routes win over prefixes, longer prefixes over shorter.
+  // "/admin/x/y", not "/admin"). Of the routes for the request's method that match its path,
+  // an exact one wins over prefixes, a longer prefix over a shorter; when the path matches only
+  // routes for other methods the answer is 405 with their methods in Allow.
   // Replaces an existing route for the same method and path. Any time, also while serving.
   // A handler that throws answers 500 {"error":...}; it may run on several threads at once.
   void addRoute(const std::string& method, const std::string& path, Handler handler);
@@ -109,9 +111,9 @@ class Server {
     std::shared_ptr<const Handler> handler;
   };
 
-  Response health() const;
-  Response ready() const;
-  Response metricsText() const;
+  Response healthResponse() const;
+  Response readyResponse() const;
+  Response metricsResponse() const;
 
   const ServerOptions options_;
   Health& health_;

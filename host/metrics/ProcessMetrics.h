@@ -14,12 +14,12 @@ namespace warren::metrics {
 
 // What /proc/self says about this process. Fields that could not be read are std::nullopt.
 struct ProcessStats {
-  std::optional<double> cpuSeconds;          // user + system
+  std::optional<double> cpuSeconds;  // user + system
   std::optional<double> residentBytes;
   std::optional<double> virtualBytes;
   std::optional<double> openFds;
-  std::optional<double> maxFds;              // soft RLIMIT_NOFILE
-  std::optional<double> startTimeSeconds;    // since the Unix epoch
+  std::optional<double> maxFds;            // soft RLIMIT_NOFILE
+  std::optional<double> startTimeSeconds;  // since the Unix epoch
 };
 
 ProcessStats readProcessStats();
@@ -41,21 +41,22 @@ extern const std::vector<double> kJobWaitBuckets;
 
 // Names of the families the host feeds (so callers do not spell them twice).
 namespace names {
-inline constexpr const char* jobsProcessed = "worker_jobs_processed_total";        // {queue,status}
-inline constexpr const char* jobDuration = "worker_job_duration_seconds";          // {queue}
-inline constexpr const char* jobWait = "worker_job_wait_seconds";                  // {queue}
+inline constexpr const char* jobsProcessed = "worker_jobs_processed_total";  // {queue,status}
+inline constexpr const char* jobDuration = "worker_job_duration_seconds";    // {queue}
+inline constexpr const char* jobWait = "worker_job_wait_seconds";            // {queue}
 inline constexpr const char* lockRenewalFailures = "worker_lock_renewal_failures_total";
 inline constexpr const char* stalledRecovered = "worker_stalled_jobs_recovered_total";
-inline constexpr const char* queueDepth = "worker_queue_depth";                    // {queue}
-inline constexpr const char* bullmqQueueDepth = "bullmq_queue_depth";              // {queue}
-inline constexpr const char* activeJobs = "worker_active_jobs";                    // {queue}
-inline constexpr const char* concurrencySlots = "worker_concurrency_slots";        // {queue}
+inline constexpr const char* queueDepth = "worker_queue_depth";              // {queue}
+inline constexpr const char* bullmqQueueDepth = "bullmq_queue_depth";        // {queue}
+inline constexpr const char* activeJobs = "worker_active_jobs";              // {queue}
+inline constexpr const char* concurrencySlots = "worker_concurrency_slots";  // {queue}
 inline constexpr const char* oldestWaitingAge = "worker_oldest_waiting_job_age_seconds";
 inline constexpr const char* pluginInfo = "warren_plugin_info";  // {plugin,version,generation}
-inline constexpr const char* redisPoolConnections = "warren_redis_pool_connections";  // {pool,state}
-inline constexpr const char* redisPoolMax = "warren_redis_pool_max_connections";      // {pool}
-inline constexpr const char* dbPoolConnections = "warren_db_pool_connections";        // {pool,state}
-inline constexpr const char* dbPoolMax = "warren_db_pool_max_connections";            // {pool}
+inline constexpr const char* redisPoolConnections =
+    "warren_redis_pool_connections";                                              // {pool,state}
+inline constexpr const char* redisPoolMax = "warren_redis_pool_max_connections";  // {pool}
+inline constexpr const char* dbPoolConnections = "warren_db_pool_connections";    // {pool,state}
+inline constexpr const char* dbPoolMax = "warren_db_pool_max_connections";        // {pool}
 inline constexpr const char* dbPoolWaitTimeouts = "warren_db_pool_wait_timeouts_total";  // {pool}
 }  // namespace names
 

@@ -10,7 +10,6 @@
 #include <bitset>
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <random>
 #include <utility>
@@ -95,7 +94,7 @@ std::optional<std::int64_t> parseIntJs(const std::string& s) {
   return negative ? -v : v;
 }
 
-// JavaScript Number(s) for the '#' occurrence; NaN for anything not a JS numeric literal.
+// JavaScript Number(s) (`+s`); NaN for anything that is not a JavaScript numeric literal.
 double numberJs(const std::string& s) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (s.empty()) return 0;
@@ -131,7 +130,14 @@ double numberJs(const std::string& s) {
     while (i < s.size() && isDigit(s[i])) ++i;
   }
   if (i != s.size()) return nan;
-  return sign * std::strtod(s.c_str() + begin, nullptr);
+  double v = 0;  // from_chars: locale-independent, unlike strtod
+  const auto r = std::from_chars(s.data() + begin, s.data() + s.size(), v);
+  if (r.ec == std::errc::result_out_of_range) {
+    v = s.find_first_of("eE") != std::string::npos && s[s.find_first_of("eE") + 1] == '-'
+            ? 0
+            : std::numeric_limits<double>::infinity();
+  }
+  return sign * v;
 }
 
 // parseInt(String(number)): the integer part, or for the exponent forms JavaScript prints

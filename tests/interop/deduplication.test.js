@@ -18,7 +18,7 @@ scenario('[11.2.29] deduplication {id}: a second add while the first is pending 
   await ev.waitForEvent('active', first.id);
   const dup2 = await q.add('echo', { value: 'dropped (active)' }, { deduplication: { id: 'd' } });
   assert.equal(dup2.id, first.id, 'deduplicated while active');
-  assert.equal(ev.count('deduplicated'), 2);
+  await ev.waitForCount('deduplicated', 2);
   assert.ok(ev.list('deduplicated').every((e) => e.jobId === first.id && e.deduplicationId === 'd'));
 
   await ev.waitForEvent('completed', first.id);

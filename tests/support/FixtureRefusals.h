@@ -3,6 +3,7 @@
 // change to a message is made, and reviewed, in one place.
 #pragma once
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ struct FixtureRefusal {
   std::string fixture;
   std::string reason;  // what follows "plugin PATH refused: "
 };
+
+// Names a parameterised test case by its fixture (instead of a byte dump) in gtest and ctest.
+inline void PrintTo(const FixtureRefusal& refusal, std::ostream* out) { *out << refusal.fixture; }
 
 // `undefined_symbol` is not here: its reason contains its own path.
 inline const std::vector<FixtureRefusal>& staticFixtureRefusals() {

@@ -14,10 +14,10 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
@@ -52,12 +52,16 @@ Reply fetch(std::uint16_t port, const std::string& method, const std::string& pa
           response.get("Allow", "")};
 }
 
-Reply get(std::uint16_t port, const std::string& path) { return fetch(port, "GET", path); }
+Reply get(std::uint16_t port, const std::string& path) {
+  return fetch(port, "GET", path);
+}
 
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<Server>(ServerOptions{.version = "9.8.7"}, health_, registry_);
+    ServerOptions options;
+    options.version = "9.8.7";
+    server_ = std::make_unique<Server>(options, health_, registry_);
     server_->start();
     port_ = server_->port();
     ASSERT_NE(port_, 0);
@@ -91,8 +95,9 @@ TEST_F(ServerTest, HealthTurns503AndBack) {
   r = get(port_, "/health");
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find(R"({"status":"unhealthy",)"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find(R"("redis":{"healthy":false,"error":"Connection refused (127.0.0.1:6379)"})"),
-            std::string::npos)
+  EXPECT_NE(
+      r.body.find(R"x("redis":{"healthy":false,"error":"Connection refused (127.0.0.1:6379)"})x"),
+      std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find(R"("database":{"healthy":true,"error":null})"), std::string::npos);
 
@@ -218,8 +223,9 @@ TEST_F(ServerTest, MetricsContentTypeAndLines) {
       "\nprocess_start_time_seconds ",
   };
   for (const auto& text : expected) EXPECT_NE(r.body.find(text), std::string::npos) << text;
-  EXPECT_NE(get(port_, "/metrics").body.find("worker_oldest_waiting_job_age_seconds{queue=\"post-"
-                                             "publish\"} 2\n"),
+  EXPECT_NE(get(port_, "/metrics")
+                .body.find("worker_oldest_waiting_job_age_seconds{queue=\"post-"
+                           "publish\"} 2\n"),
             std::string::npos)
       << "collectors run at each scrape";
 }
@@ -247,8 +253,10 @@ TEST_F(ServerTest, PromtoolFindsNothingToSay) {
   registry_.gaugeSet(metrics::names::redisPoolConnections, {{"pool", "workers"}, {"state", "open"}},
                      9);
   registry_.gaugeSet(metrics::names::redisPoolMax, {{"pool", "workers"}}, 12);
-  registry_.gaugeSet(metrics::names::dbPoolConnections, {{"pool", "primary"}, {"state", "busy"}}, 2);
-  registry_.gaugeSet(metrics::names::dbPoolConnections, {{"pool", "primary"}, {"state", "idle"}}, 8);
+  registry_.gaugeSet(metrics::names::dbPoolConnections, {{"pool", "primary"}, {"state", "busy"}},
+                     2);
+  registry_.gaugeSet(metrics::names::dbPoolConnections, {{"pool", "primary"}, {"state", "idle"}},
+                     8);
   registry_.gaugeSet(metrics::names::dbPoolMax, {{"pool", "primary"}}, 10);
   registry_.counterAdd(metrics::names::dbPoolWaitTimeouts, {{"pool", "primary"}}, 0);
   registry_.gaugeSet(metrics::names::queueDepth, {{"queue", "quote\"back\\slash\nline"}}, 1);
@@ -258,7 +266,8 @@ TEST_F(ServerTest, PromtoolFindsNothingToSay) {
   test::TempDir dir;
   const auto file = dir.path() / "metrics.txt";
   std::ofstream(file) << r.body;
-  const auto lint = test::run({"/bin/sh", "-c", "promtool check metrics < '" + file.string() + "'"});
+  const auto lint =
+      test::run({"/bin/sh", "-c", "promtool check metrics < '" + file.string() + "'"});
   EXPECT_EQ(lint.exitCode, 0) << lint.out << lint.err << "\n--- scraped:\n" << r.body;
   EXPECT_EQ(lint.out + lint.err, "") << "promtool warned:\n" << lint.out << lint.err;
   // Every family has a real HELP text.
@@ -302,14 +311,15 @@ TEST(Server, PortInUseIsAReadableError) {
   metrics::Registry registry;
   Server first({}, health, registry);
   first.start();
-  Server second({.port = first.port()}, health, registry);
+  ServerOptions options;
+  options.port = first.port();
+  Server second(options, health, registry);
   try {
     second.start();
     FAIL() << "two servers on one port";
   } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("cannot listen on 127.0.0.1:" +
-                                              std::to_string(first.port()) + ": ",
-                                          0),
+    EXPECT_EQ(std::string(e.what()).rfind(
+                  "cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": ", 0),
               0u)
         << e.what();
   }

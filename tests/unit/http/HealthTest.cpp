@@ -52,10 +52,12 @@ TEST(Health, AThrowingCheckIsUnhealthyWithItsMessage) {
 
 constexpr std::int64_t kStart = 1'700'000'000'000;
 
-ConsumptionLimits defaults() { return {}; }  // drainDelay 5 s, renew 15 s, margin 5 s
+ConsumptionLimits defaults() {
+  return {};
+}  // drainDelay 5 s, renew 15 s, margin 5 s
 
 TEST(ConsumptionLimits, FollowTheWorkerOptions) {
-  EXPECT_EQ(defaults().fetchAllowanceMs(), 20000);  // 5 s + 10 s + 5 s margin
+  EXPECT_EQ(defaults().fetchAllowanceMs(), 20000);    // 5 s + 10 s + 5 s margin
   EXPECT_EQ(defaults().renewalAllowanceMs(), 20000);  // 2 x 7.5 s + 5 s
   struct Options {
     std::int64_t drainDelayS = 30;
@@ -170,8 +172,8 @@ TEST(ConsumptionCheck, CountsFromCreationAndReset) {
 }
 
 TEST(ConsumptionCheck, ASamplerThatThrowsIsUnhealthy) {
-  ConsumptionCheck check("q", []() -> ConsumptionSample { throw std::runtime_error("gone"); },
-                         defaults());
+  ConsumptionCheck check(
+      "q", []() -> ConsumptionSample { throw std::runtime_error("gone"); }, defaults());
   EXPECT_EQ(check.evaluate().error, "queue 'q': status unavailable: gone");
   EXPECT_TRUE(check.unhealthyFor(0ms));
 }
@@ -225,17 +227,23 @@ TEST(ServerRouting, PrefixRoutesForAdminEndpoints) {
   server.addRoute("POST", "/admin/*", [](const Request& r) {
     return Response::json(202, "{\"path\":\"" + r.path + "\"}");
   });
-  server.addRoute("GET", "/admin/queues/*", [](const Request&) {
-    return Response::json(200, "{}");
-  });
-  server.addRoute("GET", "/admin/fail", [](const Request&) -> Response {
-    throw std::runtime_error("boom");
-  });
+  server.addRoute("GET", "/admin/queues/*",
+                  [](const Request&) { return Response::json(200, "{}"); });
+  server.addRoute("GET", "/admin/fail",
+                  [](const Request&) -> Response { throw std::runtime_error("boom"); });
   EXPECT_EQ(server.handle(get("/admin/pause", "POST")).body, R"({"path":"/admin/pause"})");
   EXPECT_EQ(server.handle(get("/admin/queues/x")).status, 200);
-  EXPECT_EQ(server.handle(get("/admin/queues/x", "POST")).status, 405)
-      << "the longest prefix decides";
+  EXPECT_EQ(server.handle(get("/admin/queues/x", "POST")).status, 202)
+      << "a shorter prefix for the method still matches";
+  const auto wrong = server.handle(get("/admin/queues/x", "DELETE"));
+  EXPECT_EQ(wrong.status, 405);
+  ASSERT_EQ(wrong.headers.size(), 1u);
+  EXPECT_EQ(wrong.headers[0].second, "POST, GET");
   EXPECT_EQ(server.handle(get("/admin")).status, 404);
+  server.addRoute("GET", "/admin/queues/*", [](const Request&) {  // replaced
+    return Response::json(200, "{\"v\":2}");
+  });
+  EXPECT_EQ(server.handle(get("/admin/queues/y")).body, R"({"v":2})");
   const auto failed = server.handle(get("/admin/fail"));
   EXPECT_EQ(failed.status, 500);
   EXPECT_EQ(failed.body, R"({"error":"boom"})");
@@ -263,7 +271,9 @@ TEST(ServerAnswers, ReadyFollowsTheState) {
 TEST(ServerAnswers, HealthJson) {
   Health health;
   metrics::Registry registry;
-  Server server({.version = "1.2.3"}, health, registry);
+  ServerOptions options;
+  options.version = "1.2.3";
+  Server server(options, health, registry);
   health.add("redis", [] { return CheckResult::ok(); });
   health.add("database", [] { return CheckResult::failed("say \"no\""); });
   const auto r = server.handle(get("/health"));

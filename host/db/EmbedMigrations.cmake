@@ -1,0 +1,15 @@
+# Writes OUTPUT: a C++ file defining warren::db::detail::hostMigrations() over every
+# MIGRATIONS_DIR/*.sql (file name and text), sorted by name.
+file(GLOB migrations "${MIGRATIONS_DIR}/*.sql")
+list(SORT migrations)
+set(body "// Generated from host/db/migrations by host/db/EmbedMigrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"db/HostMigrations.h\"\n\nnamespace warren::db::detail {\n\n")
+string(APPEND body "const std::vector<std::pair<std::string, std::string>>& hostMigrations() {\n")
+string(APPEND body "  static const std::vector<std::pair<std::string, std::string>> migrations = {\n")
+foreach(migration ${migrations})
+  get_filename_component(name ${migration} NAME)
+  file(READ ${migration} text)
+  string(APPEND body "      {\"${name}\", R\"warrensql(${text})warrensql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return migrations;\n}\n\n}  // namespace warren::db::detail\n")
+file(WRITE ${OUTPUT} "${body}")

@@ -1,0 +1,238 @@
+#include "db/Sql.h"
+
+#include "db/Database.h"
+#include "json/Json.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace warren::db {
+namespace {
+
+DbError badParam(std::size_t index, const std::string& why) {
+  return DbError(ErrorKind::invalid, "parameter $" + std::to_string(index + 1) + ": " + why);
+}
+
+bool identifierChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::vector<Param> parseParams(std::string_view json) {
+  std::vector<Param> params;
+  const auto first = json.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || json.substr(first) == "null") return params;
+  Poco::Dynamic::Var parsed;
+  try {
+    parsed = warren::json::parse(json);
+  } catch (const Poco::Exception& e) {
+    throw DbError(ErrorKind::invalid, "params_json is not valid JSON: " + e.displayText());
+  }
+  if (parsed.type() != typeid(Poco::JSON::Array::Ptr))
+    throw DbError(ErrorKind::invalid, "params_json must be a JSON array");
+  const auto array = parsed.extract<Poco::JSON::Array::Ptr>();
+  params.reserve(array->size());
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const Poco::Dynamic::Var value = array->get(static_cast<unsigned>(i));
+    Param param;
+    if (value.isEmpty()) {
+      param.type = Param::Type::null;
+    } else if (value.type() == typeid(bool)) {
+      param.type = Param::Type::boolean;
+      param.boolean = value.extract<bool>();
+    } else if (value.isString()) {
+      param.type = Param::Type::text;
+      param.text = value.extract<std::string>();
+    } else if (value.isInteger()) {
+      if (!value.isSigned() && value.convert<std::uint64_t>() >
+                                   static_cast<std::uint64_t>(
+                                       std::numeric_limits<std::int64_t>::max()))
+        throw badParam(i, "integer out of the 64-bit signed range");
+      param.type = Param::Type::integer;
+      param.integer = value.convert<std::int64_t>();
+    } else if (value.isNumeric()) {
+      param.type = Param::Type::real;
+      param.real = value.convert<double>();
+    } else if (value.type() == typeid(Poco::JSON::Object::Ptr) ||
+               value.type() == typeid(Poco::JSON::Array::Ptr)) {
+      param.type = Param::Type::text;
+      param.text = warren::json::stringify(value);
+    } else {
+      throw badParam(i, "unsupported JSON value");
+    }
+    params.push_back(std::move(param));
+  }
+  return params;
+}
+
+std::string toSqlitePlaceholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  std::size_t i = 0;
+  const auto copyUntil = [&](std::string_view end) {
+    const auto stop = sql.find(end, i);
+    const std::size_t next = stop == std::string_view::npos ? sql.size() : stop + end.size();
+    out.append(sql.substr(i, next - i));
+    i = next;
+  };
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      // Quoted text; a doubled quote inside is two adjacent quoted parts, which works the same.
+      out += c;
+      ++i;
+      copyUntil(std::string_view(&c, 1));
+    } else if (c == '[') {
+      copyUntil("]");
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      copyUntil("\n");
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      out += "/*";
+      i += 2;
+      copyUntil("*/");
+    } else if (c == '$' && i + 1 < sql.size() && isDigit(sql[i + 1]) &&
+               (i == 0 || !identifierChar(sql[i - 1]))) {
+      out += '?';
+      ++i;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
+void appendJsonString(std::string& out, std::string_view text) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    // A well-formed UTF-8 sequence is copied; anything else becomes U+FFFD.
+    std::size_t length = 0;
+    std::uint32_t min = 0;
+    std::uint32_t code = 0;
+    if ((c & 0xE0) == 0xC0) {
+      length = 2, min = 0x80, code = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      length = 3, min = 0x800, code = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      length = 4, min = 0x10000, code = c & 0x07u;
+    }
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) valid = false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    valid = valid && code >= min && code <= 0x10FFFF && (code < 0xD800 || code > 0xDFFF);
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\\ufffd";
+      ++i;
+    }
+  }
+  out += '"';
+}
+
+std::string doubleText(double value) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, result.ptr);
+}
+
+void appendJsonDouble(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "\"NaN\"";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else {
+    out += doubleText(value);
+  }
+}
+
+std::string base64(std::string_view bytes) {
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
+                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+                            static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[n >> 18 & 63];
+    out += alphabet[n >> 12 & 63];
+    out += alphabet[n >> 6 & 63];
+    out += alphabet[n & 63];
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (rest == 2) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    out += alphabet[n >> 18 & 63];
+    out += alphabet[n >> 12 & 63];
+    out += rest == 2 ? alphabet[n >> 6 & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+bool isJsonNumber(std::string_view text) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && isDigit(text[i])) ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+}  // namespace warren::db
