@@ -44,7 +44,7 @@ Node::Node(const config::Config& config) : config_(config) {
         lifecycle::dataDirectory(config_.dataDir));
     config_.redisUrl = embedded_->url();
   }
-  url_ = redisUrl(config_);
+  url_ = app::redisUrl(config_);
   const redis::ConnectionOptions options = redisOptions(config_);
   {
     redis::Connection probe(url_, options);
