@@ -24,17 +24,6 @@ void registerConnectors() {
   });
 }
 
-// libpq messages end with a newline and continue on tab-indented lines.
-std::string oneLine(std::string text) {
-  for (auto& c : text)
-    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
-  std::string out;
-  for (const char c : text)
-    if (!(c == ' ' && (out.empty() || out.back() == ' '))) out += c;
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 }  // namespace
 
 // Poco's pool with a hook on each new session (notice routing, SQLite pragmas).

@@ -34,12 +34,6 @@ void noticeToLog(void*, const char* message) {
   log::debug("database notice", {{"notice", text}});
 }
 
-std::string trimmed(const char* text) {
-  std::string out = text != nullptr ? text : "";
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 // SQLSTATE classes a caller may retry: connection exceptions, serialization failures and
 // deadlocks, insufficient resources, and shutdown/crash/cannot-connect-now.
 bool transientState(const std::string& state) {
@@ -187,21 +181,23 @@ class PostgresConnection final : public Connection {
         break;
     }
     if (lost_) {
-      const std::string why = trimmed(result != nullptr ? PQresultErrorMessage(result)
-                                                         : PQerrorMessage(connection_));
+      std::string why = result != nullptr ? PQresultErrorMessage(result) : "";
+      if (oneLine(why).empty()) why = PQerrorMessage(connection_);
       return DbResult::failure(ErrorKind::unavailable,
-                               "connection to the database lost: " +
-                                   (why.empty() ? trimmed(PQerrorMessage(connection_)) : why));
+                               "connection to the database lost: " + oneLine(why));
     }
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
     const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
     const char* detail = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL);
-    std::string message = primary != nullptr ? primary : trimmed(PQresultErrorMessage(result));
+    std::string message = primary != nullptr ? primary : oneLine(PQresultErrorMessage(result));
     if (detail != nullptr) message += " (" + std::string(detail) + ")";
     const std::string code = state != nullptr ? state : "";
     if (!code.empty()) message += " [SQLSTATE " + code + "]";
-    return DbResult::failure(transientState(code) ? ErrorKind::unavailable : ErrorKind::sql,
-                             message);
+    // 08P01: the bind message did not match the statement (parameter count): the caller's error.
+    const ErrorKind kind = code == "08P01"          ? ErrorKind::invalid
+                           : transientState(code) ? ErrorKind::unavailable
+                                                  : ErrorKind::sql;
+    return DbResult::failure(kind, message);
   }
 
   static std::string rowsJson(const PGresult* result) {
@@ -259,14 +255,12 @@ void setupPostgresSession(Poco::Data::Session& session) {
 
 bool postgresAlive(PGconn* connection) {
   if (connection == nullptr || PQstatus(connection) != CONNECTION_OK) return false;
+  if (PQtransactionStatus(connection) != PQTRANS_IDLE) return false;
   pollfd fd{PQsocket(connection), POLLIN, 0};
   if (fd.fd < 0) return false;
-  if (::poll(&fd, 1, 0) > 0) {
-    // Whatever arrived while idle: a termination notice and EOF, or a stray notification.
-    if (PQconsumeInput(connection) == 0) return false;
-    while (PGnotify* notify = PQnotifies(connection)) PQfreemem(notify);
-  }
-  return PQstatus(connection) == CONNECTION_OK;
+  // A pooled session runs no LISTEN, so nothing should arrive while it sits idle: data means the
+  // server is going away (a termination notice, then EOF, perhaps not both here yet).
+  return ::poll(&fd, 1, 0) == 0;
 }
 
 std::string postgresUnreachable(const std::string& connectionString) {
@@ -280,7 +274,7 @@ std::string postgresUnreachable(const std::string& connectionString) {
   }
   // Why not: a real attempt gives libpq's message; this connection is freed either way.
   PGconn* attempt = PQconnectdb(connectionString.c_str());
-  std::string why = trimmed(attempt != nullptr ? PQerrorMessage(attempt) : "out of memory");
+  std::string why = oneLine(attempt != nullptr ? PQerrorMessage(attempt) : "out of memory");
   const bool ok = attempt != nullptr && PQstatus(attempt) == CONNECTION_OK;
   PQfinish(attempt);
   return ok ? std::string() : why.empty() ? "the server does not answer" : why;
@@ -293,7 +287,7 @@ std::unique_ptr<Connection> makePostgresConnection(Pool& pool, Poco::Data::Sessi
     // which also spares the leak of Poco dropping a dead libpq connection.
     PQreset(connection);
     if (PQstatus(connection) != CONNECTION_OK) {
-      const std::string why = trimmed(PQerrorMessage(connection));
+      const std::string why = oneLine(PQerrorMessage(connection));
       try {
         if (auto* impl = nativeImpl(session)) impl->close();
       } catch (...) {

@@ -30,7 +30,9 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 std::vector<Param> parseParams(std::string_view json) {
   std::vector<Param> params;
   const auto first = json.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos || json.substr(first) == "null") return params;
+  if (first == std::string_view::npos) return params;
+  const auto last = json.find_last_not_of(" \t\r\n");
+  if (json.substr(first, last - first + 1) == "null") return params;
   Poco::Dynamic::Var parsed;
   try {
     parsed = warren::json::parse(json);
@@ -207,6 +209,16 @@ std::string base64(std::string_view bytes) {
     out += rest == 2 ? alphabet[n >> 6 & 63] : '=';
     out += '=';
   }
+  return out;
+}
+
+std::string oneLine(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (!(c == ' ' && (out.empty() || out.back() == ' '))) out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
 

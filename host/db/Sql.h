@@ -32,6 +32,8 @@ void appendJsonDouble(std::string& out, double value);           // NaN, +-Infin
 std::string base64(std::string_view bytes);
 // Text of a finite double that reads back as the same double (shortest form).
 std::string doubleText(double value);
+// Joins a multi-line message (libpq's end with a newline and go on in tab-indented lines).
+std::string oneLine(std::string text);
 // Is `text` a JSON number as written (PostgreSQL's integer, float and numeric output)?
 bool isJsonNumber(std::string_view text);
 

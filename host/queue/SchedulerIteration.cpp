@@ -79,10 +79,13 @@ void Worker::scheduleNextIteration(const JobRecord& record) {
   if (!every) {
     if (!repeat->has("pattern")) throw std::runtime_error("repeat option has neither every nor pattern");
     const std::string tz = repeat->optValue<std::string>("tz", "");
-    const auto occurrence = Cron::parse(repeat->getValue<std::string>("pattern"))
-                                .next(std::max(now, number(repeat, "startDate", 0)), tz, endDate);
-    if (!occurrence) return;
-    std::int64_t nextMs = repeat->optValue<bool>("immediately", false) ? current : *occurrence;
+    std::int64_t nextMs = current;  // `immediately`: now, whatever the pattern says
+    if (!repeat->optValue<bool>("immediately", false)) {
+      const auto occurrence = Cron::parse(repeat->getValue<std::string>("pattern"))
+                                  .next(std::max(now, number(repeat, "startDate", 0)), tz, endDate);
+      if (!occurrence) return;
+      nextMs = *occurrence;
+    }
     next = std::to_string(std::max(nextMs, now));
   }
   Object::Ptr nextRepeat = new Object(*repeat);

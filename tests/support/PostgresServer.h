@@ -1,13 +1,17 @@
-// A private PostgreSQL 15 cluster for one test suite: initdb into its own TempDir (owned by the
-// postgres user, since the server refuses to run as root), 127.0.0.1 on a free port, the unix
+// A private PostgreSQL 15 cluster for one test suite: a fresh cluster in its own TempDir (owned by
+// the postgres user, since the server refuses to run as root), 127.0.0.1 on a free port, the unix
 // socket inside the temp dir, `-c fsync=off`. Started in the constructor, stopped (fast shutdown)
 // in the destructor.
+//
+// The cluster is a copy of one made by initdb once and kept under /tmp
+// (warren-pg-template-UID...): ctest runs each test in its own process, and a copy takes a
+// fraction of initdb's time.
 //
 // The postmaster runs as the postgres user in its own process group, started with
 // PR_SET_PDEATHSIG so it dies with the test process even if the test crashes. Linux ties that to
 // the *thread* that started it: call start() from a thread that outlives the server.
 //
-// initdb takes about half a second: start one server per test suite (SetUpTestSuite), not per test.
+// Start one server per test suite (SetUpTestSuite), not per test.
 #pragma once
 
 #include <sys/types.h>
@@ -70,6 +74,7 @@ class PostgresServer {
   pid_t pid_ = -1;
   uid_t uid_ = 0;
   gid_t gid_ = 0;
+  bool passwordSet_ = false;
 };
 
 }  // namespace warren::test

@@ -88,11 +88,11 @@ TEST_F(EchoJobs, SleepsThenCompletes) {
 
 TEST_F(EchoJobs, CancelFromAnotherThreadWakesASleepingJob) {
   plugins::JobContext context(jobInput("echo", R"({"sleep_ms":30000,"value":1})"), {});
+  const auto begin = Clock::now();  // before the canceller starts: it cancels >= 100 ms later
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     context.cancel();
   });
-  const auto begin = Clock::now();
   const plugins::JobOutcome outcome = echo_->handle(context);
   const auto elapsed = Clock::now() - begin;
   canceller.join();
