@@ -67,8 +67,9 @@ redis::Url redisUrl(const config::Config& config) {
   std::string text = config.redisUrl;
   if (text.empty()) {
     // A node on embedded defaults: its private server's socket in the data directory.
-    const auto socket = lifecycle::EmbeddedRedis::socketPath(lifecycle::dataDirectory(config.dataDir));
-    if (!std::filesystem::exists(socket)) {
+    const auto dataDir = lifecycle::dataDirectory(config.dataDir);
+    const auto socket = lifecycle::EmbeddedRedis::socketPath(dataDir);
+    if (!lifecycle::EmbeddedRedis::running(dataDir)) {
       throw config::ConfigError(
           "REDIS_URL is not set; give the Redis of the queues (REDIS_URL=redis://host:6379, or "
           "redis.url in the config file or with --set), or start `warren run` on embedded "

@@ -79,6 +79,10 @@ std::filesystem::path EmbeddedRedis::socketPath(const std::filesystem::path& dat
   return dataDir / "redis.sock";
 }
 
+bool EmbeddedRedis::running(const std::filesystem::path& dataDir) {
+  return answers(socketPath(dataDir));
+}
+
 EmbeddedRedis::EmbeddedRedis(const std::filesystem::path& dataDir,
                              std::chrono::milliseconds startTimeout)
     : dir_(dataDir), socket_(socketPath(dataDir)) {

@@ -33,6 +33,8 @@ class EmbeddedRedis {
 
   // The socket an embedded server of this data directory listens on.
   static std::filesystem::path socketPath(const std::filesystem::path& dataDir);
+  // True when an embedded server of this data directory answers on its socket.
+  static bool running(const std::filesystem::path& dataDir);
 
  private:
   std::filesystem::path dir_;

@@ -111,14 +111,15 @@ bool gone(pid_t pid) {
   return close == std::string::npos || close + 2 >= line.size() || line[close + 2] == 'Z';
 }
 
-// A cluster made once by initdb (trust, UTF8, C locale) under /tmp and kept between runs,
+// A cluster made once by initdb (trust, UTF8, C locale, small WAL segments) under /tmp and kept
+// between runs,
 // built under a file lock so that parallel test processes make it once.
 std::filesystem::path templateCluster(uid_t uid, gid_t gid) {
   std::string key = binDir();
   for (auto& c : key)
     if (std::isalnum(static_cast<unsigned char>(c)) == 0) c = '_';
   const auto root = std::filesystem::temp_directory_path() /
-                    ("warren-pg-template-" + std::to_string(::getuid()) + key);
+                    ("warren-pg-template-v2-" + std::to_string(::getuid()) + key);
   const auto ready = root / "data";
   if (std::filesystem::exists(ready / "PG_VERSION")) return ready;
   std::filesystem::create_directories(root);
@@ -132,7 +133,8 @@ std::filesystem::path templateCluster(uid_t uid, gid_t gid) {
       const auto building = root / ("init-" + std::to_string(::getpid()));
       std::filesystem::remove_all(building);
       runProgram({"runuser", "-u", "postgres", "--", binDir() + "/initdb", "-D", building.string(),
-                  "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"});
+                  "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C",
+                  "--wal-segsize=1"});  // 1 MB WAL segments: less to copy per server
       std::filesystem::rename(building, ready);
     }
   } catch (...) {

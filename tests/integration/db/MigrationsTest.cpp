@@ -18,12 +18,13 @@ using warren::test::writeFile;
 
 class MigrationsTest : public ::testing::TestWithParam<Backend> {
  protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<warren::test::PostgresServer>(); }
   static void TearDownTestSuite() { server_.reset(); }
 
   void SetUp() override {
-    if (!server_->running()) server_->start();
     if (GetParam() == Backend::postgresql) {
+      // Started by the first PostgreSQL test of the suite (the SQLite ones need no server).
+      if (!server_) server_ = std::make_unique<warren::test::PostgresServer>();
+      if (!server_->running()) server_->start();
       // A fresh database per test: warren_migrations starts empty.
       database_ = "m" + std::to_string(++counter_);
       server_->sql("CREATE DATABASE " + database_);

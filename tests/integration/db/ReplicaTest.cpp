@@ -113,11 +113,5 @@ TEST_F(ReplicaTest, ASecondOutageLogsAgain) {
   EXPECT_EQ(countLines(log, {"\"level\":\"warn\"", "database replica unreachable"}), 2) << log;
 }
 
-TEST_F(ReplicaTest, ReplicaNeedsPostgresOnBothSides) {
-  Options options = fastOptions("", replica_->url());
-  options.dataDir = "/tmp";
-  EXPECT_THROW(Database{options}, DbError);
-}
-
 }  // namespace
 }  // namespace warren::db

@@ -124,5 +124,17 @@ TEST_F(SqliteTest, ExplicitFileUrl) {
   EXPECT_TRUE(std::filesystem::exists(dir_ / "custom.db"));
 }
 
+TEST_F(SqliteTest, AReadReplicaNeedsPostgresOnBothSides) {
+  Options o = options();
+  o.replicaUrl = "postgres://reader@127.0.0.1:1/app";  // refused before any connection
+  try {
+    Database db(o);
+    FAIL() << "accepted a replica for SQLite";
+  } catch (const DbError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::invalid);
+    EXPECT_NE(std::string(e.what()).find("needs PostgreSQL"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace warren::db

@@ -102,7 +102,10 @@ TEST_F(ProducerCliTest, WithoutRedisUrlExitsWithConfigError) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{kWarren, "enqueue", "q", "n"},
         std::vector<std::string>{kWarren, "status"}}) {
-    const auto result = warren::test::run(args, warren::test::cleanEnvironment(), 60s);
+    auto env = warren::test::cleanEnvironment();
+    warren::test::TempDir data("warren-data");  // no embedded Redis runs there
+    env.push_back("WARREN_DATA_DIR=" + data.path().string());
+    const auto result = warren::test::run(args, env, 60s);
     EXPECT_EQ(result.exitCode, 78) << args[1];
     EXPECT_TRUE(contains(result.err, "REDIS_URL is not set; ")) << result.err;
   }
