@@ -1,5 +1,6 @@
 // warren run: serve the configured queues until SIGTERM/SIGINT.
 #include "app/Commands.h"
+#include "app/Endpoint.h"
 #include "app/Node.h"
 #include "log/Log.h"
 #include "plugins/Descriptor.h"
@@ -35,13 +36,17 @@ int runCommand(const Options& options) {
     std::cerr << "warren: " << e.what() << "\n";
     return kExitFailed;
   }
+  Endpoint endpoint(*node);
+  endpoint.setState(http::State::serving);
   log::info("warren started", {{"queues", static_cast<std::int64_t>(config.queues.size())},
                                {"profile", config.profile}});
   for (;;) {
     const int signal = signals.wait(std::chrono::milliseconds(1000));
     if (signal == SIGTERM || signal == SIGINT) break;
   }
+  endpoint.setState(http::State::draining);
   node->stop(signals);
+  endpoint.setState(http::State::stopping);
   return kExitOk;
 }
 

@@ -92,8 +92,8 @@ Database::Impl::Impl(Options opts) : options(std::move(opts)) {
       poolSize, options.acquireTimeout, options.idleTimeout, primaryTarget.secrets});
 
   if (!options.replicaUrl.empty()) {
-    replicaTarget = parseUrl(options.replicaUrl, "", options.connectTimeout,
-                             "DATABASE_REPLICA_URL");
+    replicaTarget =
+        parseUrl(options.replicaUrl, "", options.connectTimeout, "DATABASE_REPLICA_URL");
     for (const auto& secret : replicaTarget.secrets) log::addSecret(secret);
     if (replicaTarget.backend != Backend::postgresql ||
         primaryTarget.backend != Backend::postgresql)
@@ -101,9 +101,8 @@ Database::Impl::Impl(Options opts) : options(std::move(opts)) {
                     "DATABASE_REPLICA_URL: a read replica needs PostgreSQL for both "
                     "DATABASE_URL and DATABASE_REPLICA_URL");
     replica = std::make_unique<detail::Pool>(detail::PoolSettings{
-        "replica", replicaTarget.backend, replicaTarget.connector,
-        replicaTarget.connectionString, poolSize, options.acquireTimeout, options.idleTimeout,
-        replicaTarget.secrets});
+        "replica", replicaTarget.backend, replicaTarget.connector, replicaTarget.connectionString,
+        poolSize, options.acquireTimeout, options.idleTimeout, replicaTarget.secrets});
     metrics::registry().gaugeSet(names::replicaUp, {}, 1);
   }
 
@@ -116,9 +115,9 @@ Database::Impl::Impl(Options opts) : options(std::move(opts)) {
                     "cannot open the SQLite database " + primaryTarget.display + ": " + wal.error);
   }
   log::info("database configured", {{"backend", primaryTarget.connector},
-                                     {"url", primaryTarget.display},
-                                     {"replica", replica ? replicaTarget.display : "none"},
-                                     {"pool_size", poolSize}});
+                                    {"url", primaryTarget.display},
+                                    {"replica", replica ? replicaTarget.display : "none"},
+                                    {"pool_size", poolSize}});
 }
 
 std::chrono::milliseconds Database::Impl::backoff(std::uint32_t attempt) const {
@@ -192,9 +191,10 @@ DbResult Database::Impl::onPrimary(Intent intent, std::string_view sql,
     if (!lost) return result;
     primaryUnreachable(result.error);
     if (intent == Intent::write) {
-      result.error = "the connection to the database was lost while the statement ran; it may "
-                     "or may not have been applied: " +
-                     result.error;
+      result.error =
+          "the connection to the database was lost while the statement ran; it may "
+          "or may not have been applied: " +
+          result.error;
       return result;
     }
     if (attempt >= attempts) return result;
@@ -214,8 +214,8 @@ DbResult Database::Impl::read(std::string_view sql, const std::vector<Param>& pa
     // While it is down, one read per recheck period tries the replica; the others do not wait.
     const std::int64_t now = nowMs();
     std::int64_t retryAt = replicaRetryAtMs.load();
-    if (now < retryAt || !replicaRetryAtMs.compare_exchange_strong(
-                             retryAt, now + options.replicaRecheck.count()))
+    if (now < retryAt ||
+        !replicaRetryAtMs.compare_exchange_strong(retryAt, now + options.replicaRecheck.count()))
       return fallbackRead(sql, params);
   }
   // A connection lost on the way gets one more try on a fresh one before the replica counts
@@ -252,12 +252,13 @@ Database::Database(Options options) : impl_(std::make_unique<Impl>(std::move(opt
 
 Database::~Database() = default;
 
-DbResult Database::query(Intent intent, std::string_view sql, std::string_view paramsJson) noexcept {
+DbResult Database::query(Intent intent, std::string_view sql,
+                         std::string_view paramsJson) noexcept {
   try {
     try {
       const auto params = parseParams(paramsJson);
-      DbResult result = intent == Intent::read ? impl_->read(sql, params)
-                                               : impl_->onPrimary(intent, sql, params);
+      DbResult result =
+          intent == Intent::read ? impl_->read(sql, params) : impl_->onPrimary(intent, sql, params);
       if (!result.ok) result.error = impl_->scrub(std::move(result.error));
       return result;
     } catch (const DbError& e) {

@@ -82,10 +82,10 @@ struct Options {
   std::uint32_t workers = 1;      // for the default pool size
   std::uint32_t concurrency = 5;  // job slots per worker, for the default pool size
   std::chrono::milliseconds acquireTimeout{5000};  // longest wait for a free session
-  std::chrono::seconds connectTimeout{5};  // libpq connect_timeout unless the URL sets one
-  std::uint32_t retryAttempts = 5;         // tries in all for a statement that did not get through
-  std::chrono::milliseconds retryDelay{100};      // first backoff, doubled each time...
-  std::chrono::milliseconds retryMaxDelay{2000};  // ...up to this
+  std::chrono::seconds connectTimeout{5};          // libpq connect_timeout unless the URL sets one
+  std::uint32_t retryAttempts = 5;  // tries in all for a statement that did not get through
+  std::chrono::milliseconds retryDelay{100};       // first backoff, doubled each time...
+  std::chrono::milliseconds retryMaxDelay{2000};   // ...up to this
   std::chrono::milliseconds replicaRecheck{5000};  // reads stay on the primary this long
   std::chrono::seconds idleTimeout{60};            // idle sessions beyond one close after this
 };
@@ -148,7 +148,8 @@ class Database {
   // Applies the NNNN_name.sql files of `dir` not yet recorded for `scope` in warren_migrations,
   // in version order, each in its own transaction, once across every node (a PostgreSQL
   // advisory lock; SQLite: BEGIN IMMEDIATE). Stops at the first failure, which is rolled back.
-  MigrationReport runMigrations(const std::string& scope, const std::filesystem::path& dir) noexcept;
+  MigrationReport runMigrations(const std::string& scope,
+                                const std::filesystem::path& dir) noexcept;
   MigrationReport applyMigrations(const std::string& scope,
                                   std::vector<Migration> migrations) noexcept;
   // The host's own migrations (host/db/migrations, built into the binary), scope "host".

@@ -2,19 +2,13 @@
 #pragma once
 
 #include "db/Database.h"
+#include "db/Metrics.h"
 #include "db/Pool.h"
 #include "db/Url.h"
 
 #include <atomic>
 
 namespace warren::db {
-
-// Metric families of the database layer beyond the pool gauges of metrics/ProcessMetrics.h.
-namespace names {
-inline constexpr const char* replicaUp = "warren_db_replica_up";
-inline constexpr const char* replicaFallbackReads = "warren_db_replica_fallback_reads_total";
-inline constexpr const char* retries = "warren_db_retries_total";  // {pool}
-}  // namespace names
 
 struct Database::Impl {
   explicit Impl(Options options);

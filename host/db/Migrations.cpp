@@ -25,7 +25,9 @@ const char* const kCreateSqlite =
     "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), "
     "PRIMARY KEY (scope, version))";
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // NNNN_name.sql -> version and name; false when the file name does not follow the pattern.
 bool parseFileName(const std::string& file, std::int64_t& version, std::string& name) {
@@ -79,8 +81,8 @@ std::vector<Migration> loadMigrations(const std::filesystem::path& dir) {
     if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
     Migration migration;
     if (!parseFileName(file, migration.version, migration.name))
-      throw DbError(ErrorKind::invalid, "migration file " + (dir / file).string() +
-                                            " is not named NNNN_name.sql");
+      throw DbError(ErrorKind::invalid,
+                    "migration file " + (dir / file).string() + " is not named NNNN_name.sql");
     migration.file = file;
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream text;
@@ -154,8 +156,8 @@ MigrationReport Database::applyMigrations(const std::string& scope,
       bool postgres;
       ~Unlock() {
         if (postgres && !connection.lost())
-          connection.executeScript("SELECT pg_advisory_unlock(" +
-                                   std::to_string(kMigrationLock) + ")");
+          connection.executeScript("SELECT pg_advisory_unlock(" + std::to_string(kMigrationLock) +
+                                   ")");
       }
     } unlock{connection, postgres};
 
@@ -165,9 +167,9 @@ MigrationReport Database::applyMigrations(const std::string& scope,
       const std::string label = "migration " + migration.file + " (scope " + scope + ")";
       const DbResult begin = connection.executeScript(postgres ? "BEGIN" : "BEGIN IMMEDIATE");
       if (!begin.ok) return fail(label + " could not start a transaction: " + begin.error);
-      const DbResult seen = connection.execute(
-          "SELECT 1 FROM warren_migrations WHERE scope = $1 AND version = $2",
-          parseParams(paramsJson(scope, migration.version, nullptr)));
+      const DbResult seen =
+          connection.execute("SELECT 1 FROM warren_migrations WHERE scope = $1 AND version = $2",
+                             parseParams(paramsJson(scope, migration.version, nullptr)));
       if (!seen.ok || seen.affected > 0) {
         connection.executeScript("ROLLBACK");
         if (!seen.ok) return fail(label + ": cannot read warren_migrations: " + seen.error);

@@ -84,8 +84,9 @@ Pool::~Pool() {
     sessions_->shutdown();
   } catch (...) {
   }
-  metrics::registry().gaugeSet(metrics::names::dbPoolConnections,
-                               {{"pool", settings_.label}, {"state", "idle"}}, 0);
+  for (const char* state : {"idle", "busy"})
+    metrics::registry().gaugeSet(metrics::names::dbPoolConnections,
+                                 {{"pool", settings_.label}, {"state", state}}, 0);
 }
 
 std::uint32_t Pool::busy() const {

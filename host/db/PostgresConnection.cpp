@@ -68,8 +68,7 @@ void appendValue(std::string& out, const PGresult* result, int row, int column, 
       return;
     case kBytea: {
       std::size_t size = 0;
-      unsigned char* bytes =
-          PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size);
+      unsigned char* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size);
       if (bytes == nullptr) {
         appendJsonString(out, value);
         return;
@@ -109,13 +108,19 @@ class PostgresConnection final : public Connection {
     for (std::size_t i = 0; i < params.size(); ++i) {
       const Param& param = params[i];
       switch (param.type) {
-        case Param::Type::null: continue;
-        case Param::Type::boolean: texts[i] = param.boolean ? "true" : "false"; break;
-        case Param::Type::integer: texts[i] = std::to_string(param.integer); break;
+        case Param::Type::null:
+          continue;
+        case Param::Type::boolean:
+          texts[i] = param.boolean ? "true" : "false";
+          break;
+        case Param::Type::integer:
+          texts[i] = std::to_string(param.integer);
+          break;
         case Param::Type::real: {
           std::string number;
           appendJsonDouble(number, param.real);
-          if (!number.empty() && number.front() == '"') number = number.substr(1, number.size() - 2);
+          if (!number.empty() && number.front() == '"')
+            number = number.substr(1, number.size() - 2);
           texts[i] = number;
           break;
         }
@@ -130,8 +135,8 @@ class PostgresConnection final : public Connection {
     }
     const std::string statement(sql);
     Result result(PQexecParams(connection_, statement.c_str(), static_cast<int>(params.size()),
-                               nullptr, values.empty() ? nullptr : values.data(), nullptr,
-                               nullptr, 0));
+                               nullptr, values.empty() ? nullptr : values.data(), nullptr, nullptr,
+                               0));
     return collect(result.get(), true);
   }
 
@@ -166,7 +171,7 @@ class PostgresConnection final : public Connection {
         outcome.ok = true;
         const char* count = PQcmdTuples(result);
         outcome.affected = count != nullptr && *count != '\0' ? std::strtoll(count, nullptr, 10)
-                                                               : PQntuples(result);
+                                                              : PQntuples(result);
         if (rows && status == PGRES_TUPLES_OK) outcome.rowsJson = rowsJson(result);
         return outcome;
       }
@@ -194,7 +199,7 @@ class PostgresConnection final : public Connection {
     const std::string code = state != nullptr ? state : "";
     if (!code.empty()) message += " [SQLSTATE " + code + "]";
     // 08P01: the bind message did not match the statement (parameter count): the caller's error.
-    const ErrorKind kind = code == "08P01"          ? ErrorKind::invalid
+    const ErrorKind kind = code == "08P01"        ? ErrorKind::invalid
                            : transientState(code) ? ErrorKind::unavailable
                                                   : ErrorKind::sql;
     return DbResult::failure(kind, message);
@@ -292,10 +297,10 @@ std::unique_ptr<Connection> makePostgresConnection(Pool& pool, Poco::Data::Sessi
         if (auto* impl = nativeImpl(session)) impl->close();
       } catch (...) {
       }
-      throw DbError(ErrorKind::unavailable,
-                    pool.scrub("cannot connect to the database (" + pool.settings().label +
-                               "): " + why),
-                    true);
+      throw DbError(
+          ErrorKind::unavailable,
+          pool.scrub("cannot connect to the database (" + pool.settings().label + "): " + why),
+          true);
     }
     PQsetNoticeProcessor(connection, noticeToLog, nullptr);
   }

@@ -23,7 +23,9 @@ bool identifierChar(char c) {
          c == '$' || static_cast<unsigned char>(c) >= 0x80;
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -55,9 +57,9 @@ std::vector<Param> parseParams(std::string_view json) {
       param.type = Param::Type::text;
       param.text = value.extract<std::string>();
     } else if (value.isInteger()) {
-      if (!value.isSigned() && value.convert<std::uint64_t>() >
-                                   static_cast<std::uint64_t>(
-                                       std::numeric_limits<std::int64_t>::max()))
+      if (!value.isSigned() &&
+          value.convert<std::uint64_t>() >
+              static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
         throw badParam(i, "integer out of the 64-bit signed range");
       param.type = Param::Type::integer;
       param.integer = value.convert<std::int64_t>();
@@ -121,13 +123,27 @@ void appendJsonString(std::string& out, std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
         default:
           if (c < 0x20) {
             out += "\\u00";
@@ -186,14 +202,14 @@ void appendJsonDouble(std::string& out, double value) {
 }
 
 std::string base64(std::string_view bytes) {
-  static const char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
     const std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
-                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
+                                << 8 |
                             static_cast<unsigned char>(bytes[i + 2]);
     out += alphabet[n >> 18 & 63];
     out += alphabet[n >> 12 & 63];

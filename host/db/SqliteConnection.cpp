@@ -94,14 +94,18 @@ class SqliteConnection final : public Connection {
       const int index = static_cast<int>(i) + 1;
       const Param& param = params[i];
       switch (param.type) {
-        case Param::Type::null: rc = sqlite3_bind_null(statement.get(), index); break;
+        case Param::Type::null:
+          rc = sqlite3_bind_null(statement.get(), index);
+          break;
         case Param::Type::boolean:
           rc = sqlite3_bind_int(statement.get(), index, param.boolean ? 1 : 0);
           break;
         case Param::Type::integer:
           rc = sqlite3_bind_int64(statement.get(), index, param.integer);
           break;
-        case Param::Type::real: rc = sqlite3_bind_double(statement.get(), index, param.real); break;
+        case Param::Type::real:
+          rc = sqlite3_bind_double(statement.get(), index, param.real);
+          break;
         case Param::Type::text:
           rc = sqlite3_bind_text64(statement.get(), index, param.text.data(), param.text.size(),
                                    SQLITE_TRANSIENT, SQLITE_UTF8);

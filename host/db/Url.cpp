@@ -41,9 +41,8 @@ bool startsWith(const std::string& text, std::string_view prefix) {
 }
 
 bool validKeyword(const std::string& key) {
-  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || c == '_';
-  });
+  return !key.empty() && std::all_of(key.begin(), key.end(),
+                                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
 }
 
 bool secretKeyword(const std::string& key) {
@@ -83,7 +82,8 @@ void parseHosts(const std::string& text, std::string& hosts, std::string& ports)
     host = percentDecode(host, "host");
     if (host.empty()) throw invalid("empty host");
     if (!port.empty()) {
-      if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      if (port.size() > 5 ||
+          !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
           std::stoi(port) == 0 || std::stoi(port) > 65535)
         throw invalid("the port must be a number from 1 to 65535");
       anyPort = true;
@@ -170,7 +170,8 @@ Target parsePostgres(const std::string& url, std::size_t schemeLength,
         }
         keywords.emplace_back(key, value);
         given[key] = value;
-        displayQuery += (displayQuery.empty() ? "?" : "&") + key + "=" + (secret ? "***" : rawValue);
+        displayQuery +=
+            (displayQuery.empty() ? "?" : "&") + key + "=" + (secret ? "***" : rawValue);
       }
       if (amp == std::string::npos) break;
       start = amp + 1;

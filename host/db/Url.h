@@ -11,8 +11,8 @@ namespace warren::db {
 
 struct Target {
   Backend backend = Backend::sqlite;
-  std::string connector;         // "PostgreSQL" or "SQLite"
-  std::string connectionString;  // libpq keyword string, or the SQLite file path
+  std::string connector;             // "PostgreSQL" or "SQLite"
+  std::string connectionString;      // libpq keyword string, or the SQLite file path
   std::vector<std::string> secrets;  // password (raw and as spelled in the URL): never shown
   std::string display;               // the URL with secrets as ***
 };

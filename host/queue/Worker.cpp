@@ -144,6 +144,7 @@ WorkerStatus Worker::status() const {
   std::lock_guard lock(mutex_);
   WorkerStatus status = status_;
   status.active = static_cast<std::uint32_t>(active_.size());
+  status.fetching = fetching_ && !stopping_;
   return status;
 }
 

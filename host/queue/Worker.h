@@ -61,6 +61,7 @@ struct WorkerStatus {
   std::uint32_t active = 0;        // jobs running
   std::uint64_t processed = 0;
   std::uint64_t failed = 0;
+  bool fetching = true;  // false once stopFetching/close began
   std::string lastError;
 };
 

@@ -18,12 +18,17 @@ std::atomic<db::Database*> g_database{nullptr};
 
 warren_status statusOf(db::ErrorKind kind) {
   switch (kind) {
-    case db::ErrorKind::none: return WARREN_OK;
+    case db::ErrorKind::none:
+      return WARREN_OK;
     case db::ErrorKind::invalid:
-    case db::ErrorKind::sql: return WARREN_ERR_INVALID;
-    case db::ErrorKind::unavailable: return WARREN_ERR_UNAVAILABLE;
-    case db::ErrorKind::timeout: return WARREN_ERR_TIMEOUT;
-    case db::ErrorKind::internal: break;
+    case db::ErrorKind::sql:
+      return WARREN_ERR_INVALID;
+    case db::ErrorKind::unavailable:
+      return WARREN_ERR_UNAVAILABLE;
+    case db::ErrorKind::timeout:
+      return WARREN_ERR_TIMEOUT;
+    case db::ErrorKind::internal:
+      break;
   }
   return WARREN_ERR_INTERNAL;
 }

@@ -55,8 +55,7 @@ std::vector<char*> toArgv(std::vector<std::string>& args) {
 }
 
 // Runs in the forked child: only async-signal-safe calls until exec.
-[[noreturn]] void execServer(char** argv, const char* logPath, uid_t uid, gid_t gid,
-                             pid_t parent) {
+[[noreturn]] void execServer(char** argv, const char* logPath, uid_t uid, gid_t gid, pid_t parent) {
   ::setpgid(0, 0);
   if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(125);
   // After the credential change: changing the effective uid clears the parent-death signal.
@@ -159,9 +158,10 @@ PostgresServer::PostgresServer(PostgresServerOptions options)
 }
 
 PostgresServer::~PostgresServer() {
-  try {
-    stop();
-  } catch (...) {
+  // Immediate shutdown (no checkpoint): the cluster is thrown away with the temp dir.
+  if (running()) {
+    ::kill(pid_, SIGQUIT);
+    reap(std::chrono::seconds(10));
   }
 }
 
@@ -186,18 +186,9 @@ void PostgresServer::initCluster() {
 
 void PostgresServer::start() {
   if (running()) return;
-  std::vector<std::string> args = {binDir() + "/postgres",
-                                   "-D",
-                                   dataDir().string(),
-                                   "-p",
-                                   std::to_string(port_),
-                                   "-k",
-                                   dir().string(),
-                                   "-c",
-                                   "listen_addresses=127.0.0.1",
-                                   "-c",
-                                   "fsync=off",
-                                   "-c",
+  std::vector<std::string> args = {binDir() + "/postgres",       "-D", dataDir().string(), "-p",
+                                   std::to_string(port_),        "-k", dir().string(),     "-c",
+                                   "listen_addresses=127.0.0.1", "-c", "fsync=off",        "-c",
                                    "full_page_writes=off"};
   // Not synchronous_commit=off: kill() must not lose what a test committed just before it
   // (with fsync=off a commit still reaches the OS, which outlives the killed server).
@@ -212,7 +203,8 @@ void PostgresServer::start() {
   waitUntilReady();
   if (!options_.password.empty() && !passwordSet_) {
     std::string quoted;
-    for (const char c : options_.password) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    for (const char c : options_.password)
+      quoted += c == '\'' ? std::string("''") : std::string(1, c);
     sql("ALTER USER postgres PASSWORD '" + quoted + "'");
     passwordSet_ = true;
   }
@@ -232,8 +224,7 @@ void PostgresServer::waitUntilReady() {
     std::ifstream pidFile(dataDir() / "postmaster.pid");
     std::vector<std::string> lines;
     for (std::string line; std::getline(pidFile, line);) lines.push_back(line);
-    if (lines.size() >= 8 && lines[0] == std::to_string(pid_) &&
-        lines[7].rfind("ready", 0) == 0)
+    if (lines.size() >= 8 && lines[0] == std::to_string(pid_) && lines[7].rfind("ready", 0) == 0)
       return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

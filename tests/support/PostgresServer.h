@@ -1,7 +1,7 @@
 // A private PostgreSQL 15 cluster for one test suite: a fresh cluster in its own TempDir (owned by
 // the postgres user, since the server refuses to run as root), 127.0.0.1 on a free port, the unix
-// socket inside the temp dir, `-c fsync=off`. Started in the constructor, stopped (fast shutdown)
-// in the destructor.
+// socket inside the temp dir, `-c fsync=off`. Started in the constructor, stopped (immediate
+// shutdown) in the destructor.
 //
 // The cluster is a copy of one made by initdb once and kept under /tmp
 // (warren-pg-template-UID...): ctest runs each test in its own process, and a copy takes a

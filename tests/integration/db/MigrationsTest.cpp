@@ -75,8 +75,9 @@ TEST_P(MigrationsTest, AppliedOnceInVersionOrder) {
   EXPECT_EQ(third.applied, std::vector<std::string>{"0003_more.sql"});
   EXPECT_EQ(count(db, "SELECT count(*) AS n FROM items"), "3");
 
-  const DbResult recorded = db.query(
-      Intent::read, "SELECT scope, version, name, applied_at FROM warren_migrations ORDER BY version");
+  const DbResult recorded =
+      db.query(Intent::read,
+               "SELECT scope, version, name, applied_at FROM warren_migrations ORDER BY version");
   const auto list = test::rows(recorded);
   ASSERT_EQ(list->size(), 3u);
   EXPECT_EQ(list->getObject(0)->getValue<std::string>("scope"), "publisher");
@@ -106,8 +107,7 @@ TEST_P(MigrationsTest, AFailureRollsBackOnlyThatFileAndNamesIt) {
   const MigrationReport report = db.runMigrations("plugin", dir);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.applied, std::vector<std::string>{"0001_ok.sql"});
-  EXPECT_NE(report.error.find("migration 0002_broken.sql (scope plugin) failed"),
-            std::string::npos)
+  EXPECT_NE(report.error.find("migration 0002_broken.sql (scope plugin) failed"), std::string::npos)
       << report.error;
   EXPECT_TRUE(db.query(Intent::read, "SELECT * FROM kept").ok);
   EXPECT_EQ(count(db, "SELECT count(*) AS n FROM kept"), "0");  // the insert was rolled back
@@ -137,8 +137,7 @@ TEST_P(MigrationsTest, NodesStartingTogetherApplyEachFileOnce) {
   // Not idempotent on purpose: a second run of any file would fail or add a row.
   writeFile(dir / "0001_log.sql", "CREATE TABLE applied_log (file TEXT NOT NULL);");
   for (int i = 2; i <= 6; ++i) {
-    const std::string sleep =
-        GetParam() == Backend::postgresql ? "SELECT pg_sleep(0.05);\n" : "";
+    const std::string sleep = GetParam() == Backend::postgresql ? "SELECT pg_sleep(0.05);\n" : "";
     writeFile(dir / ("000" + std::to_string(i) + "_step.sql"),
               sleep + "INSERT INTO applied_log VALUES ('" + std::to_string(i) + "');");
   }

@@ -45,10 +45,10 @@ TEST_F(PostgresTest, ParameterTypesRoundTrip) {
                        "CREATE TABLE types_rt (i BIGINT, n INT, f DOUBLE PRECISION, b BOOLEAN, "
                        "t TEXT, z TEXT, j JSONB, raw BYTEA, num NUMERIC)")
                   .ok);
-  const DbResult insert = db.query(
-      Intent::write,
-      "INSERT INTO types_rt VALUES ($1, $2, $3, $4, $5, $6, $7, decode($8, 'base64'), $9)",
-      R"([9007199254740993, -7, 0.1, true, "h\u00e9llo \"q\" \\ \n", null, {"k":[1,2]},
+  const DbResult insert =
+      db.query(Intent::write,
+               "INSERT INTO types_rt VALUES ($1, $2, $3, $4, $5, $6, $7, decode($8, 'base64'), $9)",
+               R"([9007199254740993, -7, 0.1, true, "h\u00e9llo \"q\" \\ \n", null, {"k":[1,2]},
           "AAH/", "12345678901234567890.5"])");
   ASSERT_TRUE(insert.ok) << insert.error;
   EXPECT_EQ(insert.affected, 1);
@@ -64,7 +64,7 @@ TEST_F(PostgresTest, ParameterTypesRoundTrip) {
   EXPECT_EQ(row->get("t").extract<std::string>(), "h\xC3\xA9llo \"q\" \\ \n");
   EXPECT_TRUE(row->get("z").isEmpty());
   EXPECT_EQ(row->get("j").extract<std::string>(), R"({"k": [1, 2]})");  // json as text
-  EXPECT_EQ(row->get("raw").extract<std::string>(), "AAH/");           // bytea as base64
+  EXPECT_EQ(row->get("raw").extract<std::string>(), "AAH/");            // bytea as base64
   // numeric keeps every digit in the JSON text (bound from a string: a JSON number is a double)
   EXPECT_NE(select.rowsJson.find("\"num\":12345678901234567890.5"), std::string::npos)
       << select.rowsJson;
@@ -126,11 +126,14 @@ TEST_F(PostgresTest, PoolExhaustionGivesAClearErrorWithinTheTimeout) {
   options.acquireTimeout = std::chrono::milliseconds(300);
   Database db(options);
   const metrics::Labels pool = {{"pool", "primary"}};
-  const double timeoutsBefore =
-      metrics::registry().value(metrics::names::dbPoolWaitTimeouts, pool);
+  const double timeoutsBefore = metrics::registry().value(metrics::names::dbPoolWaitTimeouts, pool);
+  EXPECT_EQ(metrics::registry().value(metrics::names::dbPoolMax, pool), 1);
   {
     Lease held = db.lease(Intent::write);
     ASSERT_TRUE(held.query("SELECT 1").ok);
+    EXPECT_EQ(metrics::registry().value(metrics::names::dbPoolConnections,
+                                        {{"pool", "primary"}, {"state", "busy"}}),
+              1);
     const auto start = Clock::now();
     const DbResult result = db.query(Intent::write, "SELECT 1");
     const auto waited = Clock::now() - start;
@@ -148,6 +151,19 @@ TEST_F(PostgresTest, PoolExhaustionGivesAClearErrorWithinTheTimeout) {
   EXPECT_TRUE(db.query(Intent::write, "SELECT 1").ok);
 }
 
+TEST_F(PostgresTest, SessionsAreReused) {
+  Options options = fastOptions(server_->url());
+  options.poolSize = 1;
+  Database db(options);
+  const std::string pid = firstValue(db.query(Intent::write, "SELECT pg_backend_pid() AS p"), "p");
+  ASSERT_FALSE(pid.empty());
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(firstValue(db.query(Intent::read, "SELECT pg_backend_pid() AS p"), "p"), pid);
+  EXPECT_EQ(metrics::registry().value(metrics::names::dbPoolConnections,
+                                      {{"pool", "primary"}, {"state", "idle"}}),
+            1);
+}
+
 TEST_F(PostgresTest, WaitersGetASessionWhenOneIsReturned) {
   Options options = fastOptions(server_->url());
   options.poolSize = 2;
@@ -155,9 +171,8 @@ TEST_F(PostgresTest, WaitersGetASessionWhenOneIsReturned) {
   Database db(options);
   std::vector<std::future<bool>> runs;
   for (int i = 0; i < 6; ++i)
-    runs.push_back(std::async(std::launch::async, [&] {
-      return db.query(Intent::write, "SELECT pg_sleep(0.1)").ok;
-    }));
+    runs.push_back(std::async(std::launch::async,
+                              [&] { return db.query(Intent::write, "SELECT pg_sleep(0.1)").ok; }));
   for (auto& run : runs) EXPECT_TRUE(run.get());
 }
 
@@ -207,8 +222,9 @@ TEST_F(PostgresTest, StatementsRetryUntilThePrimaryComesBack) {
   auto write = std::async(std::launch::async, [&] {
     return db.query(Intent::write, "INSERT INTO retried VALUES ($1)", "[7]");
   });
-  auto read = std::async(std::launch::async,
-                         [&] { return db.query(Intent::read, "SELECT count(*) AS n FROM retried"); });
+  auto read = std::async(std::launch::async, [&] {
+    return db.query(Intent::read, "SELECT count(*) AS n FROM retried");
+  });
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   server_->start();  // from this thread: the server must not die with a helper thread
   const DbResult written = write.get();

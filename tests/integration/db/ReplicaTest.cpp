@@ -7,7 +7,7 @@
 #include "Helpers.h"
 #include "PostgresServer.h"
 #include "StderrCapture.h"
-#include "db/DatabaseImpl.h"
+#include "db/Metrics.h"
 #include "metrics/Registry.h"
 
 namespace warren::db {

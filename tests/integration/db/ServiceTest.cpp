@@ -66,8 +66,8 @@ TEST_F(DbServiceTest, PluginsQueryThroughTheHostTable) {
   ASSERT_EQ(created.status, WARREN_OK) << created.error;
   EXPECT_EQ(created.rows, "[]");
 
-  Call inserted = call(WARREN_DB_WRITE, "INSERT INTO svc VALUES ($1, $2), ($3, $4)",
-                       R"([1, "one", 2, null])");
+  Call inserted =
+      call(WARREN_DB_WRITE, "INSERT INTO svc VALUES ($1, $2), ($3, $4)", R"([1, "one", 2, null])");
   ASSERT_EQ(inserted.status, WARREN_OK) << inserted.error;
   EXPECT_EQ(inserted.affected, 2);
   EXPECT_TRUE(inserted.error.empty());

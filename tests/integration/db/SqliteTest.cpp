@@ -40,9 +40,9 @@ TEST_F(SqliteTest, ParameterTypesRoundTrip) {
                        "CREATE TABLE types_rt (i INTEGER, f REAL, b BOOLEAN, t TEXT, z TEXT, "
                        "raw BLOB, j TEXT)")
                   .ok);
-  const DbResult insert = db.query(
-      Intent::write, "INSERT INTO types_rt VALUES ($1, $2, $3, $4, $5, X'0001FF', $6)",
-      R"([9007199254740993, 0.1, true, "h\u00e9llo \"q\" \\ \n", null, {"k":[1,2]}])");
+  const DbResult insert =
+      db.query(Intent::write, "INSERT INTO types_rt VALUES ($1, $2, $3, $4, $5, X'0001FF', $6)",
+               R"([9007199254740993, 0.1, true, "h\u00e9llo \"q\" \\ \n", null, {"k":[1,2]}])");
   ASSERT_TRUE(insert.ok) << insert.error;
   EXPECT_EQ(insert.affected, 1);
 
@@ -71,7 +71,8 @@ TEST_F(SqliteTest, ParameterTypesRoundTrip) {
 TEST_F(SqliteTest, AffectedRowsAndErrors) {
   Database db(options());
   ASSERT_TRUE(db.query(Intent::write, "CREATE TABLE a (v INTEGER UNIQUE)").ok);
-  EXPECT_EQ(db.query(Intent::write, "INSERT INTO a VALUES ($1), ($2), ($3)", "[1,2,3]").affected, 3);
+  EXPECT_EQ(db.query(Intent::write, "INSERT INTO a VALUES ($1), ($2), ($3)", "[1,2,3]").affected,
+            3);
   EXPECT_EQ(db.query(Intent::write, "UPDATE a SET v = v * 10 WHERE v > $1", "[1]").affected, 2);
   EXPECT_EQ(db.query(Intent::write, "CREATE TABLE b (x INTEGER)").affected, 0);
   EXPECT_EQ(db.query(Intent::read, "SELECT * FROM a").affected, 3);

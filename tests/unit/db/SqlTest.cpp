@@ -11,8 +11,8 @@ namespace warren::db {
 namespace {
 
 TEST(DatabaseParams, EveryJsonTypeBinds) {
-  const auto params =
-      parseParams(R"(["text", 42, -9223372036854775808, 2.5, true, false, null, {"a":[1]}, [1,2]])");
+  const auto params = parseParams(
+      R"(["text", 42, -9223372036854775808, 2.5, true, false, null, {"a":[1]}, [1,2]])");
   ASSERT_EQ(params.size(), 9u);
   EXPECT_EQ(params[0].type, Param::Type::text);
   EXPECT_EQ(params[0].text, "text");

@@ -8,8 +8,9 @@ namespace warren::db {
 namespace {
 
 TEST(DatabaseUrl, PostgresBecomesQuotedLibpqKeywords) {
-  const Target t = parseUrl("postgres://app:pa%40ss%2Fw0rd@db.example.com:6543/warren?sslmode=require",
-                            "/unused", std::chrono::seconds(7));
+  const Target t =
+      parseUrl("postgres://app:pa%40ss%2Fw0rd@db.example.com:6543/warren?sslmode=require",
+               "/unused", std::chrono::seconds(7));
   EXPECT_EQ(t.backend, Backend::postgresql);
   EXPECT_EQ(t.connector, "PostgreSQL");
   EXPECT_EQ(t.connectionString,
