@@ -234,8 +234,12 @@ void Worker::fetchJobs() {
   {
     std::lock_guard lock(mutex_);
     if (!fetching_ || stopping_ || drained_ || limitUntilMs_ > nowMs()) return;
-    if (slotsUsed_ >= options_.concurrency) return;
-    count = std::min(options_.concurrency - slotsUsed_, kMaxFetchBatch);
+    // Settlements waiting in the outbox will fetch their successors in the same round trip.
+    const auto settling = static_cast<std::uint32_t>(std::count_if(
+        outbox_.begin(), outbox_.end(),
+        [](const Command& c) { return c.kind == Command::Kind::finish; }));
+    if (slotsUsed_ + settling >= options_.concurrency) return;
+    count = std::min(options_.concurrency - slotsUsed_ - settling, kMaxFetchBatch);
     slotsUsed_ += count;  // reserved; given back for fetches that return nothing
     blockUntilMs_ = 0;
   }
