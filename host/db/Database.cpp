@@ -159,9 +159,9 @@ void Database::Impl::replicaReachable() {
   }
 }
 
-std::unique_ptr<detail::Connection> Database::Impl::acquirePrimary() {
+std::unique_ptr<detail::Connection> Database::Impl::acquirePrimary(std::uint32_t& attempt) {
   const std::uint32_t attempts = std::max<std::uint32_t>(options.retryAttempts, 1);
-  for (std::uint32_t attempt = 1;; ++attempt) {
+  for (;; ++attempt) {
     try {
       auto connection = primary->acquire();
       primaryReachable();
@@ -182,9 +182,11 @@ std::unique_ptr<detail::Connection> Database::Impl::acquirePrimary() {
 
 DbResult Database::Impl::onPrimary(Intent intent, std::string_view sql,
                                    const std::vector<Param>& params) {
+  // One budget of attempts for both ways of not getting through: no connection, or (reads
+  // only) a connection lost while the statement ran.
   const std::uint32_t attempts = std::max<std::uint32_t>(options.retryAttempts, 1);
   for (std::uint32_t attempt = 1;; ++attempt) {
-    auto connection = acquirePrimary();
+    auto connection = acquirePrimary(attempt);
     DbResult result = connection->execute(sql, params);
     const bool lost = connection->lost();
     connection.reset();  // back to the pool before any wait
@@ -281,7 +283,8 @@ Lease Database::lease(Intent intent) {
       metrics::registry().counterAdd(names::replicaFallbackReads, {}, 1);
     }
   }
-  return Lease(impl_->acquirePrimary());
+  std::uint32_t attempt = 1;
+  return Lease(impl_->acquirePrimary(attempt));
 }
 
 DbResult Database::ping(Intent intent) noexcept {

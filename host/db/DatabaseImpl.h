@@ -13,8 +13,9 @@ namespace warren::db {
 struct Database::Impl {
   explicit Impl(Options options);
 
-  // A primary session; connection failures are retried with backoff (DbError when they last).
-  std::unique_ptr<detail::Connection> acquirePrimary();
+  // A primary session; connection failures are retried with backoff, counting in `attempt`
+  // (DbError once options.retryAttempts are used up, or at once for a refusal).
+  std::unique_ptr<detail::Connection> acquirePrimary(std::uint32_t& attempt);
   DbResult onPrimary(Intent intent, std::string_view sql, const std::vector<Param>& params);
   DbResult read(std::string_view sql, const std::vector<Param>& params);
   DbResult fallbackRead(std::string_view sql, const std::vector<Param>& params);

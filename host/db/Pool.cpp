@@ -96,7 +96,7 @@ std::uint32_t Pool::busy() const {
 
 std::string Pool::scrub(std::string text) const {
   for (const auto& secret : settings_.secrets) {
-    if (secret.empty()) continue;
+    if (secret.size() < 3) continue;  // as log::addSecret: too short to replace without mangling
     for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
       text.replace(pos, secret.size(), "***");
       pos += 3;
