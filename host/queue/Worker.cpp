@@ -394,7 +394,11 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
     outcome.error = std::string("host error while running the plugin: ") + e.what();
   }
+  Command command;
+  command.job = job;
   {
+    // Freeing the slot and queueing the settlement are one step, so the io thread never takes
+    // the slot for a separate fetch: the settlement fetches the successor in its round trip.
     std::lock_guard lock(mutex_);
     slotsUsed_--;
     if (job->abandoned) {
@@ -405,11 +409,11 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
       outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
       outcome.error = "timed out after " + std::to_string(options_.timeoutMs) + " ms";
     }
+    job->settling = true;
+    command.outcome = std::move(outcome);
+    outbox_.push_back(std::move(command));
   }
-  Command command;
-  command.job = job;
-  command.outcome = std::move(outcome);
-  enqueue(std::move(command));
+  ioWake_.notify_one();
 }
 
 // ---- waiter thread ---------------------------------------------------------------------------

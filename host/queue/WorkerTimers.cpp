@@ -46,7 +46,7 @@ void Worker::renewLocks() {
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, job] : active_) {
-      if (job->abandoned) continue;
+      if (job->abandoned || job->settling) continue;
       args.push_back(id);
       args.push_back(job->token);
     }
@@ -56,6 +56,12 @@ void Worker::renewLocks() {
         script(ScriptId::extend).run(connections_.events(), {keys_.key("stalled")}, args);
     if (reply.isError()) throw std::runtime_error("lock renewal failed: " + reply.str());
     for (const auto& lost : reply.elements()) {
+      {
+        // A job settled while the renewal was on its way lost its lock on purpose.
+        std::lock_guard lock(mutex_);
+        const auto it = active_.find(lost.str());
+        if (it == active_.end() || it->second->settling) continue;
+      }
       log::warn("could not renew lock for job " + lost.str(),
                 {{"queue", options_.queue}, {"jobId", lost.str()}});
       metrics::registry().counterAdd("worker_lock_renewal_failures_total",

@@ -21,9 +21,11 @@ namespace {
 // Parses any JSON value. Poco 1.11's parser accepts only an object or array at the top level,
 // so a bare string or number is parsed as the one element of an array.
 Poco::Dynamic::Var parseJson(std::string_view text) {
+  std::string wrapped;
+  wrapped.reserve(text.size() + 2);
+  wrapped.append(1, '[').append(text).append(1, ']');
   Poco::JSON::Parser parser;
-  const auto array = parser.parse("[" + std::string(text) + "]").extract<Poco::JSON::Array::Ptr>();
-  return array->get(0);
+  return parser.parse(wrapped).extract<Poco::JSON::Array::Ptr>()->get(0);
 }
 
 std::string toJson(const Poco::Dynamic::Var& value) {
