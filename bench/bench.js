@@ -55,6 +55,7 @@ const CONNECTION = { host: url.hostname, port: Number(url.port || 6379), maxRetr
 const PREFIX = 'bull';
 const CLK_TCK = 100; // sysconf(_SC_CLK_TCK) on Linux; checked by run.sh (getconf CLK_TCK)
 const LOG_DIR = path.join(CFG.out, 'logs');
+fs.rmSync(LOG_DIR, { recursive: true, force: true });
 fs.mkdirSync(LOG_DIR, { recursive: true });
 
 // The issue's targets, as Warren/Node ratios.
@@ -199,7 +200,7 @@ let redisPid;
 
 async function addJobs(queue, n) {
   const CHUNK = 1000;
-  const IN_FLIGHT = 2;
+  const IN_FLIGHT = 4;
   let next = 0;
   const lane = async () => {
     while (next < n) {
@@ -246,6 +247,8 @@ async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
   let first = null; // first sample with processing under way
   let tStart = null;
   let polls = 0;
+  let maxActive = 0;
+  const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   const deadline = Date.now() + Math.max(180000, jobs * 10);
   let result = null;
   const sample = () => ({ wt: cpuTicks(w.pid), rt: cpuTicks(redisPid), cs: ctxSwitches(w.pid), t: Date.now() });
@@ -259,6 +262,7 @@ async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
       if (err) throw err;
       return v;
     });
+    if (active > maxActive) maxActive = active;
     if (!first) {
       if (waiting === jobs && active === 0) {
         before = smp;
@@ -311,6 +315,8 @@ async function throughputRun(kind, { jobs, concurrency, removeOnComplete }) {
         completed: removeOnComplete ? null : completed,
         commandstats: cmds,
         polls,
+        maxActiveSeen: maxActive,
+        loadavg1: Number(load),
       };
       break;
     }
@@ -511,8 +517,8 @@ function diagnosticsTable(results) {
     const k = `${r.jobs}|${r.concurrency}|${r.removeOnComplete}`;
     if (!keys.includes(k)) keys.push(k);
   }
-  lines.push('| jobs | conc | rOC | EVALSHA/job Node | Warren | Redis commands/job (incl. in scripts) Node | Warren | worker ctx switches/job Node | Warren | worker µs/job incl. start-up Node | Warren | start-up ms Node | Warren |');
-  lines.push('|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| jobs | conc | rOC | EVALSHA/job Node | Warren | Redis commands/job (incl. in scripts) Node | Warren | worker ctx switches/job Node | Warren | worker µs/job incl. start-up Node | Warren | start-up ms Node | Warren | max LLEN active seen Node | Warren |');
+  lines.push('|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const k of keys) {
     const [jobs, conc, roc] = k.split('|');
     const of = (kind) => results.filter((r) => `${r.jobs}|${r.concurrency}|${r.removeOnComplete}` === k && r.kind === kind);
@@ -521,7 +527,7 @@ function diagnosticsTable(results) {
     if (!N.length || !W.length) continue;
     const m = (rs, f) => median(rs.map(f));
     const ev = (r) => (r.commandstats.evalsha ? r.commandstats.evalsha.callsPerJob : 0);
-    lines.push(`| ${fmtInt(Number(jobs))} | ${conc} | ${roc === 'true' ? 'yes' : 'no'} | ${fmt(m(N, ev), 2)} | ${fmt(m(W, ev), 2)} | ${fmt(m(N, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(W, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(N, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(W, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(N, (r) => r.workerUsPerJobInclStartup))} | ${fmt(m(W, (r) => r.workerUsPerJobInclStartup))} | ${fmtInt(m(N, (r) => r.startupMs))} | ${fmtInt(m(W, (r) => r.startupMs))} |`);
+    lines.push(`| ${fmtInt(Number(jobs))} | ${conc} | ${roc === 'true' ? 'yes' : 'no'} | ${fmt(m(N, ev), 2)} | ${fmt(m(W, ev), 2)} | ${fmt(m(N, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(W, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(N, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(W, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(N, (r) => r.workerUsPerJobInclStartup))} | ${fmt(m(W, (r) => r.workerUsPerJobInclStartup))} | ${fmtInt(m(N, (r) => r.startupMs))} | ${fmtInt(m(W, (r) => r.startupMs))} | ${Math.max(...N.map((r) => r.maxActiveSeen))} | ${Math.max(...W.map((r) => r.maxActiveSeen))} |`);
   }
   return lines.join('\n');
 }
@@ -587,10 +593,25 @@ async function main() {
   redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))[1]);
   const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))[1];
   const bullmqVersion = require('bullmq/package.json').version;
+  const { execFileSync } = require('node:child_process');
+  const tryRun = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const warrenVersion = tryRun(CFG.warrenBin, ['--version']).split('\n')[0];
+  const repo = path.join(__dirname, '..');
+  const commit = tryRun('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']);
+  const dirty = tryRun('git', ['-C', repo, 'status', '--porcelain', '--', 'host', 'sdk', 'plugins', 'cmake', 'CMakeLists.txt']) ? ' (with uncommitted changes under host/sdk/plugins)' : '';
+  const binTime = fs.statSync(CFG.warrenBin).mtime.toISOString();
   const started = now();
   const load0 = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   say(`bench: ${started} quick=${QUICK} jobs=${CFG.jobs} concurrency=${CFG.concurrency} removeOnComplete=${CFG.roc} repeat=${CFG.repeat} latency samples=${CFG.latSamples}`);
-  say(`bench: redis ${redisVersion} pid ${redisPid}, bullmq ${bullmqVersion}, node ${process.version}, warren ${CFG.warrenBin}, ${require('node:os').cpus().length} CPUs, loadavg ${load0}`);
+  const machine = `${require('node:os').cpus().length} × ${require('node:os').cpus()[0].model}`;
+  const warrenDesc = `${warrenVersion}, binary built ${binTime}, tree at ${commit}${dirty}`;
+  say(`bench: redis ${redisVersion} pid ${redisPid}, bullmq ${bullmqVersion}, node ${process.version}, warren ${CFG.warrenBin} (${warrenDesc}), ${machine}, loadavg ${load0}`);
 
   const tput = [];
   const lat = [];
@@ -605,7 +626,7 @@ async function main() {
               r.rep = rep;
               tput.push(r);
               const ev = r.commandstats.evalsha ? r.commandstats.evalsha.callsPerJob.toFixed(2) : '-';
-              say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} ${kind.padEnd(6)} jobs=${jobs} conc=${concurrency} rOC=${removeOnComplete ? 1 : 0}: ${fmtInt(r.jobsPerSec)} jobs/s (${r.elapsedMs} ms), worker ${fmt(r.workerUsPerJob)} µs/job (${fmt(r.workerUsPerJobInclStartup)} incl. start-up, ${fmt(r.ctxSwitchesPerJob, 2)} ctx switches/job), redis ${fmt(r.redisUsPerJob)} µs/job, RSS ${fmt(r.peakRssKb / 1024)} MB, evalsha/job ${ev}, start-up ${r.startupMs} ms, add ${r.addMs} ms${r.failed ? `, FAILED ${r.failed}` : ''}${r.jobHashesLeft ? `, ${r.jobHashesLeft} job hashes left` : ''}`);
+              say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} ${kind.padEnd(6)} jobs=${jobs} conc=${concurrency} rOC=${removeOnComplete ? 1 : 0}: ${fmtInt(r.jobsPerSec)} jobs/s (${r.elapsedMs} ms), worker ${fmt(r.workerUsPerJob)} µs/job (${fmt(r.workerUsPerJobInclStartup)} incl. start-up, ${fmt(r.ctxSwitchesPerJob, 2)} ctx switches/job), redis ${fmt(r.redisUsPerJob)} µs/job, RSS ${fmt(r.peakRssKb / 1024)} MB, evalsha/job ${ev}, max active seen ${r.maxActiveSeen}, start-up ${r.startupMs} ms, add ${r.addMs} ms, load ${r.loadavg1}${r.failed ? `, FAILED ${r.failed}` : ''}${r.jobHashesLeft ? `, ${r.jobHashesLeft} job hashes left` : ''}`);
             }
           }
         }
@@ -626,7 +647,7 @@ async function main() {
   const cmd = commandTable(tput);
   const diag = diagnosticsTable(tput);
   const doc = [
-    `Run ${started} (${Math.round((Date.now() - t0) / 1000)} s; loadavg at start ${load0}, at end ${load1}); redis ${redisVersion}, bullmq ${bullmqVersion}, node ${process.version}; medians of ${CFG.repeat} run(s) per cell.`,
+    `Run ${started} (${Math.round((Date.now() - t0) / 1000)} s; ${machine}; loadavg at start ${load0}, at end ${load1}); redis ${redisVersion}, bullmq ${bullmqVersion}, node ${process.version}; warren: ${warrenDesc}; medians of ${CFG.repeat} run(s) per cell.`,
     '',
     '### Throughput and cost (no-op jobs)',
     '',
@@ -654,7 +675,7 @@ async function main() {
   const stamp = started.replace(/[:.]/g, '-');
   const base = path.join(CFG.out, `${QUICK ? 'quick' : 'full'}-${stamp}`);
   fs.writeFileSync(`${base}.md`, doc);
-  fs.writeFileSync(`${base}.json`, JSON.stringify({ started, config: CFG, load0, load1, redisVersion, bullmqVersion, throughput: tput, latency: lat, table: tp.rows, latencyTable: lt.row }, null, 2));
+  fs.writeFileSync(`${base}.json`, JSON.stringify({ started, warren: warrenDesc, machine, config: CFG, load0, load1, redisVersion, bullmqVersion, throughput: tput, latency: lat, table: tp.rows, latencyTable: lt.row }, null, 2));
   say(`bench: results in ${base}.md and .json`);
   await redis.quit();
 }
