@@ -2,6 +2,9 @@
 
 #include "app/Commands.h"
 #include "config/Config.h"
+#include "plugins/Descriptor.h"
+#include "queue/Preflight.h"
+#include "redis/Errors.h"
 
 #include <warren/plugin.h>
 
@@ -125,6 +128,18 @@ int App::main(const std::vector<std::string>& args) {
   } catch (const config::ConfigError& e) {
     std::cerr << "warren: " << e.what() << "\n";
     return kExitConfig;
+  } catch (const queue::PreflightError& e) {
+    std::cerr << "warren: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const plugins::PluginError& e) {
+    std::cerr << "warren: " << e.what() << "\n";
+    return kExitRefused;
+  } catch (const redis::ConnectionError& e) {
+    std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
+    return kExitFailed;
+  } catch (const std::runtime_error& e) {  // the embedded Redis, a Redis reply, ...
+    std::cerr << "warren: " << e.what() << "\n";
+    return kExitFailed;
   }
 }
 

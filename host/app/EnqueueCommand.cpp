@@ -182,34 +182,17 @@ int enqueueCommand(const Options& options) {
     return kExitUsage;
   }
 
-  std::unique_ptr<redis::Connection> connection;
-  try {
-    connection = connectToRedis(config);
-    queue::preflight(*connection);
-  } catch (const queue::PreflightError& e) {
-    std::cerr << "warren: " << e.what() << "\n";
-    return kExitConfig;
-  } catch (const redis::ConnectionError& e) {
-    std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
-    return kExitFailed;
-  }
-
-  try {
-    queue::Producer producer(*connection, config.redisPrefix, queueName);
-    // Read the stream position BEFORE adding, so that no event of the job can be missed.
-    const std::string since =
-        options.wait ? lastEventId(*connection, producer.keys().key("events")) : "";
-    const std::string id = producer.add(job);
-    std::cout << id << std::endl;
-    if (!options.wait) return kExitOk;
-    return JobWaiter(producer, id, since).run();
-  } catch (const redis::ConnectionError& e) {
-    std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
-    return kExitFailed;
-  } catch (const std::runtime_error& e) {
-    std::cerr << "warren: " << e.what() << "\n";
-    return kExitFailed;
-  }
+  // Unreachable Redis (exit 1) and a refused server (exit 78) leave through App::main.
+  const auto connection = connectToRedis(config);
+  queue::preflight(*connection);
+  queue::Producer producer(*connection, config.redisPrefix, queueName);
+  // Read the stream position BEFORE adding, so that no event of the job can be missed.
+  const std::string since =
+      options.wait ? lastEventId(*connection, producer.keys().key("events")) : "";
+  const std::string id = producer.add(job);
+  std::cout << id << std::endl;
+  if (!options.wait) return kExitOk;
+  return JobWaiter(producer, id, since).run();
 }
 
 }  // namespace warren::app

@@ -3,9 +3,6 @@
 #include "app/Endpoint.h"
 #include "app/Node.h"
 #include "log/Log.h"
-#include "plugins/Descriptor.h"
-#include "queue/Preflight.h"
-#include "redis/Errors.h"
 
 #include <csignal>
 #include <iostream>
@@ -20,22 +17,8 @@ int runCommand(const Options& options) {
         "no queues to serve: give --plugin and --queue, or queue.NAME.plugin in a config file");
   }
   lifecycle::Signals signals;  // before any thread starts
-  std::unique_ptr<Node> node;
-  try {
-    node = std::make_unique<Node>(config);
-  } catch (const plugins::PluginError& e) {
-    std::cerr << "warren: " << e.what() << "\n";
-    return kExitRefused;
-  } catch (const queue::PreflightError& e) {
-    std::cerr << "warren: " << e.what() << "\n";
-    return kExitConfig;
-  } catch (const redis::ConnectionError& e) {
-    std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
-    return kExitFailed;
-  } catch (const lifecycle::EmbeddedRedisError& e) {
-    std::cerr << "warren: " << e.what() << "\n";
-    return kExitFailed;
-  }
+  // Refusals (plugin, preflight, Redis) leave through App::main with their exit codes.
+  auto node = std::make_unique<Node>(config);
   Endpoint endpoint(*node);
   endpoint.setState(http::State::serving);
   log::info("warren started", {{"queues", static_cast<std::int64_t>(config.queues.size())},

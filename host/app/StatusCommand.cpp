@@ -81,32 +81,23 @@ int statusCommand(const Options& options) {
       return kExitUsage;
     }
   }
-  try {
-    const auto connection = connectToRedis(config);
-    if (queues.empty()) {
-      for (const auto& q : config.queues) queues.push_back(q.name);
-    }
-    if (queues.empty()) queues = discoverQueues(*connection, config.redisPrefix);
-    if (queues.empty()) {
-      std::cout << "no queues found under prefix '" << config.redisPrefix << "'\n";
-      return kExitOk;
-    }
-    std::vector<std::pair<std::string, queue::JobCounts>> rows;
-    for (const auto& name : queues) {
-      queue::Producer producer(*connection, config.redisPrefix, name);
-      rows.emplace_back(name, producer.getJobCounts());
-    }
-    printTable(rows);
-    return kExitOk;
-  } catch (const config::ConfigError&) {
-    throw;  // exit 78, reported by App::main
-  } catch (const redis::ConnectionError& e) {
-    std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
-    return kExitFailed;
-  } catch (const std::runtime_error& e) {
-    std::cerr << "warren: " << e.what() << "\n";
-    return kExitFailed;
+  // Refusals and an unreachable Redis leave through App::main with their exit codes.
+  const auto connection = connectToRedis(config);
+  if (queues.empty()) {
+    for (const auto& q : config.queues) queues.push_back(q.name);
   }
+  if (queues.empty()) queues = discoverQueues(*connection, config.redisPrefix);
+  if (queues.empty()) {
+    std::cout << "no queues found under prefix '" << config.redisPrefix << "'\n";
+    return kExitOk;
+  }
+  std::vector<std::pair<std::string, queue::JobCounts>> rows;
+  for (const auto& name : queues) {
+    queue::Producer producer(*connection, config.redisPrefix, name);
+    rows.emplace_back(name, producer.getJobCounts());
+  }
+  printTable(rows);
+  return kExitOk;
 }
 
 }  // namespace warren::app
