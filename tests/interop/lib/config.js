@@ -3,7 +3,7 @@
 //
 //   WORKER          node | warren          which worker implementation is under test (default node)
 //   WARREN_BIN      path of the warren binary (default <repo>/build/bin/warren)
-//   WARREN_PLUGIN_DIR  plugin directory for warren (default <repo>/build/plugins)
+//   WARREN_PLUGIN_DIR  plugin directory for warren (default <repo>/build/lib/warren/plugins)
 //   BULLMQ_PACKAGE  bullmq | bullmq5       npm package the helpers (and the reference worker) load
 //   REDIS_SERVER    redis-server binary (default /usr/bin/redis-server)
 //   INTEROP_KEEP_LOGS=1                    keep the per-file temp dirs (worker stderr, redis log)
@@ -20,7 +20,7 @@ if (!['node', 'warren'].includes(WORKER)) {
 }
 
 const WARREN_BIN = process.env.WARREN_BIN || path.join(REPO_ROOT, 'build', 'bin', 'warren');
-const WARREN_PLUGIN_DIR = process.env.WARREN_PLUGIN_DIR || path.join(REPO_ROOT, 'build', 'plugins');
+const WARREN_PLUGIN_DIR = process.env.WARREN_PLUGIN_DIR || path.join(REPO_ROOT, 'build', 'lib', 'warren', 'plugins');
 const BULLMQ_PACKAGE = process.env.BULLMQ_PACKAGE || 'bullmq';
 if (!['bullmq', 'bullmq5'].includes(BULLMQ_PACKAGE)) {
   throw new Error(`BULLMQ_PACKAGE must be "bullmq" or "bullmq5", got "${BULLMQ_PACKAGE}"`);
