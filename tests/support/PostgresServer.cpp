@@ -1,5 +1,7 @@
 #include "PostgresServer.h"
 
+#include "ChildExec.h"
+
 #include "RedisServer.h"  // runProgram, freePort
 
 #include <dirent.h>
@@ -59,21 +61,7 @@ std::vector<char*> toArgv(std::vector<std::string>& args) {
   ::setpgid(0, 0);
   if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(125);
   // After the credential change: changing the effective uid clears the parent-death signal.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(126);  // the parent died before prctl took effect
-  const int output = ::open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  const int input = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (output < 0 || input < 0) ::_exit(126);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::dup2(input, 0);
-  ::dup2(output, 1);
-  ::dup2(output, 2);
-  if (::close_range(3, ~0U, 0) != 0)
-    for (int fd = 3; fd < 4096; ++fd) ::close(fd);
-  ::execv(argv[0], argv);
-  ::_exit(127);
+  execServerChild(argv, logPath, parent);
 }
 
 // The pids whose parent is `parent` (the postmaster's backends and helpers).

@@ -1,5 +1,7 @@
 #include "RedisServer.h"
 
+#include "ChildExec.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -64,28 +66,6 @@ bool answersPing(int port) {
   if (::send(fd.get(), ping, sizeof ping - 1, MSG_NOSIGNAL) != sizeof ping - 1) return false;
   char first = 0;
   return ::recv(fd.get(), &first, 1, 0) == 1 && (first == '+' || first == '-');
-}
-
-// Runs in the forked child: only async-signal-safe calls until exec.
-[[noreturn]] void execServer(char** argv, const char* outputPath, pid_t parent) {
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (::getppid() != parent) ::_exit(126);  // the parent died before prctl took effect
-  const int output = ::open(outputPath, O_WRONLY | O_CREAT | O_APPEND, 0600);
-  const int input = ::open("/dev/null", O_RDONLY);
-  if (output < 0 || input < 0) ::_exit(126);
-  // A signal mask survives exec: make sure redis can receive our SIGTERM.
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::dup2(input, 0);
-  ::dup2(output, 1);
-  ::dup2(output, 2);
-  // Do not let redis inherit the test's sockets: a client socket kept open by the server child
-  // would hide a close from the other side.
-  if (::close_range(3, ~0U, 0) != 0)
-    for (int fd = 3; fd < 4096; ++fd) ::close(fd);
-  ::execv(argv[0], argv);
-  ::_exit(127);
 }
 
 }  // namespace
@@ -172,7 +152,7 @@ void RedisServer::start() {
   const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
-  if (child == 0) execServer(argv.data(), output.c_str(), parent);
+  if (child == 0) execServerChild(argv.data(), output.c_str(), parent);
   pid_ = child;
   waitUntilReady();
 }
