@@ -2,13 +2,8 @@
 -- ARGV: P, id, now, token, delay, fetchNext, lockMs, limiterMax, limiterDuration, workerName,
 --       nextToken, field, value, ...
 local id, now, token, delay = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-if redis.call('EXISTS', P .. id) == 0 then return -1 end
-local locked = unlock(id, token)
-if locked ~= 0 then return locked end
-local updates = {}
-for i = 12, #ARGV do updates[#updates + 1] = ARGV[i] end
-setFields(id, updates)
-if redis.call('LREM', P .. 'active', -1, id) == 0 then return -3 end
+local left = leaveActive(id, token, 12)
+if left ~= 0 then return left end
 local due = now + delay
 local score = delayedScore(P, due)
 redis.call('HINCRBY', P .. id, 'atm', 1)

@@ -165,20 +165,14 @@ local function collectMetrics()   -- 7
   redis.call('HSET', key, 'prevCount', count, 'prevTS', now)
 end
 
--- 1-3: the job must exist, be free of pending or failed children, and be ours.
-if redis.call('EXISTS', jobKey) == 0 then return -1 end
+-- 1-6: a job that exists, has no pending or failed children, and is ours leaves active.
 if target == 'completed' then
   if redis.call('SCARD', jobKey .. ':dependencies') ~= 0 then return -4 end
   if redis.call('ZCARD', jobKey .. ':unsuccessful') ~= 0 then return -9 end
 end
-local locked = unlock(id, token)
-if locked ~= 0 then return locked end
--- 4-6
-local updates = {}
-for i = 18, #ARGV do updates[#updates + 1] = ARGV[i] end
-setFields(id, updates)
 local links = redis.call('HMGET', jobKey, 'parentKey', 'parent', 'deid')
-if redis.call('LREM', P .. 'active', -1, id) == 0 then return -3 end
+local left = leaveActive(id, token, 18)
+if left ~= 0 then return left end
 -- 7-9
 redis.call('XTRIM', P .. 'events', 'MAXLEN', '~', eventsMax())
 if links[3] then finishDeduplication(links[3]) end

@@ -80,6 +80,20 @@ local function setFields(id, list)  -- 4.2.9: list = {field, value, ...}
   if #list > 0 then redis.call('HSET', P .. id, unpack(list)) end
 end
 
+-- Takes a job out of active on behalf of its worker (4.6 steps 1-6, 4.8.2, 4.8.3): the job must
+-- exist and be locked by `token`; the fields from ARGV[fieldsFrom] on are written first.
+-- Returns 0, or -1 / -2 / -6 / -3 as BullMQ's scripts do.
+local function leaveActive(id, token, fieldsFrom)
+  if redis.call('EXISTS', P .. id) == 0 then return -1 end
+  local locked = unlock(id, token)
+  if locked ~= 0 then return locked end
+  local updates = {}
+  for i = fieldsFrom, #ARGV do updates[#updates + 1] = ARGV[i] end
+  setFields(id, updates)
+  if redis.call('LREM', P .. 'active', -1, id) == 0 then return -3 end
+  return 0
+end
+
 -- Fetch one job (4.4). opts: token, lockMs, max, duration, name (worker limiter and name).
 -- Returns {hash, id, limitDelay, nextDelayed}, and as second value true when the answer means
 -- "paused, maxed or rate limited" rather than "nothing to do".

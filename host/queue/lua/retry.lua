@@ -2,13 +2,8 @@
 -- ARGV: P, id, now, token, lifo ("1"/"0"), field, value, ...
 local id, now, token = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 promoteDue(now)
-if redis.call('EXISTS', P .. id) == 0 then return -1 end
-local locked = unlock(id, token)
-if locked ~= 0 then return locked end
-local updates = {}
-for i = 6, #ARGV do updates[#updates + 1] = ARGV[i] end
-setFields(id, updates)
-if redis.call('LREM', P .. 'active', -1, id) == 0 then return -3 end
+local left = leaveActive(id, token, 6)
+if left ~= 0 then return left end
 local priority = tonumber(redis.call('HGET', P .. id, 'priority')) or 0
 if priority > 0 then addPrioritized(P, id, priority, false)
 elseif ARGV[5] == '1' then redis.call('RPUSH', P .. 'wait', id)
