@@ -5,22 +5,27 @@
 #include "metrics/Registry.h"
 #include "plugins/Instance.h"
 
-
 #include <cstdlib>
 #include <cstring>
 
 namespace warren::plugins {
 namespace {
 
-const Instance& instanceOf(const warren_host* host) { return *host->instance; }
-JobContext& contextOf(const warren_job* job) { return *job->context; }
+const Instance& instanceOf(const warren_host* host) {
+  return *host->instance;
+}
+JobContext& contextOf(const warren_job* job) {
+  return *job->context;
+}
 
 log::Level levelOf(warren_log_level level) {
   return level > WARREN_LOG_ERROR ? log::Level::error : static_cast<log::Level>(level);
 }
 
 // Any JSON value is valid, scalars included (progress is usually a bare number).
-bool validJson(const char* text, std::size_t len) { return json::valid(std::string_view(text, len)); }
+bool validJson(const char* text, std::size_t len) {
+  return json::valid(std::string_view(text, len));
+}
 
 // ---- buffers and logging ----
 
@@ -67,17 +72,16 @@ warren_status metric(const warren_host* host, const char* name, Fn&& apply) noex
     apply(metrics::registry());
     return WARREN_OK;
   } catch (const std::exception& e) {
-    log::warn("plugin metric refused", {{"plugin", instanceOf(host).info().name},
-                                        {"reason", e.what()}});
+    log::warn("plugin metric refused",
+              {{"plugin", instanceOf(host).info().name}, {"reason", e.what()}});
     return WARREN_ERR_INVALID;
   }
 }
 
 warren_status counterAdd(const warren_host* host, const char* name, const warren_pair* labels,
                          std::size_t count, double delta) noexcept {
-  return metric(host, name, [&](metrics::Registry& r) {
-    r.counterAdd(name, labelsOf(labels, count), delta);
-  });
+  return metric(host, name,
+                [&](metrics::Registry& r) { r.counterAdd(name, labelsOf(labels, count), delta); });
 }
 
 warren_status gaugeSet(const warren_host* host, const char* name, const warren_pair* labels,
@@ -86,9 +90,8 @@ warren_status gaugeSet(const warren_host* host, const char* name, const warren_p
                 [&](metrics::Registry& r) { r.gaugeSet(name, labelsOf(labels, count), value); });
 }
 
-warren_status histogramObserve(const warren_host* host, const char* name,
-                               const warren_pair* labels, std::size_t count,
-                               double value) noexcept {
+warren_status histogramObserve(const warren_host* host, const char* name, const warren_pair* labels,
+                               std::size_t count, double value) noexcept {
   return metric(host, name, [&](metrics::Registry& r) {
     r.histogramObserve(name, labelsOf(labels, count), value);
   });
@@ -112,18 +115,24 @@ const char* jobData(const warren_job* job, std::size_t* len) noexcept {
   if (len != nullptr) *len = data.size();
   return data.c_str();
 }
-const char* jobId(const warren_job* job) noexcept { return contextOf(job).input().id.c_str(); }
+const char* jobId(const warren_job* job) noexcept {
+  return contextOf(job).input().id.c_str();
+}
 const char* jobName(const warren_job* job) noexcept {
   return contextOf(job).input().name.c_str();
 }
 const char* jobQueue(const warren_job* job) noexcept {
   return contextOf(job).input().queue.c_str();
 }
-std::uint32_t jobAttempt(const warren_job* job) noexcept { return contextOf(job).input().attempt; }
+std::uint32_t jobAttempt(const warren_job* job) noexcept {
+  return contextOf(job).input().attempt;
+}
 std::int64_t jobDeadline(const warren_job* job) noexcept {
   return contextOf(job).input().deadlineMs;
 }
-int jobCancelled(const warren_job* job) noexcept { return contextOf(job).cancelled() ? 1 : 0; }
+int jobCancelled(const warren_job* job) noexcept {
+  return contextOf(job).cancelled() ? 1 : 0;
+}
 int jobWaitCancelled(const warren_job* job, std::uint32_t timeoutMs) noexcept {
   return contextOf(job).waitCancelled(timeoutMs) ? 1 : 0;
 }
@@ -174,9 +183,18 @@ const warren_log_api kLog = {sizeof(warren_log_api), logEnabled, logWrite};
 const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), counterAdd, gaugeSet,
                                      histogramObserve};
 const warren_config_api kConfig = {sizeof(warren_config_api), configGet};
-const warren_job_api kJob = {sizeof(warren_job_api), jobData,       jobId,        jobName,
-                             jobQueue,               jobAttempt,    jobDeadline,  jobCancelled,
-                             jobWaitCancelled,       jobProgress,   jobLog,       jobSetResult,
+const warren_job_api kJob = {sizeof(warren_job_api),
+                             jobData,
+                             jobId,
+                             jobName,
+                             jobQueue,
+                             jobAttempt,
+                             jobDeadline,
+                             jobCancelled,
+                             jobWaitCancelled,
+                             jobProgress,
+                             jobLog,
+                             jobSetResult,
                              jobSetError};
 
 warren_host_api& table() {
@@ -197,13 +215,31 @@ warren_host_api& table() {
 
 }  // namespace
 
-const warren_host_api* hostApi() { return &table(); }
+const warren_host_api* hostApi() {
+  return &table();
+}
 
 void installServices(const OptionalServices& services) {
   warren_host_api& api = table();
   api.http = services.http;
   api.db = services.db;
   api.storage = services.storage;
+}
+
+bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept {
+  if (buffer == nullptr) return true;
+  auto* data = static_cast<char*>(std::malloc(text.size() + 1));
+  if (data == nullptr) return false;
+  if (!text.empty()) std::memcpy(data, text.data(), text.size());
+  data[text.size()] = '\0';
+  buffer->data = data;
+  buffer->len = text.size();
+  return true;
+}
+
+std::string_view pluginNameOf(const warren_host* host) noexcept {
+  if (host == nullptr || host->instance == nullptr) return {};
+  return host->instance->info().name;
 }
 
 }  // namespace warren::plugins

@@ -3,6 +3,8 @@
 
 #include <warren/plugin.h>
 
+#include <string_view>
+
 namespace warren::plugins {
 
 class Instance;
@@ -21,6 +23,14 @@ struct OptionalServices {
 // Fills the optional entries of the table. Call at start-up, before any plugin's init: plugins
 // read the table in init and may keep the pointers.
 void installServices(const OptionalServices& services);
+
+// Fills a HOST-OWNED buffer handed back to a plugin: malloc'd (the table's buffer_free calls
+// free), NUL-terminated. A NULL `buffer` is fine (the plugin did not ask). False when out of
+// memory.
+bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept;
+
+// The name of the plugin behind a host handle (for logs), or "" when unknown.
+std::string_view pluginNameOf(const warren_host* host) noexcept;
 
 }  // namespace warren::plugins
 

@@ -33,23 +33,6 @@ warren_status statusOf(db::ErrorKind kind) {
   return WARREN_ERR_INTERNAL;
 }
 
-// Fills a HOST-OWNED buffer: malloc'd (the host's buffer_free calls free), NUL-terminated.
-bool fill(warren_buffer* buffer, std::string_view text) noexcept {
-  if (buffer == nullptr) return true;
-  auto* data = static_cast<char*>(std::malloc(text.size() + 1));
-  if (data == nullptr) return false;
-  if (!text.empty()) std::memcpy(data, text.data(), text.size());
-  data[text.size()] = '\0';
-  buffer->data = data;
-  buffer->len = text.size();
-  return true;
-}
-
-std::string pluginName(const warren_host* host) {
-  if (host == nullptr || host->instance == nullptr) return {};
-  return host->instance->info().name;
-}
-
 warren_status query(const warren_host* host, const warren_job* /*job*/, warren_db_intent intent,
                     const char* sql, const char* params_json, warren_buffer* rows_json,
                     int64_t* affected, warren_buffer* error) noexcept {
@@ -58,7 +41,7 @@ warren_status query(const warren_host* host, const warren_job* /*job*/, warren_d
     if (error != nullptr) *error = warren_buffer{nullptr, 0};
     if (affected != nullptr) *affected = 0;
     const auto fail = [&](warren_status status, std::string_view text) {
-      fill(error, text);
+      plugins::fillBuffer(error, text);
       return status;
     };
     db::Database* database = g_database.load();
@@ -71,10 +54,11 @@ warren_status query(const warren_host* host, const warren_job* /*job*/, warren_d
                         params_json != nullptr ? params_json : "");
     if (!result.ok) {
       log::debug("plugin database statement failed",
-                 {{"plugin", pluginName(host)}, {"error", result.error}});
+                 {{"plugin", std::string(plugins::pluginNameOf(host))}, {"error", result.error}});
       return fail(statusOf(result.kind), result.error);
     }
-    if (!fill(rows_json, result.rowsJson)) return fail(WARREN_ERR_INTERNAL, "out of memory");
+    if (!plugins::fillBuffer(rows_json, result.rowsJson))
+      return fail(WARREN_ERR_INTERNAL, "out of memory");
     if (affected != nullptr) *affected = result.affected;
     return WARREN_OK;
   } catch (...) {
