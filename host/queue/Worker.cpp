@@ -38,10 +38,13 @@ Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions c
                InstancePtr instance)
     : options_(std::move(options)),
       keys_(options_.prefix, options_.queue),
-      connections_(url, [&] {
-        connection.autoReconnect = true;
-        return connection;
-      }(), redis::ConnectionNames{"", keys_.workerClientName(options_.name), ""}),
+      connections_(
+          url,
+          [&] {
+            connection.autoReconnect = true;
+            return connection;
+          }(),
+          redis::ConnectionNames{"", keys_.workerClientName(options_.name), ""}),
       workerId_(Poco::UUIDGenerator::defaultGenerator().createRandom().toString()),
       instance_(std::move(instance)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
@@ -124,8 +127,10 @@ void Worker::abort() {
   }
   for (auto& thread : threads_) {
     // A plugin that ignores cancellation cannot be joined; the process is exiting anyway.
-    if (pluginsBusy) thread.detach();
-    else thread.join();
+    if (pluginsBusy)
+      thread.detach();
+    else
+      thread.join();
   }
   threads_.clear();
   if (pluginsBusy) {
@@ -148,7 +153,9 @@ WorkerStatus Worker::status() const {
   return status;
 }
 
-std::string Worker::nextToken() { return workerId_ + ":" + std::to_string(tokenCounter_++); }
+std::string Worker::nextToken() {
+  return workerId_ + ":" + std::to_string(tokenCounter_++);
+}
 
 std::vector<std::string> Worker::fetchArgs(const std::string& token) const {
   return {std::to_string(options_.lockDurationMs), optionalNumber(options_.limiterMax),
@@ -176,6 +183,7 @@ void Worker::noteError(const std::string& what) {
 void Worker::ioLoop() {
   for (;;) {
     try {
+      std::lock_guard baton(ioBaton_);
       flushOutbox();
       fetchJobs();
     } catch (const std::exception& e) {
@@ -187,10 +195,7 @@ void Worker::ioLoop() {
     if (stopping_) return;
     if (!outbox_.empty()) continue;
     const std::int64_t now = nowMs();
-    if (markerSeen_) {
-      markerSeen_ = false;
-      if (blockUntilMs_ <= now + 1) drained_ = false;
-    }
+    takeMarker(now);
     const bool freeSlot = fetching_ && slotsUsed_ < options_.concurrency;
     if (freeSlot && limitUntilMs_ <= now && !drained_) continue;
     if (freeSlot && drained_ && !waitRequested_ && !waiting_ && limitUntilMs_ <= now) {
@@ -202,12 +207,85 @@ void Worker::ioLoop() {
     if (limitUntilMs_ > now) {
       pause = std::chrono::milliseconds(std::min<std::int64_t>(limitUntilMs_ - now, 30000));
     }
-    ioWake_.wait_for(lock, pause, [this] { return stopping_ || !outbox_.empty() || markerSeen_; });
+    ioWake_.wait_for(lock, pause,
+                     [this] { return stopping_ || !outbox_.empty() || markerSeen_ || ioPoked_; });
+    ioPoked_ = false;
     if (limitUntilMs_ != 0 && limitUntilMs_ <= nowMs()) {
       limitUntilMs_ = 0;
       drained_ = false;
     }
   }
+}
+
+// A pool thread that just queued its job's settlement sends it itself when the io thread is
+// idle: the settlement fetches the successor in the same round trip and this thread runs it
+// next, with no hand-off to the io thread and back (two context switches a job at
+// concurrency 1). When the io thread is busy it batches the settlement with others.
+void Worker::settleHere() {
+  std::unique_lock baton(ioBaton_, std::try_to_lock);
+  if (!baton.owns_lock()) {
+    pokeIo();
+    return;
+  }
+  try {
+    flushOutbox();
+    fetchJobs();
+  } catch (const std::exception& e) {
+    noteError(e.what());  // the batch went back to the outbox: the io thread retries it
+    baton.unlock();
+    pokeIo();
+    return;
+  }
+  baton.unlock();
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    // Drained (time to block on the marker), rate limited, or work queued meanwhile: the io
+    // thread decides what comes next.
+    wake = drained_ || limitUntilMs_ > 0 || !outbox_.empty();
+  }
+  if (wake) pokeIo();
+}
+
+// After a blocking wait returned: a marker due now means a job may be waiting (requires mutex_).
+void Worker::takeMarker(std::int64_t now) {
+  if (!markerSeen_) return;
+  markerSeen_ = false;
+  if (blockUntilMs_ <= now + 1) drained_ = false;
+}
+
+// The waiter fetches right after a marker when the io thread is idle: one hand-off fewer
+// between a job's add and its start on an idle queue.
+void Worker::fetchAfterWait() {
+  std::unique_lock baton(ioBaton_, std::try_to_lock);
+  if (!baton.owns_lock()) {
+    pokeIo();
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    takeMarker(nowMs());
+  }
+  try {
+    fetchJobs();
+  } catch (const std::exception& e) {
+    noteError(e.what());
+  }
+  baton.unlock();
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    wake = drained_ || limitUntilMs_ > 0 || !outbox_.empty();
+  }
+  if (wake) pokeIo();
+}
+
+void Worker::pokeIo() {
+  {
+    std::lock_guard lock(mutex_);
+    ioPoked_ = true;
+  }
+  ioWake_.notify_one();
 }
 
 void Worker::requestWait() {
@@ -235,9 +313,9 @@ void Worker::fetchJobs() {
     std::lock_guard lock(mutex_);
     if (!fetching_ || stopping_ || drained_ || limitUntilMs_ > nowMs()) return;
     // Settlements waiting in the outbox will fetch their successors in the same round trip.
-    const auto settling = static_cast<std::uint32_t>(std::count_if(
-        outbox_.begin(), outbox_.end(),
-        [](const Command& c) { return c.kind == Command::Kind::finish; }));
+    const auto settling = static_cast<std::uint32_t>(
+        std::count_if(outbox_.begin(), outbox_.end(),
+                      [](const Command& c) { return c.kind == Command::Kind::finish; }));
     if (slotsUsed_ + settling >= options_.concurrency) return;
     count = std::min(options_.concurrency - slotsUsed_ - settling, kMaxFetchBatch);
     slotsUsed_ += count;  // reserved; given back for fetches that return nothing
@@ -325,13 +403,16 @@ bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
     }
   }
   std::optional<std::string> reason;
-  if (record.deferredFailure) reason = *record.deferredFailure;
-  else if (options_.maxStartedAttempts > 0 && options_.maxStartedAttempts < record.attemptsStarted) {
+  if (record.deferredFailure)
+    reason = *record.deferredFailure;
+  else if (options_.maxStartedAttempts > 0 &&
+           options_.maxStartedAttempts < record.attemptsStarted) {
     reason = "job started more than allowable limit";
-  } else if (record.problem) reason = *record.problem;
+  } else if (record.problem)
+    reason = *record.problem;
   else if (!job->instance->info().handles(record.name)) {
-    reason = "job name '" + record.name + "' is not handled by plugin " +
-             job->instance->info().name;
+    reason =
+        "job name '" + record.name + "' is not handled by plugin " + job->instance->info().name;
   }
   if (!reason) return true;
   {
@@ -364,8 +445,12 @@ void Worker::poolLoop() {
 
 void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
   const JobRecord& record = job->record;
-  plugins::JobInput input{record.id, record.name, options_.queue, record.data,
-                          static_cast<std::uint32_t>(record.attemptsMade + 1), job->deadlineMs};
+  plugins::JobInput input{record.id,
+                          record.name,
+                          options_.queue,
+                          record.data,
+                          static_cast<std::uint32_t>(record.attemptsMade + 1),
+                          job->deadlineMs};
   // Progress and log lines travel through the io thread, in order with the job's settlement.
   std::weak_ptr<ActiveJob> weak = job;
   const auto sink = [this, weak](Command::Kind kind) {
@@ -402,6 +487,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     std::lock_guard lock(mutex_);
     slotsUsed_--;
     if (job->abandoned) {
+      ioPoked_ = true;  // a slot is free again
       ioWake_.notify_one();
       return;
     }
@@ -413,7 +499,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     command.outcome = std::move(outcome);
     outbox_.push_back(std::move(command));
   }
-  ioWake_.notify_one();
+  settleHere();
 }
 
 // ---- waiter thread ---------------------------------------------------------------------------
@@ -431,7 +517,8 @@ void Worker::waitLoop() {
     bool failed = false;
     redis::Reply reply;
     try {
-      const auto limit = std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000) + 1000);
+      const auto limit =
+          std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000) + 1000);
       reply = connections_.blocking().command({"BZPOPMIN", keys_.key("marker"), seconds(timeout)},
                                               limit);
     } catch (const std::exception& e) {
@@ -450,7 +537,10 @@ void Worker::waitLoop() {
         blockUntilMs_ = static_cast<std::int64_t>(std::stod(reply.elements()[2].str()));
       }
     }
-    ioWake_.notify_one();
+    if (failed)
+      pokeIo();
+    else
+      fetchAfterWait();
     if (failed) {
       std::unique_lock lock(mutex_);
       waiterWake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });

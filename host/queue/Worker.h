@@ -3,7 +3,8 @@
 //
 // Threads, and why:
 //   io      owns the scripts connection: fetches, finishes, progress and logs, batched in
-//           pipelines so that one round trip carries many jobs' effects;
+//           pipelines so that one round trip carries many jobs' effects (a pool thread that
+//           finishes a job while the io thread is idle settles it itself: see settleHere);
 //   waiter  owns the blocking connection (named so getWorkers() sees us) and blocks on the
 //           marker while the queue is drained;
 //   timer   owns the events connection: lock renewal, the stalled checker and job timeouts,
@@ -47,7 +48,7 @@ struct WorkerOptions {
   std::int64_t drainDelayS = 5;
   std::int64_t limiterMax = 0;
   std::int64_t limiterDurationMs = 0;
-  std::int64_t timeoutMs = 0;  // per job; 0: none
+  std::int64_t timeoutMs = 0;    // per job; 0: none
   std::string removeOnComplete;  // worker default (JSON), empty: keep
   std::string removeOnFail;
   std::int64_t metricsPoints = 0;
@@ -97,7 +98,9 @@ class Worker {
 
   // io thread
   void ioLoop();
-  void ioStep();
+  void settleHere();
+  void takeMarker(std::int64_t now);
+  void pokeIo();
   void flushOutbox();
   void fetchJobs();
   void handleFetchResult(const redis::Reply& reply, const std::string& token);
@@ -115,6 +118,7 @@ class Worker {
 
   // waiter thread
   void waitLoop();
+  void fetchAfterWait();
   // timer thread
   void timerLoop();
   void renewLocks();
@@ -136,6 +140,9 @@ class Worker {
   std::atomic<std::uint64_t> tokenCounter_{0};
 
   mutable std::mutex mutex_;
+  // Held while talking on the scripts connection (flushOutbox, fetchJobs): by the io thread, or
+  // by a pool thread settling its own job (settleHere).
+  std::mutex ioBaton_;
   std::condition_variable ioWake_;
   std::condition_variable poolWake_;
   std::condition_variable waiterWake_;
@@ -151,6 +158,7 @@ class Worker {
   bool waitRequested_ = false;
   bool waiting_ = false;
   bool markerSeen_ = false;
+  bool ioPoked_ = false;  // a pool thread changed what the io thread should do next
   double waitTimeoutS_ = 0;
   std::int64_t blockUntilMs_ = 0;
   std::int64_t limitUntilMs_ = 0;

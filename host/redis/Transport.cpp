@@ -237,9 +237,36 @@ Transport::~Transport() {
   }
 }
 
+// Plain sockets: a non-blocking send that waits (poll) only when the socket buffer is full, so
+// a command costs no setsockopt for its timeout.
+void Transport::sendPlain(const std::string& bytes, Clock::time_point deadline,
+                          std::size_t& written) {
+  while (written < bytes.size()) {
+    const ssize_t sent =
+        ::send(fd_, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent > 0) {
+      written += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      throw ConnectionError("cannot send to " + label_ + ": " + std::strerror(errno));
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(remaining(deadline)).count();
+    if (left <= 0) throw TimeoutError("timeout sending to " + label_);
+    pollfd entry{fd_, POLLOUT, 0};
+    const int rc = ::poll(&entry, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
+    if (rc < 0 && errno != EINTR)
+      throw ConnectionError("cannot wait for " + label_ + ": " + std::strerror(errno));
+  }
+}
+
 void Transport::sendAll(const std::string& bytes, Clock::time_point deadline,
                         std::size_t& written) {
   written = 0;
+  if (!tls_) {
+    sendPlain(bytes, deadline, written);
+    return;
+  }
   std::optional<SigpipeGuard> guard;
   if (tls_) guard.emplace();
   try {

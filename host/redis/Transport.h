@@ -60,6 +60,7 @@ class Transport {
   int fd() const { return fd_; }
 
  private:
+  void sendPlain(const std::string& bytes, Clock::time_point deadline, std::size_t& written);
   Transport(Poco::Net::StreamSocket socket, bool tls, std::string label);
   void waitReadable(Clock::time_point deadline);
 
