@@ -43,28 +43,54 @@ void App::defineOptions(Poco::Util::OptionSet& set) {
   set.addOption(option("set", "s", "set a config key (repeatable), e.g. --set log.level=debug",
                        "KEY=VALUE", true));
   set.addOption(option("log-level", "", "same as --set log.level=LEVEL", "LEVEL"));
-  set.addOption(option("plugin", "p", "run: serve one queue with this plugin (name or path)",
-                       "PLUGIN"));
+  set.addOption(
+      option("plugin", "p", "run: serve one queue with this plugin (name or path)", "PLUGIN"));
   set.addOption(option("queue", "q", "run: the queue served with --plugin", "QUEUE"));
   set.addOption(option("concurrency", "n", "run: jobs at once for --queue", "N"));
   set.addOption(option("data", "d", "enqueue: job data (JSON)", "JSON"));
-  set.addOption(option("opts", "o", "enqueue: job options (JSON, as bullmq's JobsOptions)",
-                       "JSON"));
+  set.addOption(
+      option("opts", "o", "enqueue: job options (JSON, as bullmq's JobsOptions)", "JSON"));
   set.addOption(option("wait", "w", "enqueue: wait for the job to finish"));
+  set.addOption(option("posts-per-day", "", "plan: posts per day", "N"));
+  set.addOption(option("materials-per-day", "", "plan: materials per day (default 0)", "M"));
+  set.addOption(option("observed", "", "plan: use p95 durations and queue depths read from Redis"));
+  set.addOption(option("json", "", "plan: print JSON instead of a table"));
+  set.addOption(option("timeout", "", "drain: seconds to wait for running jobs (default 60)", "S"));
 }
 
 void App::handleOption(const std::string& name, const std::string& value) {
-  if (name == "help") helpRequested_ = true;
-  else if (name == "version") versionRequested_ = true;
-  else if (name == "config") options_.configFile = value;
-  else if (name == "set") options_.sets.push_back(value);
-  else if (name == "log-level") options_.logLevel = value;
-  else if (name == "plugin") options_.plugin = value;
-  else if (name == "queue") options_.queue = value;
-  else if (name == "concurrency") options_.concurrency = value;
-  else if (name == "data") options_.data = value;
-  else if (name == "opts") options_.opts = value;
-  else if (name == "wait") options_.wait = true;
+  if (name == "help")
+    helpRequested_ = true;
+  else if (name == "version")
+    versionRequested_ = true;
+  else if (name == "config")
+    options_.configFile = value;
+  else if (name == "set")
+    options_.sets.push_back(value);
+  else if (name == "log-level")
+    options_.logLevel = value;
+  else if (name == "plugin")
+    options_.plugin = value;
+  else if (name == "queue")
+    options_.queue = value;
+  else if (name == "concurrency")
+    options_.concurrency = value;
+  else if (name == "data")
+    options_.data = value;
+  else if (name == "opts")
+    options_.opts = value;
+  else if (name == "wait")
+    options_.wait = true;
+  else if (name == "posts-per-day")
+    options_.postsPerDay = value;
+  else if (name == "materials-per-day")
+    options_.materialsPerDay = value;
+  else if (name == "observed")
+    options_.observed = true;
+  else if (name == "json")
+    options_.json = true;
+  else if (name == "timeout")
+    options_.timeout = value;
 }
 
 void App::printHelp() const {
@@ -86,6 +112,12 @@ Usage:
                                                      value, or exit 1 if it failed
   warren status [QUEUE...]                           job counts per state (default: the queues of
                                                      the config, else all under the prefix)
+  warren plan --posts-per-day N [--materials-per-day M] [--observed] [--json]
+                                                     capacity plan: workers, DB connections,
+                                                     Redis memory, tier (docs/sizing.md)
+  warren drain [--timeout S]                         ask the local node (admin API) to stop
+                                                     taking jobs; exit 0 once it is empty
+  warren resume                                      undo a drain
   warren --help | --version
 
 Options:
@@ -123,6 +155,9 @@ int App::main(const std::vector<std::string>& args) {
     if (command == "plugins") return pluginsCommand(options_);
     if (command == "enqueue") return enqueueCommand(options_);
     if (command == "status") return statusCommand(options_);
+    if (command == "plan") return planCommand(options_);
+    if (command == "drain") return drainCommand(options_, true);
+    if (command == "resume") return drainCommand(options_, false);
     std::cerr << "warren: unknown command '" << command << "'. See warren --help\n";
     return kExitUsage;
   } catch (const config::ConfigError& e) {

@@ -15,10 +15,10 @@ class Connection;
 namespace warren::app {
 
 constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;    // a job failed (enqueue --wait) or a command did not succeed
-constexpr int kExitRefused = 2;   // a plugin was refused
-constexpr int kExitUsage = 64;    // bad command line
-constexpr int kExitConfig = 78;   // bad configuration
+constexpr int kExitFailed = 1;   // a job failed (enqueue --wait) or a command did not succeed
+constexpr int kExitRefused = 2;  // a plugin was refused
+constexpr int kExitUsage = 64;   // bad command line
+constexpr int kExitConfig = 78;  // bad configuration
 
 // Resolves the layered configuration (file → environment → command line).
 config::Config loadConfig(const Options& options);
@@ -40,5 +40,9 @@ redis::Url redisUrl(const config::Config& config);
 redis::ConnectionOptions redisOptions(const config::Config& config);
 // warren status [QUEUE...]
 int statusCommand(const Options& options);
+// warren plan --posts-per-day N [--materials-per-day M] [--observed] [--json]
+int planCommand(const Options& options);
+// warren drain [--timeout S] (drain = true) and warren resume, through the local admin API.
+int drainCommand(const Options& options, bool drain);
 
 }  // namespace warren::app

@@ -40,8 +40,8 @@ std::vector<DemoJob> demoBatch() {
   };
   for (int i = 1; i <= 5; ++i) {
     jobs.push_back({"echo:batch",
-                    "{\"value\":" + std::to_string(i) + ",\"progress\":2,\"sleep_ms\":" +
-                        std::to_string(150 * i) + "}",
+                    "{\"value\":" + std::to_string(i) +
+                        ",\"progress\":2,\"sleep_ms\":" + std::to_string(150 * i) + "}",
                     "{}", "completed"});
   }
   return jobs;
@@ -81,9 +81,10 @@ bool report(queue::Producer& producer, const std::vector<DemoJob>& jobs) {
   for (const auto& job : jobs) {
     const auto view = producer.getJob(job.id);
     const std::string state = view ? view->state : "gone";
-    const std::string detail = !view                    ? ""
-                               : state == "completed"   ? "returned " + view->returnvalue.value_or("null")
-                                                        : view->failedReason.value_or("");
+    const std::string detail = !view ? ""
+                               : state == "completed"
+                                   ? "returned " + view->returnvalue.value_or("null")
+                                   : view->failedReason.value_or("");
     std::cout << "  job " << std::setw(3) << job.id << "  " << std::left << std::setw(11)
               << job.name << std::setw(10) << state << std::right << " attempts "
               << (view ? view->attemptsMade : 0) << "  " << detail << "\n";

@@ -1,5 +1,6 @@
-// The node's /health, /ready and /metrics: checks of Redis and of each queue's consuming loops,
-// and per-queue gauges read at scrape time. Off when http.port is 0.
+// The node's HTTP endpoint: /health (Redis, database, workers, each queue's consumption, the
+// last reload), /ready, /metrics (per-queue gauges read at scrape time), and the admin API
+// (/admin/reload, /admin/drain, /admin/resume) behind a bearer token. Off when http.port is 0.
 #pragma once
 
 #include "app/Node.h"
@@ -14,22 +15,32 @@ namespace warren::app {
 class Endpoint {
  public:
   // Starts listening (state "starting") when the config has an HTTP port.
-  explicit Endpoint(const Node& node);
+  explicit Endpoint(Node& node);
   ~Endpoint();
 
   void setState(http::State state);
   std::uint16_t port() const;
+  // Re-registers the per-queue checks (after a reload added or removed queues).
+  void refreshQueueChecks();
 
  private:
   void addChecks();
+  void addAdminRoutes();
+  http::Handler guarded(http::Handler handler) const;
+  http::Response drainStatus(int status) const;
   void collect(metrics::Registry& registry);
   redis::Reply query(const std::vector<std::string>& argv);
 
-  const Node& node_;
+  Node& node_;
   http::Health health_;
   std::unique_ptr<http::Server> server_;
   std::mutex redisMutex_;
   std::unique_ptr<redis::Connection> redis_;  // for checks and gauges only
+  std::mutex checksMutex_;
+  std::vector<std::string> queueChecks_;  // names registered in health_
 };
+
+// Constant-time comparison of a presented token with the configured one.
+bool tokenMatches(std::string_view presented, std::string_view expected);
 
 }  // namespace warren::app

@@ -2,25 +2,33 @@
 
 #include "app/Commands.h"
 
+#include "http/Health.h"
 #include "log/Log.h"
-#include "plugins/Instance.h"
+#include "metrics/ProcessMetrics.h"
+#include "metrics/Registry.h"
+#include "plugins/HostApi.h"
 #include "queue/Preflight.h"
 #include "redis/Connection.h"
+#include "services/DbService.h"
 
+#include <unistd.h>
 #include <csignal>
 #include <future>
-#include <unistd.h>
+#include <numeric>
+#include <sstream>
 
 namespace warren::app {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 queue::WorkerOptions workerOptions(const config::Config& config, const config::QueueConfig& q,
-                                   const plugins::PluginInfo& plugin) {
+                                   std::uint32_t concurrency) {
   queue::WorkerOptions o;
   o.prefix = config.redisPrefix;
   o.queue = q.name;
   o.name = config.workerId;
-  o.concurrency = q.concurrency > 0 ? q.concurrency : plugin.defaultConcurrency;
+  o.concurrency = concurrency;
   o.lockDurationMs = q.lockDurationMs;
   o.lockRenewTimeMs = q.lockRenewTimeMs;
   o.stalledIntervalMs = q.stalledIntervalMs;
@@ -36,42 +44,402 @@ queue::WorkerOptions workerOptions(const config::Config& config, const config::Q
   return o;
 }
 
+void countReload(const char* result) {
+  metrics::registry().counterAdd(metrics::names::pluginReloads, {{"result", result}}, 1);
+}
+
 }  // namespace
 
-Node::Node(const config::Config& config) : config_(config) {
+std::string_view drainStateName(DrainState state) {
+  switch (state) {
+    case DrainState::serving:
+      return "serving";
+    case DrainState::draining:
+      return "draining";
+    case DrainState::drained:
+      return "drained";
+  }
+  return "serving";
+}
+
+Node::Node(const config::Config& config, ConfigSource source)
+    : config_(config), source_(std::move(source)) {
   if (config_.redisUrl.empty()) {
-    embedded_ = std::make_unique<lifecycle::EmbeddedRedis>(
-        lifecycle::dataDirectory(config_.dataDir));
+    embedded_ =
+        std::make_unique<lifecycle::EmbeddedRedis>(lifecycle::dataDirectory(config_.dataDir));
     config_.redisUrl = embedded_->url();
   }
   url_ = app::redisUrl(config_);
-  const redis::ConnectionOptions options = redisOptions(config_);
   {
-    redis::Connection probe(url_, options);
+    redis::Connection probe(url_, redisOptions(config_));
     queue::preflight(probe);
   }
+  copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
+  openDatabase();
+  // Every plugin is loaded and initialised before any worker starts: a refusal stops start-up.
+  std::vector<std::pair<config::QueueConfig, plugins::Generation>> loaded;
   for (const auto& q : config_.queues) {
-    const auto path = plugins::Library::resolve(q.plugin, config_.pluginDir);
-    auto instance =
-        std::make_shared<plugins::Instance>(plugins::Library::load(path), q.pluginConfig, q.name);
-    workers_.push_back(std::make_unique<queue::Worker>(
-        workerOptions(config_, q, instance->info()), url_, options, instance));
+    loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir)));
   }
-  for (auto& worker : workers_) worker->start();
+  std::lock_guard lock(mutex_);
+  for (auto& [q, generation] : loaded) queues_[q.name] = startQueue(q, std::move(generation));
+  startWatching();
 }
 
-Node::~Node() { workers_.clear(); }
+Node::~Node() {
+  watch_.reset();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stopWake_.notify_all();
+  for (auto& thread : retirements_) thread.join();
+  queues_.clear();
+}
+
+void Node::openDatabase() {
+  db::Options options;
+  options.url = config_.databaseUrl;
+  options.replicaUrl = config_.databaseReplicaUrl;
+  options.dataDir = lifecycle::dataDirectory(config_.dataDir).string();
+  options.poolSize = config_.databasePoolSize;
+  const auto queues = static_cast<std::uint32_t>(std::max<std::size_t>(config_.queues.size(), 1));
+  std::uint32_t slots = 0;
+  for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
+  options.workers = queues;
+  options.concurrency = std::max<std::uint32_t>((slots + queues - 1) / queues, 1);
+  database_ = std::make_unique<db::Database>(options);
+  log::info("database", {{"backend", database_->describe()},
+                         {"pool_size", static_cast<std::int64_t>(database_->poolSize())}});
+  const db::MigrationReport report = database_->runHostMigrations();
+  if (!report.ok) {
+    // A database down at start-up does not stop the queues that do not need it; /health says
+    // so, and plugins get errors as values until it is back.
+    log::error("host database migrations failed", {{"error", report.error}});
+  }
+  plugins::OptionalServices services;
+  services.db = services::dbApi(*database_);
+  plugins::installServices(services);
+}
+
+// What to load for a queue; runs the plugin's database migrations first (once per node set).
+plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
+                                      const std::string& pluginDir) const {
+  plugins::GenerationSpec spec;
+  spec.plugin = q.plugin;
+  spec.pluginDir = pluginDir;
+  spec.pinnedSha256 = q.sha256;
+  spec.config = q.pluginConfig;
+  spec.scope = q.name;
+  spec.copiesDir = copiesDir_;
+  if (!q.migrations.empty()) {
+    const db::MigrationReport report = database_->runMigrations("plugin:" + q.plugin, q.migrations);
+    if (!report.ok) {
+      throw plugins::PluginError("migrations of queue '" + q.name + "' failed: " + report.error);
+    }
+  }
+  return spec;
+}
+
+std::uint32_t Node::concurrencyFor(const config::QueueConfig& q,
+                                   const plugins::PluginInfo& plugin) const {
+  return q.concurrency > 0 ? q.concurrency : std::max<std::uint32_t>(plugin.defaultConcurrency, 1);
+}
+
+Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation generation) {
+  Served served;
+  served.config = q;
+  generation.number = ++generations_;
+  const auto& info = generation.instance->info();
+  served.worker =
+      std::make_shared<queue::Worker>(workerOptions(config_, q, concurrencyFor(q, info)), url_,
+                                      redisOptions(config_), generation.instance);
+  // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
+  std::weak_ptr<queue::Worker> weak = served.worker;
+  served.check = std::make_shared<http::ConsumptionCheck>(
+      q.name,
+      [weak] {
+        const auto worker = weak.lock();
+        http::ConsumptionSample gone;
+        gone.fetching = false;
+        if (!worker) return gone;
+        const auto status = worker->status();
+        return http::sampleOf(status, worker->concurrency(), status.fetching);
+      },
+      http::limitsOf(served.worker->options()));
+  served.worker->start();
+  if (draining_) served.worker->stopFetching();
+  log::info("plugin generation serving", {{"queue", q.name},
+                                          {"plugin", info.name},
+                                          {"version", info.version},
+                                          {"generation", generation.number},
+                                          {"sha256", generation.sha256}});
+  metrics::setPluginInfo(metrics::registry(), info.name, info.version, generation.number);
+  served.generation = std::move(generation);
+  return served;
+}
+
+// ---- reload ------------------------------------------------------------------------------------
+
+ReloadOutcome Node::reload() {
+  config::Config next = config_;
+  if (source_) {
+    try {
+      next = source_();
+    } catch (const std::exception& e) {
+      ReloadOutcome refused;
+      refused.error = std::string("config: ") + e.what();
+      countReload("refused");
+      log::error("reload refused; the serving generations stay", {{"error", refused.error}});
+      std::lock_guard lock(mutex_);
+      lastReloadError_ = refused.error;
+      return refused;
+    }
+  }
+  return reload(next);
+}
+
+// A queue's part of a reload: its new config, and a new generation when the plugin changed.
+struct Node::Plan {
+  config::QueueConfig config;
+  std::optional<plugins::Generation> generation;
+  bool added = false;
+};
+
+ReloadOutcome Node::reload(const config::Config& next) {
+  std::lock_guard serial(reloadMutex_);
+  std::map<std::string, plugins::Generation> serving;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return {false, "the node is stopping", {}};
+    for (const auto& [name, served] : queues_) serving[name] = served.generation;
+  }
+  std::vector<Plan> plans;
+  std::vector<std::string> removed;
+  try {
+    // Phase 1: every new generation is loaded and initialised; nothing switches yet.
+    const std::string pluginDir = next.pluginDir.empty() ? config_.pluginDir : next.pluginDir;
+    for (const auto& q : next.queues) {
+      Plan plan{q, std::nullopt, serving.count(q.name) == 0};
+      const plugins::GenerationSpec spec = prepare(q, pluginDir);
+      if (plan.added || !plugins::sameAs(spec, serving.at(q.name))) {
+        plan.generation = plugins::loadGeneration(spec);
+      }
+      plans.push_back(std::move(plan));
+    }
+    for (const auto& [name, generation] : serving) {
+      const bool kept = std::any_of(next.queues.begin(), next.queues.end(),
+                                    [&](const config::QueueConfig& q) { return q.name == name; });
+      if (!kept) removed.push_back(name);
+    }
+  } catch (const std::exception& e) {
+    ReloadOutcome refused;
+    refused.error = e.what();
+    countReload("refused");
+    log::error("reload refused; the serving generations stay", {{"error", refused.error}});
+    std::lock_guard lock(mutex_);
+    lastReloadError_ = refused.error;
+    return refused;
+  }
+  ReloadOutcome outcome = apply(next, plans, removed);
+  if (reloadListener_) reloadListener_();
+  return outcome;
+}
+
+void Node::onReload(std::function<void()> listener) {
+  std::lock_guard serial(reloadMutex_);
+  reloadListener_ = std::move(listener);
+}
+
+// Phase 2 of a reload: switch to the new generations, start and stop queues.
+ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
+                          const std::vector<std::string>& removed) {
+  std::lock_guard lock(mutex_);
+  config_.reloadDrainTimeoutMs = next.reloadDrainTimeoutMs;
+  config_.queues = next.queues;
+  for (auto& plan : plans) {
+    if (plan.added) {
+      queues_[plan.config.name] = startQueue(plan.config, std::move(*plan.generation));
+      continue;
+    }
+    Served& served = queues_.at(plan.config.name);
+    served.config = plan.config;
+    if (plan.generation) {
+      auto old = served.generation.instance;
+      plan.generation->number = ++generations_;
+      served.worker->setInstance(plan.generation->instance);
+      served.generation = std::move(*plan.generation);
+      const auto& info = served.generation.instance->info();
+      log::info("plugin generation serving", {{"queue", plan.config.name},
+                                              {"plugin", info.name},
+                                              {"version", info.version},
+                                              {"generation", served.generation.number},
+                                              {"sha256", served.generation.sha256}});
+      metrics::setPluginInfo(metrics::registry(), info.name, info.version,
+                             served.generation.number);
+      retireGeneration(served.worker, std::move(old));
+    }
+    served.worker->setConcurrency(concurrencyFor(plan.config, served.generation.instance->info()));
+  }
+  for (const auto& name : removed) {
+    log::info("queue removed from the node: draining", {{"queue", name}});
+    retireQueue(queues_.at(name).worker);
+    queues_.erase(name);
+  }
+  lastReloadError_.clear();
+  countReload("ok");
+  log::info("reload done", {{"queues", static_cast<std::int64_t>(queues_.size())}});
+  return {true, {}, summaryLocked()};
+}
+
+// The old generation finishes its jobs until the drain deadline; the rest go back to wait and
+// the new generation takes them. Its library stays mapped (see plugins::Library::pinForever).
+void Node::retireGeneration(std::shared_ptr<queue::Worker> worker,
+                            std::shared_ptr<plugins::Instance> old) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
+  retirements_.emplace_back([this, worker, old, deadline] {
+    {
+      std::unique_lock lock(mutex_);
+      while (!stopping_ && worker->runningIn(old) > 0 && Clock::now() < deadline) {
+        stopWake_.wait_for(lock, std::chrono::milliseconds(20));
+      }
+    }
+    const std::size_t givenBack = worker->requeueRunningIn(old);
+    const std::string queue = worker->options().queue;
+    if (givenBack > 0) {
+      log::warn("old plugin generation's jobs went back to wait at the drain deadline",
+                {{"queue", queue}, {"jobs", static_cast<std::int64_t>(givenBack)}});
+    } else {
+      log::info("old plugin generation drained", {{"queue", queue}});
+    }
+  });
+}
+
+void Node::retireQueue(std::shared_ptr<queue::Worker> worker) {
+  const auto timeout = std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
+  retirements_.emplace_back([worker, timeout] {
+    const std::size_t givenBack = worker->close(timeout);
+    log::info("queue stopped", {{"queue", worker->options().queue},
+                                {"given_back", static_cast<std::int64_t>(givenBack)}});
+  });
+}
+
+std::string Node::summaryLocked() const {
+  std::string out = "{";
+  for (const auto& [name, served] : queues_) {
+    if (out.size() > 1) out += ',';
+    const auto& info = served.generation.instance->info();
+    out += log::jsonString(name) + ":{\"plugin\":" + log::jsonString(info.name) +
+           ",\"version\":" + log::jsonString(info.version) +
+           ",\"generation\":" + std::to_string(served.generation.number) +
+           ",\"concurrency\":" + std::to_string(served.worker->concurrency()) + "}";
+  }
+  return out + "}";
+}
+
+std::string Node::lastReloadError() const {
+  std::lock_guard lock(mutex_);
+  return lastReloadError_;
+}
+
+void Node::startWatching() {
+  if (!config_.pluginWatch) return;
+  std::error_code error;
+  if (!std::filesystem::is_directory(config_.pluginDir, error)) return;
+  try {
+    watch_ = std::make_unique<lifecycle::DirectoryWatch>(
+        config_.pluginDir, std::chrono::milliseconds(config_.reloadDebounceMs),
+        [this](const std::string& name) {
+          log::info("plugin directory changed: reloading", {{"file", name}});
+          reload();
+        });
+  } catch (const std::exception& e) {
+    log::warn("plugin directory not watched", {{"error", e.what()}});
+  }
+}
+
+// ---- drain, watchdog
+// -----------------------------------------------------------------------------
+
+void Node::drain() {
+  std::lock_guard lock(mutex_);
+  if (!draining_) log::info("draining: no new jobs are taken");
+  draining_ = true;
+  for (auto& [name, served] : queues_) served.worker->stopFetching();
+}
+
+void Node::resume() {
+  std::lock_guard lock(mutex_);
+  if (draining_) log::info("resumed: taking jobs again");
+  draining_ = false;
+  for (auto& [name, served] : queues_) served.worker->resumeFetching();
+}
+
+std::size_t Node::activeJobs() const {
+  std::size_t active = 0;
+  for (const auto& worker : workers()) active += worker->activeJobs();
+  return active;
+}
+
+DrainState Node::drainState() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (!draining_) return DrainState::serving;
+  }
+  return activeJobs() == 0 ? DrainState::drained : DrainState::draining;
+}
+
+std::vector<std::shared_ptr<queue::Worker>> Node::workers() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<queue::Worker>> out;
+  for (const auto& [name, served] : queues_) out.push_back(served.worker);
+  return out;
+}
+
+std::vector<std::shared_ptr<http::ConsumptionCheck>> Node::consumptionChecks() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<http::ConsumptionCheck>> out;
+  for (const auto& [name, served] : queues_) out.push_back(served.check);
+  return out;
+}
+
+// A worker whose check has failed for a whole extra fetch period is alive but not consuming
+// (typically blocked on a socket to a Redis that failed over): its connections are rebuilt.
+void Node::watchdog() {
+  std::vector<std::pair<std::shared_ptr<queue::Worker>, std::shared_ptr<http::ConsumptionCheck>>>
+      watched;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    for (const auto& [name, served] : queues_) watched.emplace_back(served.worker, served.check);
+  }
+  for (auto& [worker, check] : watched) {
+    const auto grace = std::chrono::milliseconds(check->limits().fetchAllowanceMs());
+    if (!check->unhealthyFor(grace)) continue;
+    log::warn("watchdog: worker stopped consuming; rebuilding its connections",
+              {{"queue", worker->options().queue}, {"error", check->evaluate().error}});
+    metrics::registry().counterAdd(metrics::names::watchdogRebuilds,
+                                   {{"queue", worker->options().queue}}, 1);
+    worker->rebuildConnections();
+    check->reset();
+  }
+}
+
+// ---- stop
+// ----------------------------------------------------------------------------------------
 
 void Node::stop(lifecycle::Signals& signals) {
+  watch_.reset();
+  std::lock_guard serial(reloadMutex_);
   log::info("warren stopping", {{"timeout_ms", config_.shutdownTimeoutMs}});
-  for (auto& worker : workers_) worker->stopFetching();
-  auto done = std::async(std::launch::async, [this] {
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.shutdownTimeoutMs);
+  const auto all = workers();
+  for (auto& worker : all) worker->stopFetching();
+  auto done = std::async(std::launch::async, [this, all] {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(config_.shutdownTimeoutMs);
     std::size_t givenBack = 0;
-    for (auto& worker : workers_) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+    for (auto& worker : all) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
       givenBack += worker->close(std::max(left, std::chrono::milliseconds(0)));
     }
     return givenBack;
@@ -88,7 +456,18 @@ void Node::stop(lifecycle::Signals& signals) {
     log::warn("jobs still running at the shutdown deadline were given back to wait",
               {{"jobs", static_cast<std::int64_t>(givenBack)}});
   }
-  workers_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stopWake_.notify_all();
+  for (auto& thread : retirements_) thread.join();
+  retirements_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    queues_.clear();
+  }
+  database_.reset();
   if (embedded_) embedded_->stop();
   log::info("warren stopped");
 }

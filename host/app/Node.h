@@ -1,38 +1,126 @@
-// One warren node: its Redis (given or embedded), its plugin instances and queue workers.
+// One warren node: its Redis (given or embedded), its database, the plugin generation serving
+// each configured queue and the queue's worker; hot reload, drain and the consumption watchdog.
 #pragma once
 
 #include "config/Config.h"
+#include "db/Database.h"
+#include "lifecycle/DirectoryWatch.h"
 #include "lifecycle/EmbeddedRedis.h"
 #include "lifecycle/Signals.h"
+#include "plugins/Generation.h"
 #include "queue/Worker.h"
 #include "redis/Url.h"
 
+#include <condition_variable>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
+
+namespace warren::http {
+class ConsumptionCheck;
+}
 
 namespace warren::app {
 
+enum class DrainState { serving, draining, drained };
+std::string_view drainStateName(DrainState state);
+
+// What a reload did: ok, or refused with the reason (and then nothing changed).
+struct ReloadOutcome {
+  bool ok = false;
+  std::string error;
+  std::string summaryJson;  // {"<queue>":{"plugin":..,"version":..,"generation":N},...}
+};
+
 class Node {
  public:
+  // Re-reads the node's configuration (file, environment, command line) for reloads.
+  using ConfigSource = std::function<config::Config()>;
+
   // Starts the embedded Redis when the config has no REDIS_URL, checks the server (preflight),
-  // loads every queue's plugin and starts its worker. Throws PluginError, PreflightError,
-  // redis::ConnectionError, lifecycle::EmbeddedRedisError or config::ConfigError.
-  explicit Node(const config::Config& config);
+  // opens the database (SQLite in the data directory without DATABASE_URL) and runs the host's
+  // migrations, loads every queue's plugin and starts its worker. Throws PluginError,
+  // PreflightError, redis::ConnectionError, lifecycle::EmbeddedRedisError, db::DbError or
+  // config::ConfigError.
+  Node(const config::Config& config, ConfigSource source = {});
   ~Node();
 
   // Graceful stop: stop fetching everywhere, wait up to the shutdown timeout for running jobs,
   // give the rest back to wait. A second SIGTERM/SIGINT meanwhile exits the process at once.
   void stop(lifecycle::Signals& signals);
 
+  // Re-reads the config and reloads: queues added start, queues removed drain and stop, a queue
+  // whose plugin file (by content) or plugin config changed gets a new generation, concurrency
+  // changes apply live. Every new generation is loaded and initialised before any is switched;
+  // any failure refuses the whole reload and the old generations keep serving. Serialised.
+  ReloadOutcome reload();
+  ReloadOutcome reload(const config::Config& next);
+  std::string lastReloadError() const;
+  // Called after each successful reload (queues may have come and gone), outside node locks.
+  void onReload(std::function<void()> listener);
+
+  // Blue-green: stop taking jobs on every queue (running jobs finish), and undo it.
+  void drain();
+  void resume();
+  DrainState drainState() const;
+  std::size_t activeJobs() const;
+
+  // Watchdog: rebuilds the connections of workers that stopped consuming; called periodically.
+  void watchdog();
+
   const redis::Url& redisUrl() const { return url_; }
   const config::Config& config() const { return config_; }
-  const std::vector<std::unique_ptr<queue::Worker>>& workers() const { return workers_; }
+  db::Database& database() { return *database_; }
+  // The workers serving now (a snapshot: reloads may add and remove workers meanwhile).
+  std::vector<std::shared_ptr<queue::Worker>> workers() const;
+  // Each queue's consumption check (for /health and the watchdog).
+  std::vector<std::shared_ptr<http::ConsumptionCheck>> consumptionChecks() const;
 
  private:
+  struct Served {
+    config::QueueConfig config;
+    plugins::Generation generation;
+    std::shared_ptr<queue::Worker> worker;
+    std::shared_ptr<http::ConsumptionCheck> check;
+  };
+  struct Plan;
+
+  void openDatabase();
+  plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir) const;
+  std::uint32_t concurrencyFor(const config::QueueConfig& q,
+                               const plugins::PluginInfo& plugin) const;
+  Served startQueue(const config::QueueConfig& q, plugins::Generation generation);
+  ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,
+                      const std::vector<std::string>& removed);
+  void retireGeneration(std::shared_ptr<queue::Worker> worker,
+                        std::shared_ptr<plugins::Instance> old);
+  void retireQueue(std::shared_ptr<queue::Worker> worker);
+  void startWatching();
+  std::string summaryLocked() const;
+
   config::Config config_;
+  ConfigSource source_;
   std::unique_ptr<lifecycle::EmbeddedRedis> embedded_;
   redis::Url url_;
-  std::vector<std::unique_ptr<queue::Worker>> workers_;
+  std::unique_ptr<db::Database> database_;
+  std::filesystem::path copiesDir_;
+
+  mutable std::mutex mutex_;  // queues_, draining_, lastReloadError_, stopping_
+  std::map<std::string, Served> queues_;
+  std::uint64_t generations_ = 0;  // generation numbers, node-wide
+  bool draining_ = false;
+  bool stopping_ = false;
+  std::string lastReloadError_;
+  std::condition_variable stopWake_;
+  std::vector<std::thread> retirements_;
+
+  std::function<void()> reloadListener_;
+  std::mutex reloadMutex_;  // one reload at a time
+  std::unique_ptr<lifecycle::DirectoryWatch> watch_;
 };
 
 }  // namespace warren::app

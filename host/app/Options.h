@@ -18,6 +18,11 @@ struct Options {
   std::string data = "{}";  // enqueue
   std::string opts = "{}";
   bool wait = false;
+  std::optional<std::string> postsPerDay;  // plan
+  std::optional<std::string> materialsPerDay;
+  bool observed = false;
+  bool json = false;
+  std::optional<std::string> timeout;  // drain: seconds to wait for the node to empty
 };
 
 }  // namespace warren::app

@@ -53,8 +53,8 @@ int list(const std::filesystem::path& dir) {
     if (entry.path().extension() == ".so") files.push_back(entry.path());
   }
   if (error) {
-    std::cerr << "warren: cannot read plugin directory " << dir.string() << ": "
-              << error.message() << "\n";
+    std::cerr << "warren: cannot read plugin directory " << dir.string() << ": " << error.message()
+              << "\n";
     return kExitFailed;
   }
   std::sort(files.begin(), files.end());

@@ -1,4 +1,4 @@
-// warren run: serve the configured queues until SIGTERM/SIGINT.
+// warren run: serve the configured queues until SIGTERM/SIGINT; SIGHUP reloads.
 #include "app/Commands.h"
 #include "app/Endpoint.h"
 #include "app/Node.h"
@@ -18,7 +18,7 @@ int runCommand(const Options& options) {
   }
   lifecycle::Signals signals;  // before any thread starts
   // Refusals (plugin, preflight, Redis) leave through App::main with their exit codes.
-  auto node = std::make_unique<Node>(config);
+  auto node = std::make_unique<Node>(config, [options] { return loadConfig(options); });
   Endpoint endpoint(*node);
   endpoint.setState(http::State::serving);
   log::info("warren started", {{"queues", static_cast<std::int64_t>(config.queues.size())},
@@ -26,6 +26,11 @@ int runCommand(const Options& options) {
   for (;;) {
     const int signal = signals.wait(std::chrono::milliseconds(1000));
     if (signal == SIGTERM || signal == SIGINT) break;
+    if (signal == SIGHUP) {
+      log::info("SIGHUP: reloading");
+      node->reload();
+    }
+    node->watchdog();
   }
   endpoint.setState(http::State::draining);
   node->stop(signals);

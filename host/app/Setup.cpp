@@ -23,9 +23,9 @@ std::string scopeToQueue(const std::string& assignment, const std::string& queue
 std::filesystem::path executableDir() {
   char buffer[PATH_MAX] = {0};
   const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  return n > 0 ? std::filesystem::path(std::string(buffer, static_cast<std::size_t>(n)))
-                     .parent_path()
-               : std::filesystem::current_path();
+  return n > 0
+             ? std::filesystem::path(std::string(buffer, static_cast<std::size_t>(n))).parent_path()
+             : std::filesystem::current_path();
 }
 
 }  // namespace
@@ -105,9 +105,9 @@ void setUpLogging(const config::Config& config) {
     if (config::isSecretKey(key)) log::addSecret(value);
   }
   if (!config.adminToken.empty()) log::addSecret(config.adminToken);
-  log::configure({"warren", config.appVersion.empty() ? WARREN_VERSION : config.appVersion,
-                  config.workerId},
-                 log::parseLevel(config.logLevel));
+  log::configure(
+      {"warren", config.appVersion.empty() ? WARREN_VERSION : config.appVersion, config.workerId},
+      log::parseLevel(config.logLevel));
 }
 
 }  // namespace warren::app

@@ -4,12 +4,12 @@
 #include <Poco/Exception.h>
 #include <Poco/Util/IniFileConfiguration.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <functional>
-#include <unistd.h>
 
 namespace warren::config {
 namespace {
@@ -90,6 +90,14 @@ const std::vector<KeySpec>& globalKeys() {
        [](Config& c, const std::string& v) { c.concurrency = u32(v, 0, 100000); }},
       {"node.shutdown_timeout_ms", "SHUTDOWN_TIMEOUT_MS", "wait for active jobs on SIGTERM",
        [](Config& c, const std::string& v) { c.shutdownTimeoutMs = parseInt(v, 0, 86400000); }},
+      {"plugins.watch", "WARREN_PLUGIN_WATCH",
+       "reload when a file is renamed into the plugin directory (default true)",
+       [](Config& c, const std::string& v) { c.pluginWatch = parseBool(v); }},
+      {"reload.drain_timeout_ms", nullptr,
+       "how long an old plugin generation may finish its jobs (default 30000)",
+       [](Config& c, const std::string& v) { c.reloadDrainTimeoutMs = parseInt(v, 0, 86400000); }},
+      {"reload.debounce_ms", nullptr, "quiet time after a plugin file change (default 250)",
+       [](Config& c, const std::string& v) { c.reloadDebounceMs = parseInt(v, 0, 60000); }},
       {"log.level", "LOG_LEVEL", "trace | debug | info | warn | error | off",
        [](Config& c, const std::string& v) {
          c.logLevel = oneOf(v, {"trace", "debug", "info", "warn", "error", "off"});
@@ -121,7 +129,8 @@ const std::vector<KeySpec>& globalKeys() {
        [](Config& c, const std::string& v) { c.databaseUrl = v; }},
       {"database.replica_url", "DATABASE_REPLICA_URL", "read replica URL",
        [](Config& c, const std::string& v) { c.databaseReplicaUrl = v; }},
-      {"database.pool_size", "DATABASE_POOL_SIZE", "database pool size (0: from the sizing formula)",
+      {"database.pool_size", "DATABASE_POOL_SIZE",
+       "database pool size (0: from the sizing formula)",
        [](Config& c, const std::string& v) { c.databasePoolSize = u32(v, 0, 10000); }},
       {"http.host", "HTTP_HOST", "address of /health, /ready, /metrics (default 127.0.0.1)",
        [](Config& c, const std::string& v) { c.httpHost = v; }},
@@ -174,7 +183,9 @@ const std::vector<QueueKeySpec>& queueKeys() {
       {"maxStalledCount", "stalls before a job fails (default 1)",
        [](QueueConfig& q, const std::string& v) { q.maxStalledCount = parseInt(v, 0, 1000); }},
       {"maxStartedAttempts", "starts before a job fails unrecoverably (0: no limit)",
-       [](QueueConfig& q, const std::string& v) { q.maxStartedAttempts = parseInt(v, 0, 1000000); }},
+       [](QueueConfig& q, const std::string& v) {
+         q.maxStartedAttempts = parseInt(v, 0, 1000000);
+       }},
       {"drainDelay", "blocking wait in seconds when idle (default 5)",
        [](QueueConfig& q, const std::string& v) { q.drainDelayS = parseInt(v, 1, 3600); }},
       {"limiter.max", "worker rate limit: jobs per limiter.duration",
@@ -189,6 +200,15 @@ const std::vector<QueueKeySpec>& queueKeys() {
        [](QueueConfig& q, const std::string& v) { q.removeOnComplete = retention(v); }},
       {"removeOnFail", "worker default: true, a count, or {\"age\":s,\"count\":n}",
        [](QueueConfig& q, const std::string& v) { q.removeOnFail = retention(v); }},
+      {"sha256", "pinned SHA-256 (hex) of the plugin file; another file is refused",
+       [](QueueConfig& q, const std::string& v) {
+         if (v.size() != 64 || v.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
+           throw std::invalid_argument("expected 64 hexadecimal digits");
+         }
+         q.sha256 = v;
+       }},
+      {"migrations", "directory of the plugin's NNNN_name.sql database migrations",
+       [](QueueConfig& q, const std::string& v) { q.migrations = v; }},
       {"metrics.maxDataPoints", "collect BullMQ metrics with this many points (0: off)",
        [](QueueConfig& q, const std::string& v) { q.maxMetricsPoints = parseInt(v, 0, 1000000); }},
   };
@@ -219,8 +239,7 @@ void applyQueueKey(std::map<std::string, QueueConfig>& queues, const std::string
   // queue.NAME.OPTION
   const auto nameEnd = key.find('.', 6);
   if (nameEnd == std::string::npos || nameEnd == 6) {
-    throw ConfigError("unknown config key " + entry.where +
-                      ": queue keys are queue.NAME.OPTION");
+    throw ConfigError("unknown config key " + entry.where + ": queue keys are queue.NAME.OPTION");
   }
   const std::string name = key.substr(6, nameEnd - 6);
   const std::string option = key.substr(nameEnd + 1);
@@ -285,8 +304,7 @@ Layer fileLayer(const std::string& path) {
   layer.source = "file " + path;
   if (::access(path.c_str(), R_OK) != 0) throw ConfigError("cannot read config file " + path);
   try {
-    Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini(
-        new Poco::Util::IniFileConfiguration(path));
+    Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini(new Poco::Util::IniFileConfiguration(path));
     collectLeaves(*ini, "", layer);
   } catch (const Poco::Exception& e) {
     throw ConfigError("cannot parse config file " + path + ": " + e.displayText());

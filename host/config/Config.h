@@ -20,8 +20,8 @@ class ConfigError : public std::runtime_error {
 // Per-queue worker options (BullMQ worker options; defaults as BullMQ 6.x).
 struct QueueConfig {
   std::string name;
-  std::string plugin;            // name in the plugin directory, or a path
-  std::uint32_t concurrency = 0; // 0: the plugin's default
+  std::string plugin;             // name in the plugin directory, or a path
+  std::uint32_t concurrency = 0;  // 0: the plugin's default
   std::uint32_t weight = 10;
   std::int64_t lockDurationMs = 30000;
   std::int64_t lockRenewTimeMs = 15000;  // lockDuration / 2 unless set
@@ -31,10 +31,12 @@ struct QueueConfig {
   std::int64_t drainDelayS = 5;
   std::int64_t limiterMax = 0;  // 0: no worker rate limit
   std::int64_t limiterDurationMs = 0;
-  std::int64_t timeoutMs = 0;   // job timeout; 0: none
-  std::string removeOnComplete; // JSON: true, N, or {"age":..,"count":..}; empty: keep
+  std::int64_t timeoutMs = 0;    // job timeout; 0: none
+  std::string removeOnComplete;  // JSON: true, N, or {"age":..,"count":..}; empty: keep
   std::string removeOnFail;
   std::int64_t maxMetricsPoints = 0;  // 0: metrics off
+  std::string sha256;                 // pinned SHA-256 of the plugin file (hex); empty: not pinned
+  std::string migrations;  // directory of the plugin's NNNN_name.sql migrations; empty: none
   std::map<std::string, std::string> pluginConfig;
 };
 
@@ -48,6 +50,10 @@ struct Config {
   std::string dataDir;
   std::uint32_t concurrency = 0;  // node-wide budget; 0: sum of the queues' concurrency
   std::int64_t shutdownTimeoutMs = 30000;
+
+  bool pluginWatch = true;                    // reload when a file is renamed into the plugin dir
+  std::int64_t reloadDrainTimeoutMs = 30000;  // old generation's jobs then go back to wait
+  std::int64_t reloadDebounceMs = 250;
 
   std::string redisUrl;  // empty: embedded redis-server
   bool redisTls = false;

@@ -34,22 +34,23 @@ std::int64_t epochMs() {
 
 // ---- Health ------------------------------------------------------------------------------------
 
-void Health::add(const std::string& name, Check check) {
+void Health::add(const std::string& name, Check check, bool critical) {
   auto shared = std::make_shared<const Check>(std::move(check));
   std::lock_guard lock(mutex_);
-  for (auto& [existing, fn] : checks_) {
-    if (existing == name) {
-      fn = std::move(shared);
+  for (auto& entry : checks_) {
+    if (entry.name == name) {
+      entry.check = std::move(shared);
+      entry.critical = critical;
       return;
     }
   }
-  checks_.emplace_back(name, std::move(shared));
+  checks_.push_back({name, std::move(shared), critical});
 }
 
 bool Health::remove(const std::string& name) {
   std::lock_guard lock(mutex_);
   const auto it = std::find_if(checks_.begin(), checks_.end(),
-                               [&](const auto& entry) { return entry.first == name; });
+                               [&](const auto& entry) { return entry.name == name; });
   if (it == checks_.end()) return false;
   checks_.erase(it);
   return true;
@@ -58,7 +59,7 @@ bool Health::remove(const std::string& name) {
 std::vector<std::string> Health::names() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
-  for (const auto& entry : checks_) out.push_back(entry.first);
+  for (const auto& entry : checks_) out.push_back(entry.name);
   return out;
 }
 
@@ -69,12 +70,12 @@ Health::Report Health::run() const {
     checks = checks_;
   }
   Report report;
-  for (const auto& [name, check] : checks) {
-    CheckResult result = runOne(*check);
+  for (const auto& entry : checks) {
+    CheckResult result = runOne(*entry.check);
     if (!result.healthy && result.error.empty()) result.error = "unhealthy (no reason given)";
     if (result.healthy) result.error.clear();
-    report.healthy = report.healthy && result.healthy;
-    report.checks.push_back({name, std::move(result)});
+    if (entry.critical) report.healthy = report.healthy && result.healthy;
+    report.checks.push_back({entry.name, std::move(result), entry.critical});
   }
   return report;
 }
@@ -84,7 +85,7 @@ CheckResult Health::run(const std::string& name) const {
   {
     std::lock_guard lock(mutex_);
     for (const auto& entry : checks_) {
-      if (entry.first == name) check = entry.second;
+      if (entry.name == name) check = entry.check;
     }
   }
   if (!check) return CheckResult::failed("no check named '" + name + "'");

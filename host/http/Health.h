@@ -32,14 +32,17 @@ class Health {
   struct Entry {
     std::string name;
     CheckResult result;
+    bool critical = true;
   };
   struct Report {
-    bool healthy = true;  // every check healthy (also when there are none)
+    bool healthy = true;  // every critical check healthy (also when there are none)
     std::vector<Entry> checks;
   };
 
-  // Adds a check, or replaces the one of that name (which keeps its place).
-  void add(const std::string& name, Check check);
+  // Adds a check, or replaces the one of that name (which keeps its place). A check that is not
+  // critical is reported but does not make the whole node unhealthy (e.g. a refused reload:
+  // the previous plugin generation still serves).
+  void add(const std::string& name, Check check, bool critical = true);
   bool remove(const std::string& name);
   std::vector<std::string> names() const;
 
@@ -50,7 +53,12 @@ class Health {
 
  private:
   mutable std::mutex mutex_;
-  std::vector<std::pair<std::string, std::shared_ptr<const Check>>> checks_;
+  struct Registered {
+    std::string name;
+    std::shared_ptr<const Check> check;
+    bool critical = true;
+  };
+  std::vector<Registered> checks_;
 };
 
 // What the consumption check needs to know about one queue worker: the timestamps of

@@ -32,11 +32,7 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
-std::string jsonString(std::string_view text) {
-  std::string out;
-  log::appendJsonString(out, text);
-  return out;
-}
+using log::jsonString;
 
 double epochSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -308,6 +304,7 @@ Response Server::healthResponse() const {
     body += entry.result.healthy ? "true" : "false";
     body += ",\"error\":";
     body += entry.result.healthy ? "null" : jsonString(entry.result.error);
+    if (!entry.critical) body += ",\"critical\":false";
     body += '}';
   }
   const double uptime = std::max(0.0, epochSeconds() - impl_->processStart);

@@ -34,8 +34,8 @@ std::shared_ptr<spdlog::logger> logger() {
   State& s = state();
   std::lock_guard lock(s.mutex);
   if (!s.logger) {
-    s.logger = std::make_shared<spdlog::logger>(
-        "warren", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    s.logger = std::make_shared<spdlog::logger>("warren",
+                                                std::make_shared<spdlog::sinks::stderr_sink_mt>());
     s.logger->set_pattern("%v");
     s.logger->set_level(spdlog::level::trace);
     s.logger->flush_on(spdlog::level::trace);
@@ -116,7 +116,9 @@ void configure(const Identity& identity, Level level) {
   setLevel(level);
 }
 
-void setLevel(Level level) { g_level.store(static_cast<int>(level)); }
+void setLevel(Level level) {
+  g_level.store(static_cast<int>(level));
+}
 
 bool enabled(Level level) {
   return level != Level::off && static_cast<int>(level) >= g_level.load();
@@ -135,11 +137,21 @@ void appendJsonString(std::string& out, std::string_view text) {
   out += '"';
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buffer[8];
@@ -187,6 +199,12 @@ std::string formatLine(Level level, std::string_view message, Fields fields) {
 void write(Level level, std::string_view message, Fields fields) {
   if (!enabled(level)) return;
   logger()->info(formatLine(level, message, fields));
+}
+
+std::string jsonString(std::string_view text) {
+  std::string out;
+  appendJsonString(out, text);
+  return out;
 }
 
 }  // namespace warren::log

@@ -46,15 +46,25 @@ bool enabled(Level level);
 void addSecret(const std::string& secret);
 
 void write(Level level, std::string_view message, Fields fields = {});
-inline void debug(std::string_view m, Fields f = {}) { write(Level::debug, m, f); }
-inline void info(std::string_view m, Fields f = {}) { write(Level::info, m, f); }
-inline void warn(std::string_view m, Fields f = {}) { write(Level::warn, m, f); }
-inline void error(std::string_view m, Fields f = {}) { write(Level::error, m, f); }
+inline void debug(std::string_view m, Fields f = {}) {
+  write(Level::debug, m, f);
+}
+inline void info(std::string_view m, Fields f = {}) {
+  write(Level::info, m, f);
+}
+inline void warn(std::string_view m, Fields f = {}) {
+  write(Level::warn, m, f);
+}
+inline void error(std::string_view m, Fields f = {}) {
+  write(Level::error, m, f);
+}
 
 // The JSON line for a record (without the trailing newline); exposed for tests.
 std::string formatLine(Level level, std::string_view message, Fields fields);
 
 // Appends `text` to `out` as a JSON string literal (quotes included).
 void appendJsonString(std::string& out, std::string_view text);
+// The same, as a new string.
+std::string jsonString(std::string_view text);
 
 }  // namespace warren::log

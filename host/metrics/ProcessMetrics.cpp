@@ -154,6 +154,11 @@ void describeHostMetrics(Registry& r) {
              "Age of the oldest job waiting in the queue, in seconds (0 when none waits).");
   r.describe(names::pluginInfo, K::gauge,
              "Plugins loaded by this node: 1 for the generation serving jobs, 0 for one replaced.");
+  r.describe(names::pluginReloads, K::counter,
+             "Reloads of plugins and node config, by result (ok, refused).");
+  r.describe(names::watchdogRebuilds, K::counter,
+             "Times the watchdog rebuilt a queue worker's Redis connections because it had "
+             "stopped consuming.");
   // Pools.
   r.describe(names::redisPoolConnections, K::gauge,
              "Redis connections of this node, by pool and state (open, busy).");

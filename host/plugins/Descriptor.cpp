@@ -136,12 +136,18 @@ PluginInfo describe(const warren_plugin_descriptor& d) {
 
 const char* configTypeName(warren_config_type type) {
   switch (type) {
-    case WARREN_CONFIG_STRING: return "string";
-    case WARREN_CONFIG_INT: return "int";
-    case WARREN_CONFIG_FLOAT: return "float";
-    case WARREN_CONFIG_BOOL: return "bool";
-    case WARREN_CONFIG_SECRET: return "secret";
-    default: return "unknown";
+    case WARREN_CONFIG_STRING:
+      return "string";
+    case WARREN_CONFIG_INT:
+      return "int";
+    case WARREN_CONFIG_FLOAT:
+      return "float";
+    case WARREN_CONFIG_BOOL:
+      return "bool";
+    case WARREN_CONFIG_SECRET:
+      return "secret";
+    default:
+      return "unknown";
   }
 }
 

@@ -24,7 +24,8 @@ bool parsesAs(warren_config_type type, const std::string& value) {
       static const char* const words[] = {"true", "false", "yes", "no", "on", "off", "1", "0"};
       return std::find(std::begin(words), std::end(words), value) != std::end(words);
     }
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -77,8 +78,7 @@ struct Instance::HostHandle {
   warren_host host;
 };
 
-Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config,
-                   std::string scope)
+Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config, std::string scope)
     : library_(std::move(library)),
       config_(validateConfig(library_->info(), config)),
       scope_(std::move(scope)),
@@ -101,7 +101,9 @@ Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config,
                                {"path", library_->path().string()}});
 }
 
-Instance::~Instance() { library_->descriptor().shutdown(state_); }
+Instance::~Instance() {
+  library_->descriptor().shutdown(state_);
+}
 
 JobOutcome Instance::handle(JobContext& job) {
   warren_job handle{&job};
@@ -116,8 +118,8 @@ JobOutcome Instance::handle(JobContext& job) {
       outcome.error = job.error().value_or("plugin " + info().name + " failed without a message");
       break;
     default:
-      outcome.error = "plugin " + info().name + " returned unknown outcome " +
-                      std::to_string(outcome.outcome);
+      outcome.error =
+          "plugin " + info().name + " returned unknown outcome " + std::to_string(outcome.outcome);
       outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
   }
   return outcome;

@@ -29,8 +29,7 @@ std::mutex g_pinnedMutex;
 std::filesystem::path Library::resolve(const std::string& nameOrPath,
                                        const std::filesystem::path& pluginDir) {
   std::filesystem::path path = nameOrPath;
-  const bool looksLikePath =
-      nameOrPath.find('/') != std::string::npos || path.extension() == ".so";
+  const bool looksLikePath = nameOrPath.find('/') != std::string::npos || path.extension() == ".so";
   if (!looksLikePath) path = pluginDir / (nameOrPath + ".so");
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
@@ -39,13 +38,15 @@ std::filesystem::path Library::resolve(const std::string& nameOrPath,
   return std::filesystem::absolute(path);
 }
 
-std::shared_ptr<Library> Library::load(const std::filesystem::path& path) {
+std::shared_ptr<Library> Library::load(const std::filesystem::path& loadPath,
+                                       const std::filesystem::path& origin) {
+  const std::filesystem::path& path = origin.empty() ? loadPath : origin;  // for refusals
   std::shared_ptr<Library> library(new Library());
   library->path_ = path;
   boost::dll::fs::error_code error;
   library->library_ = std::make_unique<boost::dll::shared_library>();
-  library->library_->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
-                          error);
+  library->library_->load(
+      loadPath, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
   if (error) {
     const char* reason = dlerror();  // consumed once: the loader's own words are the clearest
     refuse(path, "cannot load: " + (reason != nullptr ? std::string(reason) : error.message()));

@@ -17,7 +17,9 @@ class Library {
  public:
   // Loads and checks the plugin at `path`; throws PluginError("plugin PATH refused: REASON").
   // Nothing of the plugin is called but its entry function, and only the descriptor is read.
-  static std::shared_ptr<Library> load(const std::filesystem::path& path);
+  // `origin` names the file in refusals when `path` is a private copy of it.
+  static std::shared_ptr<Library> load(const std::filesystem::path& path,
+                                       const std::filesystem::path& origin = {});
 
   // Resolves a plugin given by name ("echo" → DIR/echo.so) or path (anything with a '/' or
   // ending in .so); throws PluginError when no such file exists.

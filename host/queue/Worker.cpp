@@ -48,6 +48,7 @@ Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions c
       workerId_(Poco::UUIDGenerator::defaultGenerator().createRandom().toString()),
       instance_(std::move(instance)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
+  concurrency_ = options_.concurrency;
 }
 
 Worker::~Worker() {
@@ -58,8 +59,9 @@ void Worker::start() {
   threads_.emplace_back([this] { ioLoop(); });
   threads_.emplace_back([this] { waitLoop(); });
   threads_.emplace_back([this] { timerLoop(); });
-  for (std::uint32_t i = 0; i < options_.concurrency; ++i) {
-    threads_.emplace_back([this] { poolLoop(); });
+  {
+    std::lock_guard lock(mutex_);
+    startPoolThreads(concurrency_);
   }
   log::info("worker started", {{"queue", options_.queue},
                                {"concurrency", options_.concurrency},
@@ -80,6 +82,90 @@ void Worker::stopFetching() {
   ioWake_.notify_all();
 }
 
+void Worker::resumeFetching() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    fetching_ = true;
+    drained_ = false;
+    ioPoked_ = true;
+  }
+  ioWake_.notify_all();
+}
+
+void Worker::startPoolThreads(std::uint32_t count) {
+  for (std::uint32_t i = 0; i < count; ++i) {
+    threads_.emplace_back([this] { poolLoop(); });
+    ++poolThreads_;
+  }
+}
+
+void Worker::setConcurrency(std::uint32_t concurrency) {
+  concurrency = std::max<std::uint32_t>(concurrency, 1);
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || concurrency == concurrency_) return;
+    log::info("worker concurrency changed",
+              {{"queue", options_.queue}, {"from", concurrency_}, {"to", concurrency}});
+    concurrency_ = concurrency;
+    if (poolThreads_ < concurrency_) startPoolThreads(concurrency_ - poolThreads_);
+    drained_ = false;
+    ioPoked_ = true;
+  }
+  poolWake_.notify_all();  // surplus threads exit
+  ioWake_.notify_all();    // new slots fetch
+}
+
+std::uint32_t Worker::concurrency() const {
+  std::lock_guard lock(mutex_);
+  return concurrency_;
+}
+
+std::size_t Worker::runningIn(const InstancePtr& instance) const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::count_if(active_.begin(), active_.end(), [&](const auto& e) {
+    return e.second->instance == instance && !e.second->abandoned && !e.second->settling;
+  }));
+}
+
+std::size_t Worker::requeueRunningIn(const InstancePtr& instance) {
+  std::size_t count = 0;
+  {
+    std::lock_guard lock(mutex_);
+    count = requeueWhere([&](const ActiveJob& job) { return job.instance == instance; });
+  }
+  ioWake_.notify_all();
+  return count;
+}
+
+// Cancels the matching running jobs and queues their return to wait (requires mutex_).
+std::size_t Worker::requeueWhere(const std::function<bool(const ActiveJob&)>& which) {
+  std::size_t count = 0;
+  for (auto& [id, job] : active_) {
+    if (job->abandoned || job->settling || !which(*job)) continue;
+    job->abandoned = true;
+    if (job->context) job->context->cancel();
+    Command command;
+    command.kind = Command::Kind::requeue;
+    command.job = job;
+    outbox_.push_back(std::move(command));
+    ++count;
+  }
+  return count;
+}
+
+void Worker::rebuildConnections() {
+  log::warn("rebuilding the worker's Redis connections", {{"queue", options_.queue}});
+  connections_.interruptAll();
+  {
+    std::lock_guard lock(mutex_);
+    drained_ = false;
+    ioPoked_ = true;
+  }
+  ioWake_.notify_all();
+  timerWake_.notify_all();
+}
+
 std::size_t Worker::close(std::chrono::milliseconds timeout) {
   try {
     stopFetching();
@@ -88,17 +174,7 @@ std::size_t Worker::close(std::chrono::milliseconds timeout) {
   }
   std::unique_lock lock(mutex_);
   idle_.wait_for(lock, timeout, [this] { return active_.empty(); });
-  std::size_t givenBack = 0;
-  for (auto& [id, job] : active_) {
-    if (job->abandoned) continue;
-    job->abandoned = true;
-    if (job->context) job->context->cancel();
-    Command command;
-    command.kind = Command::Kind::requeue;
-    command.job = job;
-    outbox_.push_back(std::move(command));
-    ++givenBack;
-  }
+  const std::size_t givenBack = requeueWhere([](const ActiveJob&) { return true; });
   ioWake_.notify_all();
   idle_.wait_for(lock, std::chrono::seconds(10), [this] { return active_.empty(); });
   lock.unlock();
@@ -196,7 +272,7 @@ void Worker::ioLoop() {
     if (!outbox_.empty()) continue;
     const std::int64_t now = nowMs();
     takeMarker(now);
-    const bool freeSlot = fetching_ && slotsUsed_ < options_.concurrency;
+    const bool freeSlot = fetching_ && slotsUsed_ < concurrency_;
     if (freeSlot && limitUntilMs_ <= now && !drained_) continue;
     if (freeSlot && drained_ && !waitRequested_ && !waiting_ && limitUntilMs_ <= now) {
       lock.unlock();
@@ -316,8 +392,8 @@ void Worker::fetchJobs() {
     const auto settling = static_cast<std::uint32_t>(
         std::count_if(outbox_.begin(), outbox_.end(),
                       [](const Command& c) { return c.kind == Command::Kind::finish; }));
-    if (slotsUsed_ + settling >= options_.concurrency) return;
-    count = std::min(options_.concurrency - slotsUsed_ - settling, kMaxFetchBatch);
+    if (slotsUsed_ + settling >= concurrency_) return;
+    count = std::min(concurrency_ - slotsUsed_ - settling, kMaxFetchBatch);
     slotsUsed_ += count;  // reserved; given back for fetches that return nothing
     blockUntilMs_ = 0;
   }
@@ -434,8 +510,13 @@ void Worker::poolLoop() {
     std::shared_ptr<ActiveJob> job;
     {
       std::unique_lock lock(mutex_);
-      poolWake_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
+      poolWake_.wait(
+          lock, [this] { return stopping_ || !ready_.empty() || poolThreads_ > concurrency_; });
       if (stopping_) return;
+      if (poolThreads_ > concurrency_ && ready_.empty()) {
+        --poolThreads_;  // concurrency was lowered
+        return;
+      }
       job = ready_.front();
       ready_.pop_front();
     }

@@ -81,6 +81,20 @@ class Worker {
   void setInstance(InstancePtr instance);
   // Stops taking new jobs; running jobs go on.
   void stopFetching();
+  // Takes jobs again after stopFetching (a drain undone).
+  void resumeFetching();
+  // Changes the number of job slots while running: more pool threads start at once; when
+  // lowered, running jobs finish and the surplus threads then exit.
+  void setConcurrency(std::uint32_t concurrency);
+  std::uint32_t concurrency() const;
+  // Jobs running (not yet settling) in `instance`, e.g. an older plugin generation.
+  std::size_t runningIn(const InstancePtr& instance) const;
+  // Cancels the jobs running in `instance` and gives them back to wait (their plugin calls'
+  // results are then ignored); the current generation picks them up. Returns how many.
+  std::size_t requeueRunningIn(const InstancePtr& instance);
+  // Watchdog: drops the worker's Redis connections (a blocked wait on a dead socket ends) so
+  // that each loop reconnects on its next command.
+  void rebuildConnections();
   // Graceful close: stop fetching, wait up to `timeout` for running jobs, then cancel the rest
   // and give them back to wait. Returns the number of jobs given back.
   std::size_t close(std::chrono::milliseconds timeout);
@@ -126,6 +140,8 @@ class Worker {
   void enforceTimeouts();
   // pool threads
   void poolLoop();
+  void startPoolThreads(std::uint32_t count);                                    // requires mutex_
+  std::size_t requeueWhere(const std::function<bool(const ActiveJob&)>& which);  // mutex_ held
   void runJob(const std::shared_ptr<ActiveJob>& job);
 
   void enqueue(Command command);
@@ -154,6 +170,8 @@ class Worker {
   std::deque<Command> outbox_;
   std::deque<std::shared_ptr<ActiveJob>> ready_;  // fetched, waiting for a pool thread
   std::uint32_t slotsUsed_ = 0;
+  std::uint32_t concurrency_ = 1;  // live job slots (options_.concurrency is the starting value)
+  std::uint32_t poolThreads_ = 0;  // running pool threads; above concurrency_ they exit
   bool drained_ = false;
   bool waitRequested_ = false;
   bool waiting_ = false;

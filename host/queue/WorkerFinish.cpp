@@ -131,8 +131,8 @@ void Worker::flushOutbox() {
     std::lock_guard lock(mutex_);
     batch.swap(outbox_);
     if (batch.empty()) return;
-    if (fetching_ && !stopping_ && limitUntilMs_ <= nowMs() && slotsUsed_ < options_.concurrency) {
-      allowance = options_.concurrency - slotsUsed_;
+    if (fetching_ && !stopping_ && limitUntilMs_ <= nowMs() && slotsUsed_ < concurrency_) {
+      allowance = concurrency_ - slotsUsed_;
     }
   }
   const std::string now = std::to_string(nowMs());

@@ -1,0 +1,43 @@
+// A plugin generation: one loaded version of a queue's plugin with its config, ready to serve.
+// Hot reload builds a new generation beside the serving one and switches only once it is ready.
+#pragma once
+
+#include "plugins/Instance.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace warren::plugins {
+
+struct GenerationSpec {
+  std::string plugin;  // name in pluginDir, or a path
+  std::filesystem::path pluginDir;
+  std::string pinnedSha256;  // hex; empty: any file
+  ConfigValues config;
+  std::string scope;                // the queue, for logs
+  std::filesystem::path copiesDir;  // content-addressed private copies; empty: load in place
+};
+
+struct Generation {
+  std::shared_ptr<Instance> instance;
+  std::filesystem::path source;  // the operator's file
+  std::string sha256;            // of the bytes loaded
+  ConfigValues config;           // as given (before defaults)
+  std::uint64_t number = 0;      // 1, 2, ... per queue; set by the caller
+};
+
+// Loads a new generation: hashes the file while copying it to copiesDir/<sha256>.so (the bytes
+// hashed are the bytes loaded, and replacing the original later cannot change loaded code),
+// refuses a pinned hash mismatch before any dlopen, then loads, checks the descriptor, validates
+// the config and runs init. Throws PluginError naming the file and the reason.
+Generation loadGeneration(const GenerationSpec& spec);
+
+// Lower-case hex SHA-256 of a file; throws PluginError when it cannot be read.
+std::string sha256OfFile(const std::filesystem::path& path);
+
+// Does `spec` describe the generation already serving (same bytes, same config)? Hashes the file.
+bool sameAs(const GenerationSpec& spec, const Generation& serving);
+
+}  // namespace warren::plugins

@@ -1,0 +1,62 @@
+// An opened input container: the chosen video and audio streams, the rotation a player would
+// apply, and the refusals every job shares (not a video, too long, too large).
+#pragma once
+
+#include "Av.h"
+#include "Input.h"
+#include "JobScope.h"
+
+#include <string>
+
+namespace video {
+
+struct VideoStream {
+  int index = -1;
+  AVStream* stream = nullptr;
+  int rotation = 0;  // clockwise degrees a player turns the picture: 0, 90, 180 or 270
+  int width = 0;     // as stored
+  int height = 0;
+  int displayWidth = 0;  // as shown (rotation applied)
+  int displayHeight = 0;
+  AVRational fps{0, 1};  // {0, 1} when unknown
+};
+
+class Media {
+ public:
+  // Opens a local file as a media container (containers on a whitelist, local files only) and
+  // reads its stream info. An unreadable file fails the job unrecoverably.
+  Media(const std::filesystem::path& path, std::string name, const AVIOInterruptCB* interrupt);
+
+  AVFormatContext* format() const { return format_.get(); }
+  const std::string& name() const { return name_; }
+  // Seconds, or a negative value when the container does not say.
+  double durationS() const;
+  const VideoStream* video() const { return video_.index >= 0 ? &video_ : nullptr; }
+  int audioIndex() const { return audioIndex_; }
+
+  // The video stream, or an unrecoverable "input is not a video" failure.
+  const VideoStream& requireVideo() const;
+  // Refuses inputs beyond max_duration_s, max_width and max_height.
+  void checkLimits(const Settings& settings) const;
+  // Refuses a video whose packets stop well before the end its header announces (a cut-off
+  // upload). Reads the packets of the last GOP or so; leaves the read position there.
+  void checkComplete() const;
+  // Where the file starts, in the time base of stream `index` (timestamps are shifted by it
+  // so that the output starts at 0).
+  std::int64_t origin(int index) const;
+
+ private:
+  void pickStreams();
+
+  InputPtr format_;
+  std::string name_;
+  VideoStream video_;
+  int audioIndex_ = -1;
+};
+
+// Clockwise rotation (0, 90, 180, 270) from a stream's display matrix.
+int rotationOf(const AVStream& stream);
+// "4", "4.5": seconds for messages.
+std::string seconds(double value);
+
+}  // namespace video

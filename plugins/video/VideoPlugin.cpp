@@ -1,0 +1,102 @@
+// video: probes, transcodes and samples videos with FFmpeg's libraries (see README.md for the
+// job data of each job name). Serves the `video-process` queue.
+#include "Errors.h"
+#include "JobScope.h"
+#include "Json.h"
+#include "Probe.h"
+#include "Settings.h"
+#include "Stills.h"
+#include "Transcode.h"
+
+#include <warren/plugin.hpp>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavutil/log.h>
+}
+
+#include <new>
+
+namespace video {
+namespace {
+
+// Refuses to start on a node whose FFmpeg lacks an encoder the jobs need.
+void checkEncoders() {
+  for (const char* name : {"libx264", "aac", "mjpeg", "png"}) {
+    if (avcodec_find_encoder_by_name(name) == nullptr) {
+      throw std::runtime_error(std::string("this node's FFmpeg has no '") + name + "' encoder");
+    }
+  }
+}
+
+// Validates an explicit `output_prefix` (keys are written under it).
+std::string outputPrefixOf(const Json& value) {
+  if (!value.isString() || value.asString().empty() || value.asString().front() == '/' ||
+      value.asString().find("..") != std::string::npos) {
+    unrecoverable(
+        "invalid job data: 'output_prefix' must be a non-empty key prefix without a "
+        "leading '/' or '..'");
+  }
+  return value.asString();
+}
+
+Json run(std::string_view name, JobScope& scope, const Json& data) {
+  if (name == "video:probe") return probe(scope, data);
+  if (name == "video:transcode") return transcode(scope, data);
+  if (name == "video:thumbnail") return thumbnails(scope, data);
+  if (name == "video:frames") return frames(scope, data);
+  unrecoverable("unknown job name '" + std::string(name) +
+                "' (expected video:probe, video:transcode, video:thumbnail or video:frames)");
+}
+
+class VideoPlugin final : public warren::Plugin {
+ public:
+  explicit VideoPlugin(const warren::Host& host)
+      : warren::Plugin(host), settings_(Settings::from(host)) {
+    // A process-wide level (an int, nothing that points into this library).
+    av_log_set_level(settings_.logLevel);
+    checkEncoders();
+  }
+
+  warren::Result handle(warren::Job& job) override {
+    Json data;
+    try {
+      data = Json::parse(job.data());
+    } catch (const std::invalid_argument& e) {
+      return warren::Result::fail(std::string("invalid job data: not JSON: ") + e.what());
+    }
+    if (!data.isObject()) return warren::Result::fail("invalid job data: expected a JSON object");
+    try {
+      JobScope scope(host(), job, settings_);
+      if (const Json* prefix = data.find("output_prefix")) {
+        scope.setOutputPrefix(outputPrefixOf(*prefix));
+      }
+      Json result = run(job.name(), scope, data);
+      scope.commit();
+      return warren::Result::completed(result.dump());
+    } catch (const JobError& e) {
+      if (e.kind() == Failure::Unrecoverable) return warren::Result::fail(e.what());
+      return warren::Result::retry(e.what());
+    } catch (const warren::ServiceUnavailable& e) {
+      return warren::Result::retry(e.what());
+    } catch (const std::bad_alloc&) {
+      return warren::Result::retry("out of memory");
+    }
+  }
+
+ private:
+  const Settings settings_;
+};
+
+const char* const kJobNames[] = {"video:probe", "video:transcode", "video:thumbnail",
+                                 "video:frames"};
+
+// Peak memory of one job, measured (README.md, "Memory"): a 4-rendition transcode of a
+// 3840x2160 input with 2 threads.
+constexpr std::uint64_t kMemoryPerJob = 400ull << 20;
+
+}  // namespace
+}  // namespace video
+
+WARREN_PLUGIN(video::VideoPlugin, "video", "1.0.0", video::kJobNames, WARREN_RESOURCE_CPU,
+              video::kMemoryPerJob, 1, video::kConfigKeys)
