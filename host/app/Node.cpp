@@ -2,6 +2,7 @@
 
 #include "app/Commands.h"
 
+#include "app/Slots.h"
 #include "http/Health.h"
 #include "log/Log.h"
 #include "metrics/ProcessMetrics.h"
@@ -9,7 +10,6 @@
 #include "plugins/HostApi.h"
 #include "queue/Preflight.h"
 #include "redis/Connection.h"
-#include "services/DbService.h"
 
 #include <unistd.h>
 #include <csignal>
@@ -75,14 +75,21 @@ Node::Node(const config::Config& config, ConfigSource source)
     queue::preflight(probe);
   }
   copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
-  openDatabase();
+  std::uint32_t slots = 0;
+  for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
+  services_ = openServices(config_, static_cast<std::uint32_t>(config_.queues.size()), slots);
   // Every plugin is loaded and initialised before any worker starts: a refusal stops start-up.
   std::vector<std::pair<config::QueueConfig, plugins::Generation>> loaded;
+  std::vector<QueuePlugin> sizing;
   for (const auto& q : config_.queues) {
     loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir)));
   }
+  for (const auto& [q, generation] : loaded) sizing.push_back({&q, &generation.instance->info()});
+  const auto planned = planSlots(config_, sizing);
   std::lock_guard lock(mutex_);
-  for (auto& [q, generation] : loaded) queues_[q.name] = startQueue(q, std::move(generation));
+  for (auto& [q, generation] : loaded) {
+    queues_[q.name] = startQueue(q, std::move(generation), planned.at(q.name));
+  }
   startWatching();
 }
 
@@ -97,31 +104,6 @@ Node::~Node() {
   queues_.clear();
 }
 
-void Node::openDatabase() {
-  db::Options options;
-  options.url = config_.databaseUrl;
-  options.replicaUrl = config_.databaseReplicaUrl;
-  options.dataDir = lifecycle::dataDirectory(config_.dataDir).string();
-  options.poolSize = config_.databasePoolSize;
-  const auto queues = static_cast<std::uint32_t>(std::max<std::size_t>(config_.queues.size(), 1));
-  std::uint32_t slots = 0;
-  for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
-  options.workers = queues;
-  options.concurrency = std::max<std::uint32_t>((slots + queues - 1) / queues, 1);
-  database_ = std::make_unique<db::Database>(options);
-  log::info("database", {{"backend", database_->describe()},
-                         {"pool_size", static_cast<std::int64_t>(database_->poolSize())}});
-  const db::MigrationReport report = database_->runHostMigrations();
-  if (!report.ok) {
-    // A database down at start-up does not stop the queues that do not need it; /health says
-    // so, and plugins get errors as values until it is back.
-    log::error("host database migrations failed", {{"error", report.error}});
-  }
-  plugins::OptionalServices services;
-  services.db = services::dbApi(*database_);
-  plugins::installServices(services);
-}
-
 // What to load for a queue; runs the plugin's database migrations first (once per node set).
 plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
                                       const std::string& pluginDir) const {
@@ -133,7 +115,8 @@ plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
   if (!q.migrations.empty()) {
-    const db::MigrationReport report = database_->runMigrations("plugin:" + q.plugin, q.migrations);
+    const db::MigrationReport report =
+        services_.database->runMigrations("plugin:" + q.plugin, q.migrations);
     if (!report.ok) {
       throw plugins::PluginError("migrations of queue '" + q.name + "' failed: " + report.error);
     }
@@ -141,19 +124,14 @@ plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
   return spec;
 }
 
-std::uint32_t Node::concurrencyFor(const config::QueueConfig& q,
-                                   const plugins::PluginInfo& plugin) const {
-  return q.concurrency > 0 ? q.concurrency : std::max<std::uint32_t>(plugin.defaultConcurrency, 1);
-}
-
-Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation generation) {
+Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation generation,
+                              std::uint32_t slots) {
   Served served;
   served.config = q;
   generation.number = ++generations_;
   const auto& info = generation.instance->info();
-  served.worker =
-      std::make_shared<queue::Worker>(workerOptions(config_, q, concurrencyFor(q, info)), url_,
-                                      redisOptions(config_), generation.instance);
+  served.worker = std::make_shared<queue::Worker>(workerOptions(config_, q, slots), url_,
+                                                  redisOptions(config_), generation.instance);
   // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
   std::weak_ptr<queue::Worker> weak = served.worker;
   served.check = std::make_shared<http::ConsumptionCheck>(
@@ -255,11 +233,26 @@ void Node::onReload(std::function<void()> listener) {
 ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
                           const std::vector<std::string>& removed) {
   std::lock_guard lock(mutex_);
+  std::vector<QueuePlugin> sizing;
+  for (const auto& plan : plans) {
+    const plugins::Generation& generation =
+        plan.generation ? *plan.generation : queues_.at(plan.config.name).generation;
+    sizing.push_back({&plan.config, &generation.instance->info()});
+  }
+  config::Config sized = config_;
+  sized.concurrency = next.concurrency;
+  sized.tier = next.tier;
+  sized.tierSet = next.tierSet;
+  sized.profile = next.profile;
+  sized.profileSet = next.profileSet;
+  const auto planned = planSlots(sized, sizing);
   config_.reloadDrainTimeoutMs = next.reloadDrainTimeoutMs;
+  config_.concurrency = next.concurrency;
   config_.queues = next.queues;
   for (auto& plan : plans) {
     if (plan.added) {
-      queues_[plan.config.name] = startQueue(plan.config, std::move(*plan.generation));
+      queues_[plan.config.name] =
+          startQueue(plan.config, std::move(*plan.generation), planned.at(plan.config.name));
       continue;
     }
     Served& served = queues_.at(plan.config.name);
@@ -279,7 +272,7 @@ ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
                              served.generation.number);
       retireGeneration(served.worker, std::move(old));
     }
-    served.worker->setConcurrency(concurrencyFor(plan.config, served.generation.instance->info()));
+    served.worker->setConcurrency(planned.at(plan.config.name));
   }
   for (const auto& name : removed) {
     log::info("queue removed from the node: draining", {{"queue", name}});
@@ -467,7 +460,6 @@ void Node::stop(lifecycle::Signals& signals) {
     std::lock_guard lock(mutex_);
     queues_.clear();
   }
-  database_.reset();
   if (embedded_) embedded_->stop();
   log::info("warren stopped");
 }

@@ -2,6 +2,7 @@
 // each configured queue and the queue's worker; hot reload, drain and the consumption watchdog.
 #pragma once
 
+#include "app/Services.h"
 #include "config/Config.h"
 #include "db/Database.h"
 #include "lifecycle/DirectoryWatch.h"
@@ -74,7 +75,7 @@ class Node {
 
   const redis::Url& redisUrl() const { return url_; }
   const config::Config& config() const { return config_; }
-  db::Database& database() { return *database_; }
+  db::Database& database() { return *services_.database; }
   // The workers serving now (a snapshot: reloads may add and remove workers meanwhile).
   std::vector<std::shared_ptr<queue::Worker>> workers() const;
   // Each queue's consumption check (for /health and the watchdog).
@@ -89,11 +90,9 @@ class Node {
   };
   struct Plan;
 
-  void openDatabase();
   plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir) const;
-  std::uint32_t concurrencyFor(const config::QueueConfig& q,
-                               const plugins::PluginInfo& plugin) const;
-  Served startQueue(const config::QueueConfig& q, plugins::Generation generation);
+  Served startQueue(const config::QueueConfig& q, plugins::Generation generation,
+                    std::uint32_t slots);
   ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,
                       const std::vector<std::string>& removed);
   void retireGeneration(std::shared_ptr<queue::Worker> worker,
@@ -106,7 +105,7 @@ class Node {
   ConfigSource source_;
   std::unique_ptr<lifecycle::EmbeddedRedis> embedded_;
   redis::Url url_;
-  std::unique_ptr<db::Database> database_;
+  Services services_;  // outlives every plugin instance (declared before queues_)
   std::filesystem::path copiesDir_;
 
   mutable std::mutex mutex_;  // queues_, draining_, lastReloadError_, stopping_

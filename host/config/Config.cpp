@@ -138,6 +138,43 @@ const std::vector<KeySpec>& globalKeys() {
        [](Config& c, const std::string& v) { c.httpPort = u32(v, 0, 65535); }},
       {"admin.token", "WARREN_ADMIN_TOKEN", "bearer token for /admin (secret)",
        [](Config& c, const std::string& v) { c.adminToken = v; }},
+      {"sizing.memory_overhead_mb", nullptr,
+       "memory kept for the host before per-job memory caps (default 200)",
+       [](Config& c, const std::string& v) { c.memoryOverheadMb = u32(v, 0, 1000000); }},
+      {"s3.region", "S3_REGION", "S3 region (default us-east-1; auto for R2)",
+       [](Config& c, const std::string& v) { c.storage.region = v; }},
+      {"s3.path_style", "S3_PATH_STYLE", "path-style S3 URLs (MinIO, local servers)",
+       [](Config& c, const std::string& v) { c.storage.pathStyle = parseBool(v); }},
+      {"s3.ca_file", "S3_CA_FILE", "CA certificates for the S3 endpoint (default: system CAs)",
+       [](Config& c, const std::string& v) { c.storage.caFile = v; }},
+      {"storage.local_dir", nullptr, "local object storage root (default <data dir>/objects)",
+       [](Config& c, const std::string& v) { c.storage.localDir = v; }},
+      {"storage.multipart_threshold_mb", nullptr, "files larger go up in parts (default 64)",
+       [](Config& c, const std::string& v) { c.storage.multipartThresholdMb = u32(v, 5, 5120); }},
+      {"storage.part_size_mb", nullptr, "multipart part size (default 16)",
+       [](Config& c, const std::string& v) { c.storage.partSizeMb = u32(v, 5, 5120); }},
+      {"storage.max_attempts", nullptr, "attempts per storage request (default 4)",
+       [](Config& c, const std::string& v) { c.storage.maxAttempts = u32(v, 1, 20); }},
+      {"storage.timeout_ms", nullptr, "timeout of one storage request attempt (default 60000)",
+       [](Config& c, const std::string& v) { c.storage.timeoutMs = parseInt(v, 100, 3600000); }},
+      {"http.client.timeout_ms", nullptr,
+       "plugins' outbound HTTP: limit of one call, retries included (default 30000)",
+       [](Config& c, const std::string& v) { c.httpClient.timeoutMs = parseInt(v, 1, 3600000); }},
+      {"http.client.connect_timeout_ms", nullptr, "outbound HTTP connect timeout (default 10000)",
+       [](Config& c, const std::string& v) {
+         c.httpClient.connectTimeoutMs = parseInt(v, 1, 600000);
+       }},
+      {"http.client.max_attempts", nullptr, "attempts for idempotent requests (default 3)",
+       [](Config& c, const std::string& v) { c.httpClient.maxAttempts = u32(v, 1, 20); }},
+      {"http.client.ca_file", nullptr, "CA certificates for outbound HTTPS (default: system)",
+       [](Config& c, const std::string& v) { c.httpClient.caFile = v; }},
+      {"http.client.max_response_bytes", nullptr, "largest response body (default 64 MiB)",
+       [](Config& c, const std::string& v) {
+         c.httpClient.maxResponseBytes = static_cast<std::uint64_t>(parseInt(v, 1, 1ll << 40));
+       }},
+      {"http.client.default_rate_limit", nullptr,
+       "rate limit for hosts without their own, e.g. 10/s (default none)",
+       [](Config& c, const std::string& v) { c.httpClient.defaultRateLimit = v; }},
   };
   return keys;
 }
@@ -367,6 +404,11 @@ Config resolve(const std::vector<Layer>& layers) {
       applyQueueKey(queues, key, entry);
       continue;
     }
+    if (const std::string prefix = "http.client.rate_limit."; key.rfind(prefix, 0) == 0) {
+      if (key.size() == prefix.size()) refuse(entry, "name the host: " + prefix + "HOST");
+      config.httpClient.rateLimits[key.substr(prefix.size())] = entry.value;
+      continue;
+    }
     const auto spec = std::find_if(globalKeys().begin(), globalKeys().end(),
                                    [&](const KeySpec& s) { return key == s.key; });
     if (spec != globalKeys().end()) {
@@ -383,6 +425,8 @@ Config resolve(const std::vector<Layer>& layers) {
     config.secrets[key] = entry.value;
   }
   if (config.workerId.empty()) config.workerId = defaultWorkerId();
+  config.profileSet = merged.count("node.profile") > 0;
+  config.tierSet = merged.count("node.tier") > 0;
   if (merged.count("log.level") == 0) {
     config.logLevel = config.profile == "production" ? "warn"
                       : config.profile == "staging"  ? "info"
@@ -406,6 +450,8 @@ std::vector<std::pair<std::string, std::string>> describeKeys() {
     out.emplace_back(std::string("queue.NAME.") + spec.option, spec.help);
   }
   out.emplace_back("queue.NAME.config.KEY", "plugin config, checked against its schema");
+  out.emplace_back("http.client.rate_limit.HOST",
+                   "outbound HTTP rate limit for HOST, e.g. 5/s or 300/min burst 10");
   return out;
 }
 

@@ -22,7 +22,7 @@ struct QueueConfig {
   std::string name;
   std::string plugin;             // name in the plugin directory, or a path
   std::uint32_t concurrency = 0;  // 0: the plugin's default
-  std::uint32_t weight = 10;
+  std::uint32_t weight = 0;       // share of the node budget; 0: the default for the queue name
   std::int64_t lockDurationMs = 30000;
   std::int64_t lockRenewTimeMs = 15000;  // lockDuration / 2 unless set
   std::int64_t stalledIntervalMs = 30000;
@@ -40,10 +40,36 @@ struct QueueConfig {
   std::map<std::string, std::string> pluginConfig;
 };
 
+// Object storage (S3_* and storage.*); the endpoint, bucket and keys are in Config::secrets.
+struct StorageConfig {
+  std::string localDir;  // empty: <data dir>/objects
+  std::string region = "us-east-1";
+  bool pathStyle = false;
+  std::string caFile;
+  std::uint64_t multipartThresholdMb = 64;
+  std::uint64_t partSizeMb = 16;
+  std::uint32_t maxAttempts = 4;
+  std::int64_t timeoutMs = 60000;
+};
+
+// The outbound HTTP client that plugins share (http.client.*).
+struct HttpClientConfig {
+  std::int64_t timeoutMs = 30000;
+  std::int64_t connectTimeoutMs = 10000;
+  std::uint32_t maxAttempts = 3;
+  std::string caFile;
+  std::uint64_t maxResponseBytes = 64ull << 20;
+  std::map<std::string, std::string> rateLimits;  // host -> "5/s", "300/min burst 10"
+  std::string defaultRateLimit;                   // for hosts not listed; empty: none
+};
+
 struct Config {
   std::string workerId;
   std::string profile = "development";
   std::string tier = "standard";
+  bool profileSet = false;               // node.profile was given (its defaults then apply)
+  bool tierSet = false;                  // node.tier was given (its node budget then applies)
+  std::uint64_t memoryOverheadMb = 200;  // kept for the host before per-job memory caps
   std::string appVersion;
   std::string logLevel = "info";
   std::string pluginDir;
@@ -69,6 +95,9 @@ struct Config {
   std::string httpHost = "127.0.0.1";
   std::uint32_t httpPort = 0;  // 0: no HTTP endpoint
   std::string adminToken;
+
+  StorageConfig storage;
+  HttpClientConfig httpClient;
 
   std::map<std::string, std::string> secrets;  // provider keys etc., by config key
   std::vector<QueueConfig> queues;

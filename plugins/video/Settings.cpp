@@ -12,8 +12,9 @@ extern "C" {
 namespace video {
 
 const warren_config_key kConfigKeys[14] = {
-    warren::configKey("threads", WARREN_CONFIG_INT, "0", false,
-                      "Encoder threads per job (1-8; decoders use up to 2); 0 = this node's cores, at most 8"),
+    warren::configKey(
+        "threads", WARREN_CONFIG_INT, "0", false,
+        "Encoder threads per job (1-8; decoders use up to 2); 0 = this node's cores, at most 8"),
     warren::configKey("max_input_mb", WARREN_CONFIG_INT, "2048", false,
                       "Inputs larger than this (MB) fail unrecoverably before download"),
     warren::configKey("max_duration_s", WARREN_CONFIG_INT, "900", false,

@@ -78,6 +78,20 @@ Json describeOutput(JobScope& scope, const std::filesystem::path& path, const st
   return out;
 }
 
+// "transcoding 'uploads/a.mp4' (1920x1080 h264, 30 s, audio) to vertical, square"
+std::string describeJob(const Media& media, const TranscodeRequest& request) {
+  const VideoStream& video = *media.video();
+  std::string line = "transcoding '" + media.name() + "' (" + std::to_string(video.displayWidth) +
+                     "x" + std::to_string(video.displayHeight) + " " +
+                     avcodec_get_name(video.stream->codecpar->codec_id);
+  if (media.durationS() >= 0) line += ", " + seconds(media.durationS()) + " s";
+  line += media.audioIndex() >= 0 ? ", audio) to " : ", no audio) to ";
+  for (std::size_t i = 0; i < request.renditions.size(); ++i) {
+    line += (i > 0 ? ", " : "") + request.renditions[i].name;
+  }
+  return line;
+}
+
 }  // namespace
 
 TranscodeRequest parseTranscode(const Json& data, const Settings& settings) {
@@ -120,6 +134,7 @@ Json transcode(JobScope& scope, const Json& data) {
     unrecoverable("invalid job data: 'start_s' " + seconds(request.startS) +
                   " s is not before the end of the input (" + seconds(media.durationS()) + " s)");
   }
+  scope.job().log(describeJob(media, request));
   Json renditions = Json(Json::Array{});
   const auto count = static_cast<double>(request.renditions.size());
   for (std::size_t i = 0; i < request.renditions.size(); ++i) {

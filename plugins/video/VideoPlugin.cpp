@@ -67,6 +67,8 @@ class VideoPlugin final : public warren::Plugin {
     }
     if (!data.isObject()) return warren::Result::fail("invalid job data: expected a JSON object");
     try {
+      // Jobs that write outputs need storage: say so before any work is done.
+      if (job.name() != "video:probe") host().storage();
       JobScope scope(host(), job, settings_);
       if (const Json* prefix = data.find("output_prefix")) {
         scope.setOutputPrefix(outputPrefixOf(*prefix));

@@ -92,6 +92,9 @@ TEST(VideoTranscode, VerticalRenditionOfAnOddSizedClipWithAudio) {
   EXPECT_NEAR(out->getValue<double>("duration_s"), inputDuration, 1.0 / 30 + 0.05);
   EXPECT_TRUE(boxBefore(topLevelBoxes(file), "moov", "mdat")) << "not faststart";
   expectProgressRisesTo100(job);
+  EXPECT_EQ(job.logs,
+            std::vector<std::string>{
+                "transcoding 'uploads/basic.mp4' (641x359 h264, 3 s, audio) to vertical"});
   EXPECT_TRUE(host.workLeftovers().empty());
 }
 
