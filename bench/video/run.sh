@@ -94,7 +94,7 @@ $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/model name/ {pr
 
 - **Wall time ratio plugin / ffmpeg: ${ratio}** (target ≤ 1.05: ${verdict}). The plugin's own job time
   (handle() only, without loading): ${plugin_job_walls[*]} s.
-- Outputs (width,height,frames,duration): plugin $(describe "$plugin_out") ($(stat -c %s "$plugin_out") bytes),
+- Outputs (width,height,duration,frames): plugin $(describe "$plugin_out") ($(stat -c %s "$plugin_out") bytes),
   ffmpeg $(describe "$work/ffmpeg.mp4") ($(stat -c %s "$work/ffmpeg.mp4") bytes).
 - Peak RSS is /usr/bin/time's maximum resident set size of each process. The plugin's includes the
   host's libraries and the store (the driver's RSS before the job: about 45 MB).

@@ -22,7 +22,6 @@ Endpoint::Endpoint(Node& node) : node_(node) {
   node_.onReload([this] { refreshQueueChecks(); });
   server_->addCollector([this](metrics::Registry& registry) { collect(registry); });
   server_->start();
-  log::info("http endpoint listening", {{"host", config.httpHost}, {"port", server_->port()}});
 }
 
 Endpoint::~Endpoint() {
@@ -169,6 +168,10 @@ void Endpoint::collect(metrics::Registry& registry) {
     const auto& options = worker->options();
     const queue::Keys keys(options.prefix, options.queue);
     metrics::setWorkerSlots(registry, options.queue, worker->activeJobs(), worker->concurrency());
+    const std::string pool = "worker:" + options.queue;
+    registry.gaugeSet(metrics::names::redisPoolConnections, {{"pool", pool}, {"state", "open"}},
+                      worker->openConnections());
+    registry.gaugeSet(metrics::names::redisPoolMax, {{"pool", pool}}, 3);
     try {
       const double waiting =
           static_cast<double>(query({"LLEN", keys.key("wait")}).integer() +

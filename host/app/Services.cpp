@@ -33,8 +33,6 @@ std::unique_ptr<db::Database> openDatabase(const config::Config& config, std::ui
   options.workers = queues;
   options.concurrency = std::max<std::uint32_t>((slots + queues - 1) / queues, 1);
   auto database = std::make_unique<db::Database>(options);
-  log::info("database", {{"backend", database->describe()},
-                         {"pool_size", static_cast<std::int64_t>(database->poolSize())}});
   const db::MigrationReport report = database->runHostMigrations();
   if (!report.ok) {
     // A database down at start-up does not stop the queues that do not need it; /health says

@@ -1,6 +1,7 @@
 #include "queue/Worker.h"
 
 #include "log/Log.h"
+#include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "queue/Scripts.h"
 #include "queue/WorkerParts.h"
@@ -214,6 +215,15 @@ void Worker::abort() {
   }
   connections_.closeAll();
   log::info("worker stopped", {{"queue", options_.queue}});
+}
+
+std::uint32_t Worker::openConnections() const {
+  std::uint32_t open = 0;
+  for (const auto role : {redis::ConnectionSet::Role::Scripts, redis::ConnectionSet::Role::Blocking,
+                          redis::ConnectionSet::Role::Events}) {
+    if (connections_.isOpen(role)) ++open;
+  }
+  return open;
 }
 
 std::uint32_t Worker::activeJobs() const {
@@ -451,6 +461,13 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   job->token = token;
   job->startedMs = nowMs();
   if (options_.timeoutMs > 0) job->deadlineMs = job->startedMs + options_.timeoutMs;
+  if (job->record.timestamp > 0) {
+    // start − enqueue (for delayed and retried jobs this includes the delay and backoff).
+    metrics::registry().histogramObserve(
+        metrics::names::jobWait, {{"queue", options_.queue}},
+        static_cast<double>(std::max<std::int64_t>(job->startedMs - job->record.timestamp, 0)) /
+            1000.0);
+  }
   {
     std::lock_guard lock(mutex_);
     job->instance = instance_;

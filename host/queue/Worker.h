@@ -102,6 +102,7 @@ class Worker {
   void abort();
 
   std::uint32_t activeJobs() const;
+  std::uint32_t openConnections() const;  // of its three (scripts, blocking, events)
   WorkerStatus status() const;
   const WorkerOptions& options() const { return options_; }
 

@@ -93,9 +93,9 @@ class VideoPlugin final : public warren::Plugin {
 const char* const kJobNames[] = {"video:probe", "video:transcode", "video:thumbnail",
                                  "video:frames"};
 
-// Peak memory of one job, measured (README.md, "Memory"): a 4-rendition transcode of a
-// 3840x2160 input with 2 threads.
-constexpr std::uint64_t kMemoryPerJob = 400ull << 20;
+// Peak memory of one job, measured (README.md, "Memory"): the worst case within the default
+// limits is a 3840x3840 input to the vertical preset with threads=8, 415 MiB.
+constexpr std::uint64_t kMemoryPerJob = 448ull << 20;
 
 }  // namespace
 }  // namespace video
