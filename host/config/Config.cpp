@@ -86,7 +86,8 @@ const std::vector<KeySpec>& globalKeys() {
        [](Config& c, const std::string& v) { c.pluginDir = v; }},
       {"node.data_dir", "WARREN_DATA_DIR", "directory for embedded Redis, SQLite and storage",
        [](Config& c, const std::string& v) { c.dataDir = v; }},
-      {"node.concurrency", "WORKER_CONCURRENCY", "node-wide concurrency budget (0: sum of queues)",
+      {"node.concurrency", "WORKER_CONCURRENCY",
+       "node budget split across queues by weight (0: the tier's when node.tier is set, else none)",
        [](Config& c, const std::string& v) { c.concurrency = u32(v, 0, 100000); }},
       {"node.shutdown_timeout_ms", "SHUTDOWN_TIMEOUT_MS", "wait for active jobs on SIGTERM",
        [](Config& c, const std::string& v) { c.shutdownTimeoutMs = parseInt(v, 0, 86400000); }},
@@ -205,9 +206,11 @@ const std::vector<QueueKeySpec>& queueKeys() {
   static const std::vector<QueueKeySpec> keys = {
       {"plugin", "plugin name (in the plugin directory) or path to its .so",
        [](QueueConfig& q, const std::string& v) { q.plugin = v; }},
-      {"concurrency", "jobs at once (0: the plugin's default)",
+      {"concurrency", "jobs at once; with a node budget, a cap (0: profile's or plugin's default)",
        [](QueueConfig& q, const std::string& v) { q.concurrency = u32(v, 0, 10000); }},
-      {"weight", "share of the node budget",
+      {"weight",
+       "share of the node budget (default by name: post-publish 40, content-generate 30, "
+       "content-analyze 20, analytics-collect 10, others 10)",
        [](QueueConfig& q, const std::string& v) { q.weight = u32(v, 1, 1000); }},
       {"lockDuration", "job lock time in ms (BullMQ default 30000)",
        [](QueueConfig& q, const std::string& v) { q.lockDurationMs = parseInt(v, 100, 86400000); }},

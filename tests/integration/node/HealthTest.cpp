@@ -46,10 +46,8 @@ class HealthTest : public ::testing::Test {
 };
 
 TEST_F(HealthTest, RedisDownTurnsHealth503AndBackTo200) {
-  NodeProcess node({.queue = "health-redis",
-                    .redisUrl = redis_.url(),
-                    .concurrency = 2,
-                    .env = {"DATABASE_URL=" + postgres_.url()}});
+  NodeProcess node(
+      NodeOptions("health-redis", redis_.url()).slots(2).env("DATABASE_URL=" + postgres_.url()));
   CheckView view = healthCheck(node, "redis");
   ASSERT_EQ(view.status, 200) << view.body;
   EXPECT_TRUE(view.healthy) << view.body;
@@ -88,11 +86,33 @@ TEST_F(HealthTest, RedisDownTurnsHealth503AndBackTo200) {
   EXPECT_EQ(node.stop(SIGTERM), 0) << node.log();
 }
 
+// A probe gets its answer in seconds: the endpoint's Redis connection has 2 s connect and
+// command timeouts, so a request while Redis is down must not take much longer.
+TEST_F(HealthTest, HealthAnswersWithinSecondsWhileRedisIsDown) {
+  GTEST_SKIP() << "BUG: the first /health after Redis went down blocks ~28 s (seen 27.8 s): "
+                  "Endpoint::query (host/app/Endpoint.cpp) keeps a connection with autoReconnect "
+                  "and the default ReconnectPolicy (giveUpAfter 30 s, unlimited attempts), so the "
+                  "PING on the dead idle connection retries with backoff for ~30 s before failing";
+  NodeProcess node(
+      NodeOptions("health-fast", redis_.url()).slots(1).env("DATABASE_URL=" + postgres_.url()));
+  ASSERT_EQ(node.get("/health").status, 200);
+  redis_.stop();
+  for (const char* path : {"/health", "/health", "/metrics"}) {
+    const auto started = std::chrono::steady_clock::now();
+    const HttpReply reply = node.get(path);
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(reply.status, std::string(path) == "/health" ? 503 : 200) << path << reply.body;
+    EXPECT_LT(took, 10s) << path << " took "
+                         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                         << " ms";
+  }
+  redis_.start();
+  EXPECT_EQ(node.stop(SIGTERM), 0) << node.log();
+}
+
 TEST_F(HealthTest, PostgresDownTurnsHealth503AndBackTo200) {
-  NodeProcess node({.queue = "health-pg",
-                    .redisUrl = redis_.url(),
-                    .concurrency = 2,
-                    .env = {"DATABASE_URL=" + postgres_.url()}});
+  NodeProcess node(
+      NodeOptions("health-pg", redis_.url()).slots(2).env("DATABASE_URL=" + postgres_.url()));
   CheckView view = healthCheck(node, "database");
   ASSERT_EQ(view.status, 200) << view.body;
   EXPECT_TRUE(view.healthy) << view.body;

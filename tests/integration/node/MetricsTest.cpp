@@ -18,7 +18,7 @@ TEST(Metrics, ExpositionAfterJobsPassesPromtool) {
     GTEST_SKIP() << "promtool is not installed (apt-get install prometheus)";
   }
   RedisServer redis;
-  NodeProcess node({.queue = "metered", .redisUrl = redis.url(), .concurrency = 3});
+  NodeProcess node(NodeOptions("metered", redis.url()).slots(3));
   QueueState queue(redis.url(), "metered");
   queue.add(4, R"({"value":1,"progress":2})");
   queue.add(1, R"({"fail":"on purpose"})");
@@ -41,7 +41,8 @@ TEST(Metrics, ExpositionAfterJobsPassesPromtool) {
   EXPECT_EQ(metricValue(body, R"(worker_jobs_processed_total{queue="metered",status="failed"})"),
             1.0)
       << body;
-  EXPECT_NE(body.find("warren_plugin_info{plugin=\"echo\",version=\"1.0.0\""), std::string::npos)
+  EXPECT_EQ(
+      metricValue(body, R"(warren_plugin_info{generation="1",plugin="echo",version="1.0.0"})"), 1.0)
       << body;
   for (const char* family : {"process_cpu_seconds_total", "process_resident_memory_bytes",
                              "process_open_fds", "process_start_time_seconds"}) {
@@ -59,10 +60,7 @@ TEST(Metrics, ExpositionAfterJobsPassesPromtool) {
 
 TEST(Metrics, QueueDepthCountsWaitingJobs) {
   RedisServer redis;
-  NodeProcess node({.queue = "deep",
-                    .redisUrl = redis.url(),
-                    .concurrency = 1,
-                    .sets = {"node.shutdown_timeout_ms=500"}});
+  NodeProcess node(NodeOptions("deep", redis.url()).slots(1).set("node.shutdown_timeout_ms=500"));
   QueueState queue(redis.url(), "deep");
   queue.add(1, R"({"sleep_ms":20000})");
   ASSERT_TRUE(eventually([&] { return queue.count("active") == 1; }, 20s))

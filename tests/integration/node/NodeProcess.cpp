@@ -22,7 +22,7 @@ HttpReply httpCall(int port, const std::string& method, const std::string& path,
   HttpReply reply;
   try {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-    session.setTimeout(Poco::Timespan(30, 0));  // /health runs its checks in the request
+    session.setTimeout(Poco::Timespan(60, 0));  // /health runs its checks in the request
     Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [name, value] : headers) request.set(name, value);
     request.setContentLength(0);
@@ -37,6 +37,9 @@ HttpReply httpCall(int port, const std::string& method, const std::string& path,
   } catch (const Poco::Exception& e) {
     reply.status = 0;
     reply.body = e.displayText();
+  } catch (const std::exception& e) {
+    reply.status = 0;
+    reply.body = e.what();
   }
   return reply;
 }
@@ -46,8 +49,7 @@ Poco::JSON::Object::Ptr jsonObject(const std::string& body) {
     Poco::JSON::Parser parser;
     auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
     if (object) return object;
-  } catch (const std::exception&) {
-  } catch (const Poco::Exception&) {
+  } catch (const std::exception&) {  // Poco's exceptions too
   }
   ADD_FAILURE() << "not a JSON object: " << body;
   return nullptr;
@@ -89,12 +91,12 @@ NodeProcess::NodeProcess(NodeOptions options) : options_(std::move(options)) {
     port_ = RedisServer::freePort();
     env.push_back("HTTP_PORT=" + std::to_string(port_));
   }
-  env.insert(env.end(), options_.env.begin(), options_.env.end());
+  env.insert(env.end(), options_.environment.begin(), options_.environment.end());
   std::vector<std::string> args = {"run", "--plugin", "echo", "--queue", options_.queue};
   if (options_.concurrency > 0) {
     args.insert(args.end(), {"--concurrency", std::to_string(options_.concurrency)});
   }
-  for (const auto& set : options_.sets) args.insert(args.end(), {"--set", set});
+  for (const auto& set : options_.assignments) args.insert(args.end(), {"--set", set});
   process_ = std::make_unique<BackgroundProcess>(warrenCommand(args), env);
   if (!process_->waitForStderr("\"msg\":\"warren started\"", std::chrono::seconds(30))) {
     const std::string output = log();

@@ -18,13 +18,37 @@
 
 namespace warren::test {
 
+// How to start the node, e.g. NodeOptions("q", url).slots(2).set("queue.drainDelay=1").
 struct NodeOptions {
-  std::string queue;              // served with --plugin echo --queue QUEUE
-  std::string redisUrl;           // REDIS_URL
-  std::uint32_t concurrency = 0;  // --concurrency (0: the plugin's default)
-  std::vector<std::string> env;   // extra NAME=VALUE
-  std::vector<std::string> sets;  // --set KEY=VALUE
-  bool http = true;               // HTTP_PORT on a free port
+  NodeOptions(std::string queueName, std::string redis)
+      : queue(std::move(queueName)), redisUrl(std::move(redis)) {}
+  NodeOptions& slots(std::uint32_t n) {
+    concurrency = n;
+    return *this;
+  }
+  NodeOptions& env(std::string nameValue) {
+    environment.push_back(std::move(nameValue));
+    return *this;
+  }
+  NodeOptions& set(std::string keyValue) {
+    assignments.push_back(std::move(keyValue));
+    return *this;
+  }
+  NodeOptions& withoutHttp() {
+    http = false;
+    return *this;
+  }
+  NodeOptions& worker(std::string id) {
+    workerId = std::move(id);
+    return *this;
+  }
+
+  std::string queue;                     // served with --plugin echo --queue QUEUE
+  std::string redisUrl;                  // REDIS_URL
+  std::uint32_t concurrency = 0;         // --concurrency (0: the plugin's default)
+  std::vector<std::string> environment;  // extra NAME=VALUE
+  std::vector<std::string> assignments;  // --set KEY=VALUE
+  bool http = true;                      // HTTP_PORT on a free port
   std::string workerId = "node-test";
 };
 

@@ -41,12 +41,11 @@ TEST(Shutdown, SigtermGivesRunningJobsBackAndTheNextNodeFinishesThem) {
   RedisServer redis;
   QueueState queue(redis.url(), "shutdown");
   const auto ids = queue.add(kJobs, R"({"sleep_ms":3000})");
-  NodeProcess first({.queue = "shutdown",
-                     .redisUrl = redis.url(),
-                     .concurrency = kSlots,
-                     .sets = {"node.shutdown_timeout_ms=1000"},
-                     .http = false,
-                     .workerId = "first"});
+  NodeProcess first(NodeOptions("shutdown", redis.url())
+                        .slots(kSlots)
+                        .set("node.shutdown_timeout_ms=1000")
+                        .withoutHttp()
+                        .worker("first"));
   ASSERT_TRUE(eventually([&] { return queue.count("active") == kSlots; }, 20s))
       << queue.read().summary() << "\n"
       << first.log();
@@ -72,11 +71,8 @@ TEST(Shutdown, SigtermGivesRunningJobsBackAndTheNextNodeFinishesThem) {
         << first.log();
   }
 
-  NodeProcess second({.queue = "shutdown",
-                      .redisUrl = redis.url(),
-                      .concurrency = kSlots,
-                      .http = false,
-                      .workerId = "second"});
+  NodeProcess second(
+      NodeOptions("shutdown", redis.url()).slots(kSlots).withoutHttp().worker("second"));
   EXPECT_TRUE(eventually([&] { return queue.count("completed") == kJobs; }, 30s))
       << queue.read().summary() << "\n"
       << second.log();
@@ -89,14 +85,16 @@ TEST(Shutdown, SecondSigtermExitsAtOnceAndStalledJobsAreRecoveredOnce) {
   RedisServer redis;
   QueueState queue(redis.url(), "hurried");
   const auto ids = queue.add(kJobs, R"({"sleep_ms":4000})");
-  const std::vector<std::string> quickStalls = {"queue.stalledInterval=1000",
-                                                "queue.lockDuration=2000"};
-  NodeProcess first({.queue = "hurried",
-                     .redisUrl = redis.url(),
-                     .concurrency = kSlots,
-                     .sets = quickStalls,
-                     .http = false,
-                     .workerId = "first"});
+  // Locks expire 2 s after the last renewal; the stalled checker runs every second.
+  const auto quickStalls = [&](const std::string& worker) {
+    return NodeOptions("hurried", redis.url())
+        .slots(kSlots)
+        .set("queue.stalledInterval=1000")
+        .set("queue.lockDuration=2000")
+        .withoutHttp()
+        .worker(worker);
+  };
+  NodeProcess first(quickStalls("first"));
   ASSERT_TRUE(eventually([&] { return queue.count("active") == kSlots; }, 20s))
       << queue.read().summary() << "\n"
       << first.log();
@@ -117,12 +115,7 @@ TEST(Shutdown, SecondSigtermExitsAtOnceAndStalledJobsAreRecoveredOnce) {
   EXPECT_EQ(left.count("active"), kSlots) << left.summary();
   expectEachJobOnce(left, ids);
 
-  NodeProcess second({.queue = "hurried",
-                      .redisUrl = redis.url(),
-                      .concurrency = kSlots,
-                      .sets = quickStalls,
-                      .http = false,
-                      .workerId = "second"});
+  NodeProcess second(quickStalls("second"));
   EXPECT_TRUE(eventually([&] { return queue.count("completed") == kJobs; }, 60s))
       << queue.read().summary() << "\n"
       << second.log();

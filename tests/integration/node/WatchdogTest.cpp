@@ -24,10 +24,10 @@ TEST(Watchdog, RebuildsTheConnectionsOfAWorkerThatStoppedConsuming) {
   BlackholeProxy proxy(redis.port());
   const std::string url = "redis://127.0.0.1:" + std::to_string(proxy.port());
   // drainDelay 1 s: the fetch allowance is (1 + 10) s + 5 s margin = 16 s.
-  NodeProcess node({.queue = "stuck",
-                    .redisUrl = url,
-                    .concurrency = 2,
-                    .sets = {"queue.drainDelay=1", "redis.command_timeout_ms=600000"}});
+  NodeProcess node(NodeOptions("stuck", url)
+                       .slots(2)
+                       .set("queue.drainDelay=1")
+                       .set("redis.command_timeout_ms=600000"));
   QueueState queue(redis.url(), "stuck");
   queue.add(1, R"({"value":"before"})");
   ASSERT_TRUE(eventually([&] { return queue.count("completed") == 1; }, 20s));
@@ -41,8 +41,8 @@ TEST(Watchdog, RebuildsTheConnectionsOfAWorkerThatStoppedConsuming) {
         const HttpReply health = node.get("/health");
         body = health.body;
         return health.status == 503 &&
-               body.find(R"("queue:stuck":{"healthy":false,"error":"fetch loop late by )") !=
-                   std::string::npos;
+               body.find(R"("queue:stuck":{"healthy":false,"error":"queue 'stuck': fetch loop )"
+                         R"(late by )") != std::string::npos;
       },
       40s, 500ms))
       << body;
