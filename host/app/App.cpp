@@ -2,6 +2,7 @@
 
 #include "app/Commands.h"
 #include "config/Config.h"
+#include "db/Database.h"
 #include "plugins/Descriptor.h"
 #include "queue/Preflight.h"
 #include "redis/Errors.h"
@@ -172,6 +173,10 @@ int App::main(const std::vector<std::string>& args) {
   } catch (const redis::ConnectionError& e) {
     std::cerr << "warren: cannot reach Redis: " << e.what() << "\n";
     return kExitFailed;
+  } catch (const db::DbError& e) {
+    // A URL or option that can never work is configuration; an unreachable server is not.
+    std::cerr << "warren: " << e.what() << "\n";
+    return e.kind() == db::ErrorKind::invalid ? kExitConfig : kExitFailed;
   } catch (const std::runtime_error& e) {  // the embedded Redis, a Redis reply, ...
     std::cerr << "warren: " << e.what() << "\n";
     return kExitFailed;

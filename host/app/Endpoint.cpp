@@ -45,6 +45,9 @@ redis::Reply Endpoint::query(const std::vector<std::string>& argv) {
     options.autoReconnect = true;
     options.commandTimeout = std::chrono::milliseconds(2000);
     options.connectTimeout = std::chrono::milliseconds(2000);
+    // A check answers within seconds: one reconnect try, not the workers' patient backoff.
+    options.reconnect.maxAttempts = 1;
+    options.reconnect.giveUpAfter = std::chrono::milliseconds(2000);
     redis_ = std::make_unique<redis::Connection>(node_.redisUrl(), options);
   }
   try {

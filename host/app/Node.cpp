@@ -100,7 +100,7 @@ Node::~Node() {
     stopping_ = true;
   }
   stopWake_.notify_all();
-  for (auto& thread : retirements_) thread.join();
+  for (auto& retirement : retirements_) retirement.thread.join();
   queues_.clear();
 }
 
@@ -290,7 +290,7 @@ ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
 void Node::retireGeneration(std::shared_ptr<queue::Worker> worker,
                             std::shared_ptr<plugins::Instance> old) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
-  retirements_.emplace_back([this, worker, old, deadline] {
+  startRetirement([this, worker, old, deadline] {
     {
       std::unique_lock lock(mutex_);
       while (!stopping_ && worker->runningIn(old) > 0 && Clock::now() < deadline) {
@@ -308,9 +308,28 @@ void Node::retireGeneration(std::shared_ptr<queue::Worker> worker,
   });
 }
 
+// Runs `work` on its own thread; threads of earlier retirements that ended are joined here, so
+// many reloads do not pile up finished threads (requires mutex_).
+void Node::startRetirement(std::function<void()> work) {
+  for (auto it = retirements_.begin(); it != retirements_.end();) {
+    if (!it->done->load()) {
+      ++it;
+      continue;
+    }
+    it->thread.join();
+    it = retirements_.erase(it);
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  std::thread thread([work = std::move(work), done] {
+    work();
+    done->store(true);
+  });
+  retirements_.push_back({std::move(thread), std::move(done)});
+}
+
 void Node::retireQueue(std::shared_ptr<queue::Worker> worker) {
   const auto timeout = std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
-  retirements_.emplace_back([worker, timeout] {
+  startRetirement([worker, timeout] {
     const std::size_t givenBack = worker->close(timeout);
     log::info("queue stopped", {{"queue", worker->options().queue},
                                 {"given_back", static_cast<std::int64_t>(givenBack)}});
@@ -454,7 +473,7 @@ void Node::stop(lifecycle::Signals& signals) {
     stopping_ = true;
   }
   stopWake_.notify_all();
-  for (auto& thread : retirements_) thread.join();
+  for (auto& retirement : retirements_) retirement.thread.join();
   retirements_.clear();
   {
     std::lock_guard lock(mutex_);

@@ -12,6 +12,7 @@
 #include "queue/Worker.h"
 #include "redis/Url.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -98,6 +99,7 @@ class Node {
   void retireGeneration(std::shared_ptr<queue::Worker> worker,
                         std::shared_ptr<plugins::Instance> old);
   void retireQueue(std::shared_ptr<queue::Worker> worker);
+  void startRetirement(std::function<void()> work);
   void startWatching();
   std::string summaryLocked() const;
 
@@ -115,7 +117,11 @@ class Node {
   bool stopping_ = false;
   std::string lastReloadError_;
   std::condition_variable stopWake_;
-  std::vector<std::thread> retirements_;
+  struct Retirement {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
+  std::vector<Retirement> retirements_;  // old generations draining, removed queues closing
 
   std::function<void()> reloadListener_;
   std::mutex reloadMutex_;  // one reload at a time

@@ -260,6 +260,7 @@ const std::vector<QueueKeySpec>& queueKeys() {
 struct Entry {
   std::string value;
   std::string where;  // "REDIS_URL in the environment", "key 'redis.url' in file x"
+  std::string key;
 };
 
 std::string describeOrigin(const Layer& layer, const std::string& key) {
@@ -270,8 +271,20 @@ std::string describeOrigin(const Layer& layer, const std::string& key) {
   return "'" + key + "' in the " + layer.source;
 }
 
+// A value as it may be shown in an error: secrets not at all, URLs without their password.
+std::string shown(const std::string& key, const std::string& value) {
+  if (isSecretKey(key)) return "***";
+  const auto scheme = value.find("://");
+  const auto at = value.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme == std::string::npos || at == std::string::npos) return value;
+  const auto colon = value.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return value;
+  return value.substr(0, colon + 1) + "***" + value.substr(at);
+}
+
 [[noreturn]] void refuse(const Entry& entry, const std::string& why) {
-  throw ConfigError("invalid value for " + entry.where + ": '" + entry.value + "': " + why);
+  throw ConfigError("invalid value for " + entry.where + ": '" + shown(entry.key, entry.value) +
+                    "': " + why);
 }
 
 void applyQueueKey(std::map<std::string, QueueConfig>& queues, const std::string& key,
@@ -398,7 +411,8 @@ bool isSecretKey(const std::string& key) {
 Config resolve(const std::vector<Layer>& layers) {
   std::map<std::string, Entry> merged;
   for (const auto& layer : layers) {
-    for (const auto& [key, value] : layer.values) merged[key] = {value, describeOrigin(layer, key)};
+    for (const auto& [key, value] : layer.values)
+      merged[key] = {value, describeOrigin(layer, key), key};
   }
   Config config;
   std::map<std::string, QueueConfig> queues;

@@ -5,6 +5,11 @@
 #include <boost/dll/shared_library.hpp>
 
 #include <dlfcn.h>
+#include <elf.h>
+
+#include <cstring>
+#include <fstream>
+#include <optional>
 
 #include <mutex>
 #include <vector>
@@ -23,6 +28,33 @@ std::vector<std::unique_ptr<boost::dll::shared_library>>& pinned() {
   return *libraries;
 }
 std::mutex g_pinnedMutex;
+
+// A file cut short inside a loadable segment makes the dynamic loader fault (SIGBUS) when it
+// maps the missing pages, killing the host; such a file is refused before dlopen.
+std::optional<std::string> truncation(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header{};
+  if (!in.read(reinterpret_cast<char*>(&header), sizeof header)) return std::nullopt;
+  if (std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 || header.e_ident[EI_CLASS] != ELFCLASS64)
+    return std::nullopt;  // not ELF64: dlopen gives its own reason
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) return std::nullopt;
+  for (unsigned i = 0; i < header.e_phnum; ++i) {
+    Elf64_Phdr segment{};
+    in.seekg(static_cast<std::streamoff>(header.e_phoff + i * sizeof segment));
+    if (!in.read(reinterpret_cast<char*>(&segment), sizeof segment)) {
+      return "the file is truncated: its program headers end past the file's " +
+             std::to_string(size) + " bytes";
+    }
+    const std::uint64_t end = segment.p_offset + segment.p_filesz;
+    if (segment.p_type == PT_LOAD && end > size) {
+      return "the file is truncated: segment " + std::to_string(i) + " ends at byte " +
+             std::to_string(end) + ", the file has " + std::to_string(size) + " bytes";
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -43,6 +75,7 @@ std::shared_ptr<Library> Library::load(const std::filesystem::path& loadPath,
   const std::filesystem::path& path = origin.empty() ? loadPath : origin;  // for refusals
   std::shared_ptr<Library> library(new Library());
   library->path_ = path;
+  if (auto reason = truncation(loadPath)) refuse(path, "cannot load: " + *reason);
   boost::dll::fs::error_code error;
   library->library_ = std::make_unique<boost::dll::shared_library>();
   library->library_->load(

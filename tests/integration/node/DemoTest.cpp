@@ -47,7 +47,7 @@ CommandResult demo(const TempDir& home) {
              120s);
 }
 
-TEST(Demo, RunsOnAnEmptyEnvironmentAndLeavesNoRedisBehind) {
+TEST(NodeDemo, RunsOnAnEmptyEnvironmentAndLeavesNoRedisBehind) {
   const TempDir home("warren-node-home");
   const auto dataDir = home.path() / ".local" / "share" / "warren";
   for (int round = 1; round <= 2; ++round) {

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 const std::string kToken = "drain-token-5150";
 
-class DrainTest : public ::testing::Test {
+class NodeDrainTest : public ::testing::Test {
  protected:
   NodeProcess startNode(const std::string& queue, std::vector<std::string> env) {
     NodeOptions options(queue, redis_.url());
@@ -30,11 +30,11 @@ class DrainTest : public ::testing::Test {
   RedisServer redis_;
 };
 
-TEST_F(DrainTest, DrainFinishesRunningJobsKeepsNewOnesWaitingAndResumeRunsThem) {
+TEST_F(NodeDrainTest, DrainFinishesRunningJobsKeepsNewOnesWaitingAndResumeRunsThem) {
   NodeProcess node = startNode("drained", {"WARREN_ADMIN_TOKEN=" + kToken});
   QueueState queue(redis_.url(), "drained");
   EXPECT_EQ(node.get("/ready").body, R"({"ready":true})");
-  queue.add(2, R"({"sleep_ms":1500})");
+  queue.add(2, R"({"sleep_ms":4000})");
   ASSERT_TRUE(eventually([&] { return queue.count("active") == 2; }, 20s))
       << queue.read().summary();
 
@@ -76,10 +76,10 @@ TEST_F(DrainTest, DrainFinishesRunningJobsKeepsNewOnesWaitingAndResumeRunsThem) 
   EXPECT_EQ(node.stop(SIGTERM), 0) << node.log();
 }
 
-TEST_F(DrainTest, DrainCommandExitsZeroOnceDrainedAndResumeUndoesIt) {
+TEST_F(NodeDrainTest, DrainCommandExitsZeroOnceDrainedAndResumeUndoesIt) {
   NodeProcess node = startNode("cli-drain", {"WARREN_ADMIN_TOKEN=" + kToken});
   QueueState queue(redis_.url(), "cli-drain");
-  queue.add(1, R"({"sleep_ms":1500})");
+  queue.add(1, R"({"sleep_ms":3000})");
   ASSERT_TRUE(eventually([&] { return queue.count("active") == 1; }, 20s));
   auto env = cleanEnvironment();
   env.insert(env.end(),
@@ -99,7 +99,7 @@ TEST_F(DrainTest, DrainCommandExitsZeroOnceDrainedAndResumeUndoesIt) {
   EXPECT_EQ(node.stop(SIGTERM), 0) << node.log();
 }
 
-TEST_F(DrainTest, DrainCommandGivesUpAfterItsTimeout) {
+TEST_F(NodeDrainTest, DrainCommandGivesUpAfterItsTimeout) {
   NodeProcess node = startNode("slow-drain", {"WARREN_ADMIN_TOKEN=" + kToken});
   QueueState queue(redis_.url(), "slow-drain");
   queue.add(1, R"({"sleep_ms":20000})");
@@ -113,7 +113,7 @@ TEST_F(DrainTest, DrainCommandGivesUpAfterItsTimeout) {
   EXPECT_EQ(node.stop(SIGTERM), 0) << node.log();
 }
 
-TEST_F(DrainTest, AdminApiRefusals) {
+TEST_F(NodeDrainTest, AdminApiRefusals) {
   {
     NodeProcess open = startNode("no-token", {});
     for (const auto& [method, path] :

@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(Metrics, ExpositionAfterJobsPassesPromtool) {
+TEST(NodeMetrics, ExpositionAfterJobsPassesPromtool) {
   if (run({"/bin/sh", "-c", "command -v promtool"}).exitCode != 0) {
     GTEST_SKIP() << "promtool is not installed (apt-get install prometheus)";
   }
@@ -58,7 +58,7 @@ TEST(Metrics, ExpositionAfterJobsPassesPromtool) {
   EXPECT_EQ(node.stop(SIGTERM), 0) << node.log();
 }
 
-TEST(Metrics, QueueDepthCountsWaitingJobs) {
+TEST(NodeMetrics, QueueDepthCountsWaitingJobs) {
   RedisServer redis;
   NodeProcess node(NodeOptions("deep", redis.url()).slots(1).set("node.shutdown_timeout_ms=500"));
   QueueState queue(redis.url(), "deep");

@@ -37,7 +37,7 @@ void expectCompletedOnce(QueueState& queue, const std::vector<std::string>& ids)
   EXPECT_EQ(completed.size(), ids.size());
 }
 
-TEST(Shutdown, SigtermGivesRunningJobsBackAndTheNextNodeFinishesThem) {
+TEST(NodeShutdown, SigtermGivesRunningJobsBackAndTheNextNodeFinishesThem) {
   RedisServer redis;
   QueueState queue(redis.url(), "shutdown");
   const auto ids = queue.add(kJobs, R"({"sleep_ms":3000})");
@@ -81,10 +81,10 @@ TEST(Shutdown, SigtermGivesRunningJobsBackAndTheNextNodeFinishesThem) {
   EXPECT_EQ(second.stop(SIGTERM), 0) << second.log();
 }
 
-TEST(Shutdown, SecondSigtermExitsAtOnceAndStalledJobsAreRecoveredOnce) {
+TEST(NodeShutdown, SecondSigtermExitsAtOnceAndStalledJobsAreRecoveredOnce) {
   RedisServer redis;
   QueueState queue(redis.url(), "hurried");
-  const auto ids = queue.add(kJobs, R"({"sleep_ms":4000})");
+  const auto ids = queue.add(kJobs, R"({"sleep_ms":5000})");
   // Locks expire 2 s after the last renewal; the stalled checker runs every second.
   const auto quickStalls = [&](const std::string& worker) {
     return NodeOptions("hurried", redis.url())
@@ -110,7 +110,7 @@ TEST(Shutdown, SecondSigtermExitsAtOnceAndStalledJobsAreRecoveredOnce) {
             std::string::npos)
       << first.log();
   EXPECT_EQ(first.log().find("\"msg\":\"warren stopped\""), std::string::npos) << first.log();
-  // It did not wait for the 4 s jobs: they are still active, under locks nobody renews.
+  // It did not wait for the 5 s jobs: they are still active, under locks nobody renews.
   const JobStates left = queue.read();
   EXPECT_EQ(left.count("active"), kSlots) << left.summary();
   expectEachJobOnce(left, ids);

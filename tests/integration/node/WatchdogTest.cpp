@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 const char* const kRebuilds = R"(worker_watchdog_rebuilds_total{queue="stuck"})";
 
-TEST(Watchdog, RebuildsTheConnectionsOfAWorkerThatStoppedConsuming) {
+TEST(NodeWatchdog, RebuildsTheConnectionsOfAWorkerThatStoppedConsuming) {
   RedisServer redis;
   BlackholeProxy proxy(redis.port());
   const std::string url = "redis://127.0.0.1:" + std::to_string(proxy.port());

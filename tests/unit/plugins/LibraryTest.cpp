@@ -13,6 +13,7 @@
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>
+#include <fstream>
 
 namespace warren::test {
 namespace {
@@ -63,6 +64,21 @@ TEST(LibraryRefusal, NotASharedObject) {
   writeFile(path, std::string(200, '#') + "\nthis is text, not an ELF file\n");
   EXPECT_EQ(refusalOf(path), "plugin " + path.string() + " refused: cannot load: " + path.string() +
                                  ": invalid ELF header");
+}
+
+TEST(LibraryRefusal, AFileCutInsideItsCodeIsRefusedBeforeTheLoaderMapsIt) {
+  // Mapping the missing pages would fault (SIGBUS) and kill the host.
+  TempDir dir;
+  const auto path = dir / "cut.so";
+  std::ifstream in(fixture("control"), std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  writeFile(path, bytes.substr(0, 6000));
+  const std::string refusal = refusalOf(path);
+  EXPECT_EQ(refusal.rfind(
+                "plugin " + path.string() + " refused: cannot load: the file is truncated: ", 0),
+            0u)
+      << refusal;
+  EXPECT_NE(refusal.find("the file has 6000 bytes"), std::string::npos) << refusal;
 }
 
 TEST(LibraryRefusal, TheControlFixtureIsAccepted) {
