@@ -6,6 +6,7 @@
 #include "app/Commands.h"
 #include "queue/Keys.h"
 #include "redis/Connection.h"
+#include "sizing/Memory.h"
 #include "sizing/Plan.h"
 #include "sizing/PlanReport.h"
 
@@ -22,17 +23,6 @@ namespace {
 // hashes of the most recent completed jobs.
 constexpr int kRecentJobs = 1000;
 
-std::optional<std::uint64_t> wholeNumber(const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0') return std::nullopt;
-  return value;
-}
-
 // finishedOn − processedOn (ms) of the newest completed jobs (the completed set is scored by
 // finishedOn). Jobs removed meanwhile, or lacking a timestamp, are skipped.
 std::vector<std::uint64_t> recentDurations(redis::Connection& connection, const queue::Keys& keys) {
@@ -47,8 +37,8 @@ std::vector<std::uint64_t> recentDurations(redis::Connection& connection, const 
   for (const auto& reply : connection.pipeline(reads)) {
     const auto& fields = reply.asArray();
     if (fields.size() != 2 || !fields[0].isString() || !fields[1].isString()) continue;
-    const auto processed = wholeNumber(fields[0].str());
-    const auto finished = wholeNumber(fields[1].str());
+    const auto processed = sizing::parseWholeNumber(fields[0].str());
+    const auto finished = sizing::parseWholeNumber(fields[1].str());
     if (processed && finished && *finished >= *processed) {
       durations.push_back(*finished - *processed);
     }
@@ -87,7 +77,7 @@ std::vector<sizing::QueueObservation> observe(const config::Config& config) {
 
 // The count given with `option`, or a usage message on stderr.
 std::optional<std::uint64_t> countOption(const std::string& option, const std::string& text) {
-  const auto value = wholeNumber(text);
+  const auto value = sizing::parseWholeNumber(text);
   if (!value) {
     std::cerr << "warren: " << option << ": expected a whole number, got '" << text << "'\n";
   }

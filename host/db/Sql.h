@@ -2,6 +2,8 @@
 // for SQLite, and writing result values as JSON.
 #pragma once
 
+#include "log/Log.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,8 +29,8 @@ std::vector<Param> parseParams(std::string_view json);
 std::string toSqlitePlaceholders(std::string_view sql);
 
 // JSON output helpers.
-void appendJsonString(std::string& out, std::string_view text);  // invalid UTF-8 -> U+FFFD
-void appendJsonDouble(std::string& out, double value);           // NaN, +-Infinity as strings
+using log::appendJsonString;                            // invalid UTF-8 -> U+FFFD
+void appendJsonDouble(std::string& out, double value);  // NaN, +-Infinity as strings
 std::string base64(std::string_view bytes);
 // Text of a finite double that reads back as the same double (shortest form).
 std::string doubleText(double value);

@@ -10,6 +10,18 @@
 #include <sstream>
 
 namespace warren::sizing {
+
+std::optional<std::uint64_t> parseWholeNumber(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  errno = 0;
+  char* end = nullptr;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0') return std::nullopt;
+  return value;
+}
+
 namespace {
 
 std::optional<std::string> readText(const std::filesystem::path& path) {
@@ -27,23 +39,11 @@ std::string trimmed(const std::string& text) {
   return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
-// A whole decimal number of bytes, nothing else.
-std::optional<std::uint64_t> parseBytes(const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  errno = 0;
-  char* end = nullptr;
-  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0') return std::nullopt;
-  return value;
-}
-
 // A limit file: a number of bytes below kUnlimitedFrom; "max" and huge values mean no limit.
 std::optional<std::uint64_t> readLimit(const std::filesystem::path& path) {
   const auto text = readText(path);
   if (!text) return std::nullopt;
-  const auto bytes = parseBytes(trimmed(*text));
+  const auto bytes = parseWholeNumber(trimmed(*text));
   if (!bytes || *bytes >= kUnlimitedFrom) return std::nullopt;
   return bytes;
 }
@@ -61,7 +61,7 @@ std::optional<std::uint64_t> readMemAvailable(const std::filesystem::path& path)
     std::string number;
     std::string unit;
     fields >> number >> unit;
-    const auto kib = parseBytes(number);
+    const auto kib = parseWholeNumber(number);
     if (!kib || unit != "kB" || *kib > std::numeric_limits<std::uint64_t>::max() / 1024) {
       return std::nullopt;
     }

@@ -32,6 +32,9 @@ struct MemoryLimit {
   std::string source;
 };
 
+// A whole decimal number (digits only, fits 64 bits), else nothing.
+std::optional<std::uint64_t> parseWholeNumber(const std::string& text);
+
 // The first of: a cgroup v2 limit (a number; "max" means none), a cgroup v1 limit (below
 // kUnlimitedFrom), MemAvailable. Missing, unreadable or malformed files are skipped; nothing
 // when none of them gives a figure.
