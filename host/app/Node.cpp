@@ -10,6 +10,7 @@
 #include "plugins/HostApi.h"
 #include "queue/Preflight.h"
 #include "redis/Connection.h"
+#include "sizing/Profiles.h"
 
 #include <unistd.h>
 #include <csignal>
@@ -21,6 +22,7 @@ namespace warren::app {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::int64_t kTwoWeeksOfMinutes = 14 * 24 * 60;
 
 queue::WorkerOptions workerOptions(const config::Config& config, const config::QueueConfig& q,
                                    std::uint32_t concurrency) {
@@ -41,6 +43,12 @@ queue::WorkerOptions workerOptions(const config::Config& config, const config::Q
   o.removeOnComplete = q.removeOnComplete;
   o.removeOnFail = q.removeOnFail;
   o.metricsPoints = q.maxMetricsPoints;
+  if (o.metricsPoints < 0) {
+    // BullMQ metrics: on in the staging and production profiles, two weeks of minutes as
+    // BullMQ's MetricsTime.TWO_WEEKS; off otherwise.
+    const bool on = config.profileSet && sizing::profileDefaults(config.profile).metrics;
+    o.metricsPoints = on ? kTwoWeeksOfMinutes : 0;
+  }
   return o;
 }
 

@@ -34,8 +34,8 @@ struct QueueConfig {
   std::int64_t timeoutMs = 0;    // job timeout; 0: none
   std::string removeOnComplete;  // JSON: true, N, or {"age":..,"count":..}; empty: keep
   std::string removeOnFail;
-  std::int64_t maxMetricsPoints = 0;  // 0: metrics off
-  std::string sha256;                 // pinned SHA-256 of the plugin file (hex); empty: not pinned
+  std::int64_t maxMetricsPoints = -1;  // 0: metrics off; -1: the profile's default
+  std::string sha256;                  // pinned SHA-256 of the plugin file (hex); empty: not pinned
   std::string migrations;  // directory of the plugin's NNNN_name.sql migrations; empty: none
   std::map<std::string, std::string> pluginConfig;
 };

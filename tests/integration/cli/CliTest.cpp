@@ -36,13 +36,30 @@ TEST(Cli, HelpNamesEverySubcommandAndConfigKey) {
     EXPECT_TRUE(contains(r.out, part)) << part;
   }
   // Any subcommand the binary dispatches (it does not answer "unknown command") is in the help.
-  for (const std::string command : {"run", "plugins", "enqueue", "status", "demo", "reload"}) {
+  for (const std::string command :
+       {"run", "plugins", "enqueue", "status", "demo", "reload", "plan", "drain", "resume"}) {
     if (contains(warren({command, "--log-level=off"}).err, "unknown command")) continue;
     EXPECT_TRUE(contains(r.out, "  warren " + command)) << command;
   }
   for (const auto& [key, help] : config::describeKeys()) {
     EXPECT_TRUE(contains(r.out, "  " + key + "\n      " + help + "\n")) << key;
   }
+}
+
+TEST(Cli, PlanPrintsTheCapacityForAPostVolume) {
+  // 1,000 posts/day: 0.33 busy slots at peak, so the HA minimum of 2 workers; 2 x 10 + 20 DB
+  // connections; 2,000 jobs (generate + publish) kept 24 h at 10 KiB each.
+  const CommandResult table = warren({"plan", "--posts-per-day", "1000"});
+  ASSERT_EQ(table.exitCode, 0) << table.err;
+  EXPECT_TRUE(contains(table.out, "  workers         2 ")) << table.out;
+  EXPECT_TRUE(contains(table.out, "  DB connections  40 ")) << table.out;
+  EXPECT_TRUE(contains(table.out, "  Redis memory    19.5 MiB")) << table.out;
+  const CommandResult json = warren({"plan", "--posts-per-day", "300000", "--json"});
+  ASSERT_EQ(json.exitCode, 0) << json.err;
+  EXPECT_TRUE(contains(json.out, "\"workers\":20,")) << json.out;
+  EXPECT_TRUE(contains(json.out, "\"dbConnections\":220,")) << json.out;
+  const CommandResult missing = warren({"plan"});
+  EXPECT_EQ(missing.exitCode, 64);
 }
 
 TEST(Cli, UsageErrorsExit64) {
