@@ -3,9 +3,12 @@
 // prints the results and shuts down cleanly. Exit 0 when every job ended as expected.
 #include "app/Commands.h"
 #include "app/Node.h"
+#include "lifecycle/EmbeddedRedis.h"
 #include "log/Log.h"
 #include "queue/Producer.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -23,6 +26,7 @@ struct DemoJob {
   std::string expect;  // completed | failed
   std::string id;
   std::string lastSeen;
+  queue::Producer* producer = nullptr;  // of the job's queue
 };
 
 std::vector<DemoJob> demoBatch() {
@@ -55,15 +59,15 @@ std::string describe(const queue::JobView& job) {
 }
 
 // Prints state changes until every job is completed or failed, or the time is up.
-bool follow(queue::Producer& producer, std::vector<DemoJob>& jobs, std::chrono::seconds limit) {
+bool follow(std::vector<DemoJob>& jobs, std::chrono::seconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     bool finished = true;
     for (auto& job : jobs) {
-      const auto view = producer.getJob(job.id);
+      const auto view = job.producer->getJob(job.id);
       const std::string now = view ? describe(*view) : "gone";
       if (now != job.lastSeen) {
-        std::cout << "  job " << std::setw(3) << job.id << "  " << std::left << std::setw(11)
+        std::cout << "  job " << std::setw(3) << job.id << "  " << std::left << std::setw(16)
                   << job.name << std::right << "  " << now << "\n";
         job.lastSeen = now;
       }
@@ -75,17 +79,17 @@ bool follow(queue::Producer& producer, std::vector<DemoJob>& jobs, std::chrono::
   return false;
 }
 
-bool report(queue::Producer& producer, const std::vector<DemoJob>& jobs) {
+bool report(const std::vector<DemoJob>& jobs) {
   std::cout << "\nresults:\n";
   bool asExpected = true;
   for (const auto& job : jobs) {
-    const auto view = producer.getJob(job.id);
+    const auto view = job.producer->getJob(job.id);
     const std::string state = view ? view->state : "gone";
     const std::string detail = !view ? ""
                                : state == "completed"
                                    ? "returned " + view->returnvalue.value_or("null")
                                    : view->failedReason.value_or("");
-    std::cout << "  job " << std::setw(3) << job.id << "  " << std::left << std::setw(11)
+    std::cout << "  job " << std::setw(3) << job.id << "  " << std::left << std::setw(16)
               << job.name << std::setw(10) << state << std::right << " attempts "
               << (view ? view->attemptsMade : 0) << "  " << detail << "\n";
     asExpected = asExpected && state == job.expect;
@@ -93,29 +97,74 @@ bool report(queue::Producer& producer, const std::vector<DemoJob>& jobs) {
   return asExpected;
 }
 
+// A 2 s test clip made with the ffmpeg command, for the video plugin's part of the demo; empty
+// when the plugin or the command is missing (that part is then skipped).
+std::filesystem::path demoClip(const config::Config& config) {
+  std::error_code error;
+  if (!std::filesystem::exists(std::filesystem::path(config.pluginDir) / "video.so", error))
+    return {};
+  const auto dir = lifecycle::dataDirectory(config.dataDir);
+  std::filesystem::create_directories(dir, error);
+  const auto clip = dir / "demo-clip.mp4";
+  const std::string command =
+      "ffmpeg -loglevel error -y -f lavfi -i testsrc=size=640x360:rate=25 "
+      "-f lavfi -i sine=frequency=440 -t 2 -shortest -pix_fmt yuv420p '" +
+      clip.string() + "' >/dev/null 2>&1";
+  return std::system(command.c_str()) == 0 ? clip : std::filesystem::path();
+}
+
+std::vector<DemoJob> videoBatch(const std::filesystem::path& clip) {
+  const std::string input = "\"input\":\"file://" + clip.string() + "\"";
+  return {
+      {"video:probe", "{" + input + "}", "{}", "completed"},
+      {"video:thumbnail", "{" + input + ",\"count\":2,\"width\":320}", "{}", "completed"},
+      {"video:transcode", "{" + input + ",\"renditions\":[{\"preset\":\"square\"}]}", "{}",
+       "completed"},
+  };
+}
+
 }  // namespace
 
 int demoCommand(const Options& options) {
+  const std::string echoQueue = "warren-demo";
+  const std::string videoQueue = "video-process";
   Options demo = options;
-  demo.plugin = "echo";
-  demo.queue = "warren-demo";
-  if (!demo.concurrency) demo.concurrency = "4";
+  demo.sets.push_back("queue." + echoQueue + ".plugin=echo");
+  demo.sets.push_back("queue." + echoQueue + ".concurrency=" + demo.concurrency.value_or("4"));
+  demo.concurrency.reset();
   if (!demo.logLevel) demo.logLevel = "warn";  // the demo talks to people; logs stay quiet
-  const config::Config config = loadConfig(demo);
+  config::Config config = loadConfig(demo);
+  const std::filesystem::path clip = demoClip(config);
+  if (!clip.empty()) {
+    demo.sets.push_back("queue." + videoQueue + ".plugin=video");
+    demo.sets.push_back("queue." + videoQueue + ".concurrency=1");
+    demo.sets.push_back("queue." + videoQueue + ".config.allow_file_urls=true");
+    config = loadConfig(demo);
+  }
   setUpLogging(config);
   lifecycle::Signals signals;
-  std::cout << "warren demo: starting the host with the echo plugin"
+  std::cout << "warren demo: starting the host with the "
+            << (clip.empty() ? "echo plugin" : "echo and video plugins")
             << (config.redisUrl.empty() ? " and an embedded Redis" : "") << "\n";
   Node node(config);
-  queue::Producer producer(node.redisUrl(), {}, config.redisPrefix, demo.queue);
+  queue::Producer echo(node.redisUrl(), {}, config.redisPrefix, echoQueue);
+  queue::Producer video(node.redisUrl(), {}, config.redisPrefix, videoQueue);
   auto jobs = demoBatch();
-  for (auto& job : jobs) job.id = producer.add(job.name, job.data, job.opts);
-  std::cout << "enqueued " << jobs.size() << " jobs on queue '" << demo.queue
-            << "' (as bullmq's Queue.add would)\n\n";
-  const bool finished = follow(producer, jobs, std::chrono::seconds(60));
-  const bool asExpected = report(producer, jobs);
+  for (auto& job : jobs) job.producer = &echo;
+  if (!clip.empty()) {
+    for (auto& job : videoBatch(clip)) {
+      job.producer = &video;
+      jobs.push_back(std::move(job));
+    }
+  }
+  for (auto& job : jobs) job.id = job.producer->add(job.name, job.data, job.opts);
+  std::cout << "enqueued " << jobs.size() << " jobs on queue '" << echoQueue << "'"
+            << (clip.empty() ? "" : " and '" + videoQueue + "'")
+            << " (as bullmq's Queue.add would)\n\n";
+  const bool finished = follow(jobs, std::chrono::seconds(90));
+  const bool asExpected = report(jobs);
   node.stop(signals);
-  if (!finished) std::cout << "\nsome jobs did not finish within 60 s\n";
+  if (!finished) std::cout << "\nsome jobs did not finish within 90 s\n";
   std::cout << (finished && asExpected ? "\ndemo finished: every job ended as expected\n"
                                        : "\ndemo FAILED: a job did not end as expected\n");
   return finished && asExpected ? kExitOk : kExitFailed;

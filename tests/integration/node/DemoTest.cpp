@@ -53,11 +53,16 @@ TEST(NodeDemo, RunsOnAnEmptyEnvironmentAndLeavesNoRedisBehind) {
   for (int round = 1; round <= 2; ++round) {
     const CommandResult r = demo(home);
     EXPECT_EQ(r.exitCode, 0) << "round " << round << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("warren demo: starting the host with the echo plugin and an embedded "
-                         "Redis\n"),
-              std::string::npos)
+    EXPECT_NE(
+        r.out.find("warren demo: starting the host with the echo and video plugins and an embedded "
+                   "Redis\n"),
+        std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("\nresults:\n"), std::string::npos) << r.out;
+    // The video plugin's part: a clip made with the ffmpeg command, transcoded to a preset.
+    EXPECT_NE(r.out.find("video:transcode completed  attempts 1  returned {\"renditions\":"),
+              std::string::npos)
+        << r.out;
     EXPECT_NE(r.out.find("returned {\"post\":\"Hello from Warren\"}"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\ndemo finished: every job ended as expected\n"), std::string::npos)
         << r.out << r.err;
