@@ -40,48 +40,18 @@ if [ "$(getconf CLK_TCK)" != 100 ]; then
   exit 2
 fi
 
-redis_server="${REDIS_SERVER:-$(command -v redis-server || true)}"
-if [ -z "$redis_server" ]; then
-  echo "run.sh: redis-server not found (apt-get install -y redis-server)" >&2
-  exit 2
-fi
-
+# shellcheck source=lib/redis.sh
+source "$here/lib/redis.sh"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/warren-bench.XXXXXX")"
-redis_pid=""
 bench_pid=""
 cleanup() {
   if [ -n "$bench_pid" ] && kill -0 "$bench_pid" 2>/dev/null; then kill -TERM "$bench_pid" 2>/dev/null || true; wait "$bench_pid" 2>/dev/null || true; fi
-  if [ -n "$redis_pid" ] && kill -0 "$redis_pid" 2>/dev/null; then
-    kill -TERM "$redis_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$redis_pid" 2>/dev/null || true
-  fi
+  stop_redis
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-# A free loopback port (retry if another process takes it first).
-for attempt in 1 2 3 4 5; do
-  port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")"
-  "$redis_server" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" \
-    --logfile "$tmp/redis.log" --daemonize no &
-  redis_pid=$!
-  ok=""
-  for _ in $(seq 1 50); do
-    if ! kill -0 "$redis_pid" 2>/dev/null; then break; fi
-    if [ "$(redis-cli -p "$port" PING 2>/dev/null)" = PONG ]; then ok=1; break; fi
-    sleep 0.1
-  done
-  [ -n "$ok" ] && break
-  kill -KILL "$redis_pid" 2>/dev/null || true
-  redis_pid=""
-done
-if [ -z "$redis_pid" ]; then
-  echo "run.sh: could not start redis-server" >&2
-  exit 2
-fi
-export REDIS_URL="redis://127.0.0.1:$port"
+start_redis "$tmp" || exit 2
 echo "run.sh: redis-server pid $redis_pid on $REDIS_URL; warren $WARREN_BIN"
 
 node "$here/bench.js" &
