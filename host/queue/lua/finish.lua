@@ -165,20 +165,24 @@ local function collectMetrics()   -- 7
   redis.call('HSET', key, 'prevCount', count, 'prevTS', now)
 end
 
--- 1-6: a job that exists, has no pending or failed children, and is ours leaves active.
-if target == 'completed' then
+-- 1-6: a job that exists, has no pending or failed children, and is ours leaves active. Empty
+-- sets do not exist in Redis, so one EXISTS tells whether either set has members.
+if target == 'completed' and redis.call('EXISTS', jobKey .. ':dependencies', jobKey .. ':unsuccessful') ~= 0 then
   if redis.call('SCARD', jobKey .. ':dependencies') ~= 0 then return -4 end
-  if redis.call('ZCARD', jobKey .. ':unsuccessful') ~= 0 then return -9 end
+  return -9
 end
-local links = redis.call('HMGET', jobKey, 'parentKey', 'parent', 'deid')
-local left = leaveActive(id, token, 18)
+-- Every job hash has a timestamp and a name, and ours also the processedOn of its start; a hash
+-- with none of them is not a job (this read stands in for an EXISTS).
+local job = redis.call('HMGET', jobKey, 'parentKey', 'parent', 'deid', 'atm', 'timestamp', 'name',
+                       'processedOn')
+local links = {job[1], job[2], job[3]}
+local left = leaveActive(id, token, 18, (job[5] or job[6] or job[7]) and true or false)
 if left ~= 0 then return left end
--- 7-9
-redis.call('XTRIM', P .. 'events', 'MAXLEN', '~', eventsMax())
+-- 7-9 (the events stream is trimmed by the completed/failed event below)
 if links[3] then finishDeduplication(links[3]) end
 if links[1] or links[2] then updateParent(links[1] or nil, links[2] or nil) end
 -- 10-11
-local made = redis.call('HINCRBY', jobKey, 'atm', 1)
+local made = (tonumber(job[4]) or 0) + 1
 local set = P .. target
 if keepCount == 0 then
   deleteJob(jobKey)
@@ -186,18 +190,18 @@ if keepCount == 0 then
 else
   redis.call('ZADD', set, now, id)
   if target == 'completed' then
-    redis.call('HSET', jobKey, 'returnvalue', value, 'finishedOn', now)
+    redis.call('HSET', jobKey, 'returnvalue', value, 'finishedOn', now, 'atm', made)
   else
-    redis.call('HSET', jobKey, 'failedReason', value, 'finishedOn', now)
+    redis.call('HSET', jobKey, 'failedReason', value, 'finishedOn', now, 'atm', made)
     redis.call('HDEL', jobKey, 'defa')
   end
   trimFinished(set)
 end
 -- 12-13
 if target == 'completed' then
-  emit(false, 'completed', 'jobId', id, 'returnvalue', value, 'prev', 'active')
+  emit(true, 'completed', 'jobId', id, 'returnvalue', value, 'prev', 'active')
 else
-  emit(false, 'failed', 'jobId', id, 'failedReason', value, 'prev', 'active')
+  emit(true, 'failed', 'jobId', id, 'failedReason', value, 'prev', 'active')
   if made >= attempts then emit(false, 'retries-exhausted', 'jobId', id, 'attemptsMade', made) end
 end
 if metricsPoints and metricsPoints > 0 then collectMetrics() end

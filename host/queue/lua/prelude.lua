@@ -5,12 +5,21 @@ local P = ARGV[1]                 -- "<prefix>:<queue>:"
 
 local TWO32 = 4294967296
 
-local function eventsMax()        -- 4.2.1
-  local n = redis.call('HGET', P .. 'meta', 'opts.maxLenEvents')
-  if n then return tonumber(n) end
-  redis.call('HSET', P .. 'meta', 'opts.maxLenEvents', 10000)
-  return 10000
+local meta                        -- the queue's meta fields, read once per script call
+local function queueMeta()        -- 4.2.1 and 4.2.2: one HMGET for the event cap and the gates
+  if meta then return meta end
+  local m = redis.call('HMGET', P .. 'meta', 'opts.maxLenEvents', 'paused', 'concurrency', 'max',
+                       'duration')
+  local maxEvents = tonumber(m[1])
+  if not maxEvents then
+    redis.call('HSET', P .. 'meta', 'opts.maxLenEvents', 10000)
+    maxEvents = 10000
+  end
+  meta = {maxEvents = maxEvents, paused = m[2], concurrency = m[3], max = m[4], duration = m[5]}
+  return meta
 end
+
+local function eventsMax() return queueMeta().maxEvents end
 
 local function emit(trim, ...)    -- an event; trim = true adds MAXLEN ~
   if trim then
@@ -82,9 +91,11 @@ end
 
 -- Takes a job out of active on behalf of its worker (4.6 steps 1-6, 4.8.2, 4.8.3): the job must
 -- exist and be locked by `token`; the fields from ARGV[fieldsFrom] on are written first.
+-- `exists`: whether the caller already knows that the hash exists (nil: look).
 -- Returns 0, or -1 / -2 / -6 / -3 as BullMQ's scripts do.
-local function leaveActive(id, token, fieldsFrom)
-  if redis.call('EXISTS', P .. id) == 0 then return -1 end
+local function leaveActive(id, token, fieldsFrom, exists)
+  if exists == nil then exists = redis.call('EXISTS', P .. id) == 1 end
+  if not exists then return -1 end
   local locked = unlock(id, token)
   if locked ~= 0 then return locked end
   local updates = {}
@@ -98,10 +109,10 @@ end
 -- Returns {hash, id, limitDelay, nextDelayed}, and as second value true when the answer means
 -- "paused, maxed or rate limited" rather than "nothing to do".
 local function fetchJob(now, o)
-  local meta = redis.call('HMGET', P .. 'meta', 'paused', 'concurrency', 'max', 'duration')
-  local blocked = meta[1] and true or (meta[2] and redis.call('LLEN', P .. 'active') >= tonumber(meta[2]))
+  local m = queueMeta()
+  local blocked = m.paused and true or (m.concurrency and redis.call('LLEN', P .. 'active') >= tonumber(m.concurrency))
   promoteDue(now)
-  local maxJobs = tonumber(meta[3]) or o.max
+  local maxJobs = tonumber(m.max) or o.max
   if maxJobs then
     local used = tonumber(redis.call('GET', P .. 'limiter') or '0')
     if used >= maxJobs then
@@ -111,7 +122,7 @@ local function fetchJob(now, o)
     end
   end
   if blocked then return {0, 0, 0, 0}, true end
-  local window = o.duration or tonumber(meta[4])
+  local window = o.duration or tonumber(m.duration)
   for _ = 1, 100 do  -- ids whose hash is gone are dropped, as BullMQ would fail to load them
     local id = redis.call('RPOPLPUSH', P .. 'wait', P .. 'active')
     if id and string.sub(id, 1, 2) == '0:' then  -- a pre-5.0 marker id: drop it
@@ -127,7 +138,8 @@ local function fetchJob(now, o)
         end
       end
       if not id then break end
-      if redis.call('EXISTS', P .. id) == 1 then
+      local hash = redis.call('HGETALL', P .. id)
+      if #hash > 0 then
         if maxJobs then
           if redis.call('INCR', P .. 'limiter') == 1 and window then
             redis.call('PEXPIRE', P .. 'limiter', math.floor(math.abs(window)))
@@ -135,11 +147,17 @@ local function fetchJob(now, o)
         end
         if o.token ~= '0' then redis.call('SET', P .. id .. ':lock', o.token, 'PX', o.lockMs) end
         emit(false, 'active', 'jobId', id, 'prev', 'waiting')
-        if o.name then redis.call('HSET', P .. id, 'processedOn', now, 'pb', o.name)
-        else redis.call('HSET', P .. id, 'processedOn', now) end
-        redis.call('HINCRBY', P .. id, 'ats', 1)
+        -- One HSET for the start stamp; the returned hash shows the new attempts-started count.
+        local started = #hash + 2
+        for i = 1, #hash, 2 do
+          if hash[i] == 'ats' then started = i + 1 break end
+        end
+        hash[started - 1] = 'ats'
+        hash[started] = tostring((tonumber(hash[started]) or 0) + 1)
+        if o.name then redis.call('HSET', P .. id, 'processedOn', now, 'pb', o.name, 'ats', hash[started])
+        else redis.call('HSET', P .. id, 'processedOn', now, 'ats', hash[started]) end
         redis.call('ZADD', P .. 'marker', 0, '0')
-        return {redis.call('HGETALL', P .. id), id, 0, 0}, false
+        return {hash, id, 0, 0}, false
       end
       redis.call('LREM', P .. 'active', -1, id)
     end
