@@ -11,6 +11,10 @@ namespace warren::json {
 
 // Parses any JSON value; throws Poco::Exception (JSON Exception) on invalid text.
 Poco::Dynamic::Var parse(std::string_view text);
+// RFC 8259 syntax with well-formed UTF-8 in strings, checked without building values (the per-job
+// checks of job data and plugin results run on it).
+bool wellFormed(std::string_view text);
+// wellFormed, or accepted by Poco's parser.
 bool valid(std::string_view text);
 // Compact JSON text of a value.
 std::string stringify(const Poco::Dynamic::Var& value);

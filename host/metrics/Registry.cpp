@@ -14,9 +14,12 @@ const std::vector<double> kDefaultBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25
 
 const char* kindName(Kind kind) {
   switch (kind) {
-    case Kind::counter: return "counter";
-    case Kind::gauge: return "gauge";
-    case Kind::histogram: return "histogram";
+    case Kind::counter:
+      return "counter";
+    case Kind::gauge:
+      return "gauge";
+    case Kind::histogram:
+      return "histogram";
   }
   return "untyped";
 }
@@ -34,10 +37,14 @@ std::string number(double value) {
 std::string escapeLabelValue(const std::string& value) {
   std::string out;
   for (const char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -123,12 +130,46 @@ void Registry::gaugeSet(const std::string& name, const Labels& labels, double va
 void Registry::histogramObserve(const std::string& name, const Labels& labels, double value) {
   std::lock_guard lock(mutex_);
   Family& f = family(name, Kind::histogram, labels);
-  Series& s = f.series[normalise(labels)];
+  observeIn(f, f.series[normalise(labels)], value);
+}
+
+void Registry::observeIn(Family& f, Series& s, double value) {
   if (s.counts.size() != f.buckets.size()) s.counts.assign(f.buckets.size(), 0);
   const auto bucket = std::lower_bound(f.buckets.begin(), f.buckets.end(), value);
   if (bucket != f.buckets.end()) s.counts[static_cast<std::size_t>(bucket - f.buckets.begin())]++;
   s.sum += value;
   s.count++;
+}
+
+Registry::CounterRef Registry::counter(const std::string& name, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  CounterRef ref;
+  ref.series_ = &family(name, Kind::counter, labels).series[normalise(labels)];
+  return ref;
+}
+
+Registry::HistogramRef Registry::histogram(const std::string& name, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  HistogramRef ref;
+  ref.family_ = &family(name, Kind::histogram, labels);
+  ref.series_ = &ref.family_->series[normalise(labels)];
+  return ref;
+}
+
+void Registry::add(CounterRef counter, double delta) {
+  if (counter.series_ == nullptr || !(delta >= 0)) {
+    throw std::invalid_argument("counter update through an unresolved or negative reference");
+  }
+  std::lock_guard lock(mutex_);
+  counter.series_->value += delta;
+}
+
+void Registry::observe(HistogramRef histogram, double value) {
+  if (histogram.series_ == nullptr) {
+    throw std::invalid_argument("histogram update through an unresolved reference");
+  }
+  std::lock_guard lock(mutex_);
+  observeIn(*histogram.family_, *histogram.series_, value);
 }
 
 double Registry::value(const std::string& name, const Labels& labels) const {

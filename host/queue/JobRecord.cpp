@@ -13,7 +13,9 @@
 namespace warren::queue {
 namespace {
 
-Poco::Dynamic::Var parseJson(const std::string& text) { return json::parse(text); }
+Poco::Dynamic::Var parseJson(const std::string& text) {
+  return json::parse(text);
+}
 
 std::optional<std::int64_t> integerField(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -27,7 +29,9 @@ std::optional<std::int64_t> integerField(const std::string& text) {
   }
 }
 
-std::string condense(const Poco::Dynamic::Var& value) { return json::stringify(value); }
+std::string condense(const Poco::Dynamic::Var& value) {
+  return json::stringify(value);
+}
 
 std::int64_t toInt(const Poco::Dynamic::Var& value) {
   if (value.isEmpty()) return 0;
@@ -49,28 +53,39 @@ Backoff parseBackoff(const Poco::Dynamic::Var& value) {
   return backoff;
 }
 
-JobOptions parseOptions(const std::string& json) {
+JobOptions parseOptions(const Poco::Dynamic::Var& parsed) {
   JobOptions opts;
-  const auto object = parseJson(json).extract<Poco::JSON::Object::Ptr>();
+  const auto object = parsed.extract<Poco::JSON::Object::Ptr>();
   if (object->has("attempts")) opts.attempts = toInt(object->get("attempts"));
   if (object->has("backoff") && !object->get("backoff").isEmpty()) {
     opts.backoff = parseBackoff(object->get("backoff"));
   }
   if (object->has("lifo")) opts.lifo = object->get("lifo").convert<bool>();
-  if (object->has("removeOnComplete")) opts.removeOnComplete = condense(object->get("removeOnComplete"));
+  if (object->has("removeOnComplete"))
+    opts.removeOnComplete = condense(object->get("removeOnComplete"));
   if (object->has("removeOnFail")) opts.removeOnFail = condense(object->get("removeOnFail"));
   if (object->has("kl")) opts.keepLogs = toInt(object->get("kl"));
   if (object->has("stackTraceLimit")) opts.stackTraceLimit = toInt(object->get("stackTraceLimit"));
   return opts;
 }
 
-void checkJsonField(JobRecord& job, const char* field, const std::string& text) {
-  if (job.problem) return;
+// Parses a JSON field of the job hash; nullopt (and job.problem set) when it is not valid JSON.
+std::optional<Poco::Dynamic::Var> parseField(JobRecord& job, const char* field,
+                                             const std::string& text) {
+  if (job.problem) return std::nullopt;
   try {
-    parseJson(text);
+    return std::optional<Poco::Dynamic::Var>(std::in_place, parseJson(text));
   } catch (const Poco::Exception& e) {
     job.problem = std::string("job ") + field + " is not valid JSON: " + e.displayText();
+    return std::nullopt;
   }
+}
+
+// The data only needs checking (the plugin gets the text): the fast check first, and the parser
+// for the error message.
+void checkData(JobRecord& job) {
+  if (job.problem || json::wellFormed(job.data)) return;
+  parseField(job, "data", job.data);
 }
 
 }  // namespace
@@ -83,25 +98,35 @@ JobRecord JobRecord::fromHash(std::string id, const redis::Reply& fields) {
   for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
     const std::string& field = items[i].str();
     const std::string& value = items[i + 1].str();
-    if (field == "name") { job.name = value; hasName = true; }
-    else if (field == "data") job.data = value.empty() ? "{}" : value;
-    else if (field == "opts") job.optsJson = value.empty() ? "{}" : value;
-    else if (field == "timestamp") job.timestamp = integerField(value).value_or(0);
-    else if (field == "priority") job.priority = integerField(value).value_or(0);
+    if (field == "name") {
+      job.name = value;
+      hasName = true;
+    } else if (field == "data")
+      job.data = value.empty() ? "{}" : value;
+    else if (field == "opts")
+      job.optsJson = value.empty() ? "{}" : value;
+    else if (field == "timestamp")
+      job.timestamp = integerField(value).value_or(0);
+    else if (field == "priority")
+      job.priority = integerField(value).value_or(0);
     else if (field == "atm" || (field == "attemptsMade" && job.attemptsMade == 0)) {
       job.attemptsMade = integerField(value).value_or(0);
-    }
-    else if (field == "ats") job.attemptsStarted = integerField(value).value_or(0);
-    else if (field == "stacktrace") job.stacktrace = value;
-    else if (field == "defa") job.deferredFailure = value;
-    else if (field == "rjk") job.schedulerId = value;
+    } else if (field == "ats")
+      job.attemptsStarted = integerField(value).value_or(0);
+    else if (field == "stacktrace")
+      job.stacktrace = value;
+    else if (field == "defa")
+      job.deferredFailure = value;
+    else if (field == "rjk")
+      job.schedulerId = value;
   }
   if (!hasName) job.problem = "job hash has no name field";
-  checkJsonField(job, "data", job.data);
-  checkJsonField(job, "opts field", job.optsJson);
-  if (!job.problem) {
+  checkData(job);
+  if (job.optsJson == "{}") return job;  // defaults
+  const auto opts = parseField(job, "opts field", job.optsJson);
+  if (opts) {
     try {
-      job.opts = parseOptions(job.optsJson);
+      job.opts = parseOptions(*opts);
     } catch (const Poco::Exception& e) {
       job.problem = std::string("job options are malformed: ") + e.displayText();
     } catch (const std::exception& e) {
@@ -138,7 +163,8 @@ std::optional<std::int64_t> backoffDelay(const Backoff& backoff, std::int64_t n,
   if (backoff.type == "fixed") {
     base = static_cast<double>(backoff.delayMs);
   } else if (backoff.type == "exponential") {
-    base = std::round(std::pow(2.0, static_cast<double>(n - 1)) * static_cast<double>(backoff.delayMs));
+    base = std::round(std::pow(2.0, static_cast<double>(n - 1)) *
+                      static_cast<double>(backoff.delayMs));
   } else {
     return std::nullopt;
   }
@@ -167,7 +193,8 @@ std::string appendStacktrace(const std::string& stored, const std::string& entry
   if (!limit || *limit != 0) {
     const std::size_t size = traces->size();
     const std::size_t keep = limit && *limit > 0 ? std::min<std::size_t>(size, *limit) : size;
-    for (std::size_t i = size - keep; i < size; ++i) kept->add(traces->get(static_cast<unsigned>(i)));
+    for (std::size_t i = size - keep; i < size; ++i)
+      kept->add(traces->get(static_cast<unsigned>(i)));
   }
   return condense(kept);
 }

@@ -463,10 +463,13 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   if (options_.timeoutMs > 0) job->deadlineMs = job->startedMs + options_.timeoutMs;
   if (job->record.timestamp > 0) {
     // start − enqueue (for delayed and retried jobs this includes the delay and backoff).
-    metrics::registry().histogramObserve(
-        metrics::names::jobWait, {{"queue", options_.queue}},
-        static_cast<double>(std::max<std::int64_t>(job->startedMs - job->record.timestamp, 0)) /
-            1000.0);
+    if (!waitMetric_) {
+      waitMetric_ =
+          metrics::registry().histogram(metrics::names::jobWait, {{"queue", options_.queue}});
+    }
+    metrics::registry().observe(*waitMetric_, static_cast<double>(std::max<std::int64_t>(
+                                                  job->startedMs - job->record.timestamp, 0)) /
+                                                  1000.0);
   }
   {
     std::lock_guard lock(mutex_);
@@ -476,11 +479,22 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
     drained_ = false;
   }
   if (!prepare(job)) return;
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     ready_.push_back(job);
+    wake = claimPoolWake();
   }
-  poolWake_.notify_one();
+  if (wake) poolWake_.notify_one();
+}
+
+// Jobs are ready and pool threads idle: wake one, unless one is already waking. A woken thread
+// wakes the next only if jobs are left when it takes its own, so a batch of short jobs runs on
+// the threads already awake instead of waking one thread per job (requires mutex_).
+bool Worker::claimPoolWake() {
+  if (ready_.empty() || poolIdle_ == 0 || poolWaking_) return false;
+  poolWaking_ = true;
+  return true;
 }
 
 // The checks BullMQ runs between fetch and processing (§4.5). False when the job was settled
@@ -525,10 +539,18 @@ bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
 void Worker::poolLoop() {
   for (;;) {
     std::shared_ptr<ActiveJob> job;
+    bool wakeNext = false;
     {
       std::unique_lock lock(mutex_);
-      poolWake_.wait(
-          lock, [this] { return stopping_ || !ready_.empty() || poolThreads_ > concurrency_; });
+      const auto runnable = [this] {
+        return stopping_ || !ready_.empty() || poolThreads_ > concurrency_;
+      };
+      while (!runnable()) {
+        ++poolIdle_;
+        poolWake_.wait(lock);
+        --poolIdle_;
+        poolWaking_ = false;  // whoever wakes takes over the signal, even if it finds no job
+      }
       if (stopping_) return;
       if (poolThreads_ > concurrency_ && ready_.empty()) {
         --poolThreads_;  // concurrency was lowered
@@ -536,7 +558,9 @@ void Worker::poolLoop() {
       }
       job = ready_.front();
       ready_.pop_front();
+      wakeNext = claimPoolWake();
     }
+    if (wakeNext) poolWake_.notify_one();
     runJob(job);
   }
 }

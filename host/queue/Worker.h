@@ -12,6 +12,7 @@
 //   pool    `concurrency` threads that run the plugin's handle().
 #pragma once
 
+#include "metrics/Registry.h"
 #include "plugins/Instance.h"
 #include "queue/JobRecord.h"
 #include "queue/Keys.h"
@@ -144,6 +145,8 @@ class Worker {
   void startPoolThreads(std::uint32_t count);                                    // requires mutex_
   std::size_t requeueWhere(const std::function<bool(const ActiveJob&)>& which);  // mutex_ held
   void runJob(const std::shared_ptr<ActiveJob>& job);
+  bool claimPoolWake();  // requires mutex_
+  void countJob(const std::string& status, double seconds);
 
   void enqueue(Command command);
   std::string nextToken();
@@ -173,6 +176,8 @@ class Worker {
   std::uint32_t slotsUsed_ = 0;
   std::uint32_t concurrency_ = 1;  // live job slots (options_.concurrency is the starting value)
   std::uint32_t poolThreads_ = 0;  // running pool threads; above concurrency_ they exit
+  std::uint32_t poolIdle_ = 0;     // pool threads waiting for a job
+  bool poolWaking_ = false;        // one idle pool thread has been signalled and not yet woken
   bool drained_ = false;
   bool waitRequested_ = false;
   bool waiting_ = false;
@@ -186,6 +191,10 @@ class Worker {
   WorkerStatus status_;
   std::mt19937_64 random_{std::random_device{}()};
   std::bitset<16> scriptsLoaded_;  // by ScriptId, on the scripts connection (io thread only)
+  // Per-job metrics, resolved on first use (ioBaton_ holders only).
+  std::optional<metrics::Registry::HistogramRef> waitMetric_;
+  std::optional<metrics::Registry::HistogramRef> durationMetric_;
+  std::map<std::string, metrics::Registry::CounterRef> processedMetric_;  // by status
 
   std::vector<std::thread> threads_;
 };

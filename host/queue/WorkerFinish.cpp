@@ -1,6 +1,7 @@
 // The io thread's batches: progress, logs and job settlements (complete, retry, fail, give
 // back), sent in one pipeline, with the next job fetched in the same round trip (§4.6, §4.8).
 #include "log/Log.h"
+#include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "queue/Scripts.h"
 #include "queue/WorkerParts.h"
@@ -10,12 +11,18 @@ namespace {
 
 const char* errorName(long long code) {
   switch (code) {
-    case -1: return "the job's hash is missing";
-    case -2: return "the job's lock expired: it is left to the stalled checker";
-    case -3: return "the job is no longer active";
-    case -4: return "the job has pending children";
-    case -6: return "another worker holds the job's lock";
-    default: return "unexpected script result";
+    case -1:
+      return "the job's hash is missing";
+    case -2:
+      return "the job's lock expired: it is left to the stalled checker";
+    case -3:
+      return "the job is no longer active";
+    case -4:
+      return "the job has pending children";
+    case -6:
+      return "another worker holds the job's lock";
+    default:
+      return "unexpected script result";
   }
 }
 
@@ -48,11 +55,23 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
   const auto finishArgs = [&](const char* target, const std::string& value, const KeepJobs& keep) {
     s.script = ScriptId::finish;
     s.fetchNext = fetchNext;
-    s.args = {base, record.id, now, target, value, command.job->token,
-              std::to_string(keep.count), std::to_string(keep.ageSeconds),
-              std::to_string(keep.limit), std::to_string(record.opts.attempts),
-              fetchNext ? "1" : "0", fetch[0], fetch[1], fetch[2], fetch[3],
-              std::to_string(options_.metricsPoints), token};
+    s.args = {base,
+              record.id,
+              now,
+              target,
+              value,
+              command.job->token,
+              std::to_string(keep.count),
+              std::to_string(keep.ageSeconds),
+              std::to_string(keep.limit),
+              std::to_string(record.opts.attempts),
+              fetchNext ? "1" : "0",
+              fetch[0],
+              fetch[1],
+              fetch[2],
+              fetch[3],
+              std::to_string(options_.metricsPoints),
+              token};
   };
   const plugins::JobOutcome& outcome = command.outcome;
   if (outcome.outcome == WARREN_JOB_COMPLETED) {
@@ -62,9 +81,10 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
     return s;
   }
   const std::string plugin = command.job->instance ? command.job->instance->info().name : "host";
-  const std::string stack = appendStacktrace(
-      record.stacktrace, "Error: " + outcome.error + "\n    at " + plugin + " (" + record.name + ")",
-      record.opts.stackTraceLimit);
+  const std::string stack =
+      appendStacktrace(record.stacktrace,
+                       "Error: " + outcome.error + "\n    at " + plugin + " (" + record.name + ")",
+                       record.opts.stackTraceLimit);
   const bool retry = outcome.outcome == WARREN_JOB_FAILED_RETRYABLE &&
                      record.attemptsMade + 1 < record.opts.attempts;
   if (!retry) {
@@ -79,7 +99,8 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
                                        std::uniform_real_distribution<double>(0, 1)(random_));
     if (!computed) {
       log::warn("unknown backoff type: retrying without delay",
-                {{"queue", options_.queue}, {"jobId", record.id},
+                {{"queue", options_.queue},
+                 {"jobId", record.id},
                  {"backoff", record.opts.backoff->type}});
     }
     delay = computed.value_or(0);
@@ -87,14 +108,33 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
   if (delay > 0) {
     s.script = ScriptId::delay;
     s.fetchNext = fetchNext;
-    s.args = {base, record.id, now, command.job->token, std::to_string(delay),
-              fetchNext ? "1" : "0", fetch[0], fetch[1], fetch[2], fetch[3], token,
-              "failedReason", outcome.error, "stacktrace", stack};
+    s.args = {base,
+              record.id,
+              now,
+              command.job->token,
+              std::to_string(delay),
+              fetchNext ? "1" : "0",
+              fetch[0],
+              fetch[1],
+              fetch[2],
+              fetch[3],
+              token,
+              "failedReason",
+              outcome.error,
+              "stacktrace",
+              stack};
     s.status = "delayed";
   } else {
     s.script = ScriptId::retry;
-    s.args = {base, record.id, now, command.job->token, record.opts.lifo ? "1" : "0",
-              "failedReason", outcome.error, "stacktrace", stack};
+    s.args = {base,
+              record.id,
+              now,
+              command.job->token,
+              record.opts.lifo ? "1" : "0",
+              "failedReason",
+              outcome.error,
+              "stacktrace",
+              stack};
     s.status = "retried";
   }
   return s;
@@ -112,7 +152,8 @@ std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& call
   }
   std::vector<std::vector<std::string>> commands;
   commands.reserve(calls.size());
-  for (const auto& call : calls) commands.push_back(script(call.script).evalshaArgv(keys, call.args));
+  for (const auto& call : calls)
+    commands.push_back(script(call.script).evalshaArgv(keys, call.args));
   auto replies = connection.pipeline(commands);
   for (std::size_t i = 0; i < replies.size(); ++i) {
     if (!redis::Script::isNoScript(replies[i])) continue;
@@ -176,14 +217,14 @@ void Worker::handleReply(const Command& command, const Settlement& call, const r
   const JobRecord& record = command.job->record;
   if (call.status.empty()) {  // progress or log
     if (reply.isError()) {
-      log::warn("job update failed", {{"queue", options_.queue}, {"jobId", record.id},
-                                      {"error", reply.str()}});
+      log::warn("job update failed",
+                {{"queue", options_.queue}, {"jobId", record.id}, {"error", reply.str()}});
     }
     return;
   }
   if (reply.isError()) {
-    log::error("settling a job failed", {{"queue", options_.queue}, {"jobId", record.id},
-                                         {"error", reply.str()}});
+    log::error("settling a job failed",
+               {{"queue", options_.queue}, {"jobId", record.id}, {"error", reply.str()}});
     settled(command, "error");
     return;
   }
@@ -191,14 +232,15 @@ void Worker::handleReply(const Command& command, const Settlement& call, const r
     Command failure;
     failure.job = command.job;
     failure.outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
-    failure.outcome.error = "Cannot complete job " + record.id +
-                            " because it has at least one failed child.";
+    failure.outcome.error =
+        "Cannot complete job " + record.id + " because it has at least one failed child.";
     enqueue(std::move(failure));
     return;
   }
   if (reply.isInteger() && reply.integer() < 0) {
     log::warn("job not settled: " + std::string(errorName(reply.integer())),
-              {{"queue", options_.queue}, {"jobId", record.id},
+              {{"queue", options_.queue},
+               {"jobId", record.id},
                {"code", static_cast<std::int64_t>(reply.integer())}});
     settled(command, "lost");
     return;
@@ -218,24 +260,43 @@ void Worker::settled(const Command& command, const std::string& status) {
   }
   idle_.notify_all();
   const double seconds = static_cast<double>(nowMs() - job.startedMs) / 1000.0;
-  auto& metrics = metrics::registry();
-  metrics.counterAdd("worker_jobs_processed_total", {{"queue", options_.queue}, {"status", status}},
-                     1);
-  metrics.histogramObserve("worker_job_duration_seconds", {{"queue", options_.queue}}, seconds);
-  const log::Field fields[] = {{"jobId", job.record.id},
-                               {"queue", options_.queue},
-                               {"name", job.record.name},
-                               {"attempt", job.record.attemptsMade + 1},
-                               {"status", status},
-                               {"duration_ms", static_cast<std::int64_t>(seconds * 1000)},
-                               {"worker", options_.name}};
+  countJob(status, seconds);
+  if (!log::enabled(log::Level::info)) return;
+  const log::Field fields[] = {
+      {"jobId", job.record.id},  {"queue", options_.queue},
+      {"name", job.record.name}, {"attempt", job.record.attemptsMade + 1},
+      {"status", status},        {"duration_ms", static_cast<std::int64_t>(seconds * 1000)},
+      {"worker", options_.name}};
   if (command.outcome.error.empty()) {
-    log::info("job finished", {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
-                               fields[6]});
+    log::info("job finished",
+              {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6]});
   } else {
-    log::info("job finished", {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
-                               fields[6], {"error", command.outcome.error}});
+    log::info("job finished", {fields[0],
+                               fields[1],
+                               fields[2],
+                               fields[3],
+                               fields[4],
+                               fields[5],
+                               fields[6],
+                               {"error", command.outcome.error}});
   }
+}
+
+void Worker::countJob(const std::string& status, double seconds) {
+  auto& registry = metrics::registry();
+  auto counter = processedMetric_.find(status);
+  if (counter == processedMetric_.end()) {
+    counter =
+        processedMetric_
+            .emplace(status, registry.counter(metrics::names::jobsProcessed,
+                                              {{"queue", options_.queue}, {"status", status}}))
+            .first;
+  }
+  registry.add(counter->second, 1);
+  if (!durationMetric_) {
+    durationMetric_ = registry.histogram(metrics::names::jobDuration, {{"queue", options_.queue}});
+  }
+  registry.observe(*durationMetric_, seconds);
 }
 
 }  // namespace warren::queue

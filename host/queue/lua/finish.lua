@@ -188,11 +188,11 @@ if keepCount == 0 then
   deleteJob(jobKey)
   if links[1] or links[2] then dropDependency(jobKey, links[1] or nil, links[2] or nil) end
 else
-  redis.call('ZADD', set, now, id)
+  redis.call('ZADD', set, ARGV[3], id)
   if target == 'completed' then
-    redis.call('HSET', jobKey, 'returnvalue', value, 'finishedOn', now, 'atm', made)
+    redis.call('HSET', jobKey, 'returnvalue', value, 'finishedOn', ARGV[3], 'atm', int(made))
   else
-    redis.call('HSET', jobKey, 'failedReason', value, 'finishedOn', now, 'atm', made)
+    redis.call('HSET', jobKey, 'failedReason', value, 'finishedOn', ARGV[3], 'atm', int(made))
     redis.call('HDEL', jobKey, 'defa')
   end
   trimFinished(set)

@@ -5,25 +5,30 @@ local P = ARGV[1]                 -- "<prefix>:<queue>:"
 
 local TWO32 = 4294967296
 
+-- Numbers given to redis.call are printed with %.17g, which is slow; integers are passed as text.
+local function int(n) return string.format('%d', n) end
+
 local meta                        -- the queue's meta fields, read once per script call
 local function queueMeta()        -- 4.2.1 and 4.2.2: one HMGET for the event cap and the gates
   if meta then return meta end
   local m = redis.call('HMGET', P .. 'meta', 'opts.maxLenEvents', 'paused', 'concurrency', 'max',
                        'duration')
-  local maxEvents = tonumber(m[1])
-  if not maxEvents then
-    redis.call('HSET', P .. 'meta', 'opts.maxLenEvents', 10000)
-    maxEvents = 10000
+  local maxEvents = m[1]
+  if not tonumber(maxEvents) then
+    redis.call('HSET', P .. 'meta', 'opts.maxLenEvents', '10000')
+    maxEvents = '10000'
+  elseif not string.match(maxEvents, '^%d+$') then
+    maxEvents = int(tonumber(maxEvents))  -- e.g. "1e4": XADD takes digits only
   end
   meta = {maxEvents = maxEvents, paused = m[2], concurrency = m[3], max = m[4], duration = m[5]}
   return meta
 end
 
-local function eventsMax() return queueMeta().maxEvents end
+local function eventsMax() return tonumber(queueMeta().maxEvents) end
 
 local function emit(trim, ...)    -- an event; trim = true adds MAXLEN ~
   if trim then
-    return redis.call('XADD', P .. 'events', 'MAXLEN', '~', eventsMax(), '*', 'event', ...)
+    return redis.call('XADD', P .. 'events', 'MAXLEN', '~', queueMeta().maxEvents, '*', 'event', ...)
   end
   return redis.call('XADD', P .. 'events', '*', 'event', ...)
 end
@@ -60,7 +65,7 @@ local function delayedScore(q, due)  -- 4.2.4: due ms and a per-ms sequence in 1
 end
 
 local function promoteDue(now)    -- 4.2.7
-  local due = redis.call('ZRANGEBYSCORE', P .. 'delayed', 0, (now + 1) * 4096 - 1, 'LIMIT', 0, 1000)
+  local due = redis.call('ZRANGEBYSCORE', P .. 'delayed', '0', int((now + 1) * 4096 - 1), 'LIMIT', '0', '1000')
   if #due == 0 then return end
   redis.call('ZREM', P .. 'delayed', unpack(due))
   for _, id in ipairs(due) do
@@ -101,7 +106,7 @@ local function leaveActive(id, token, fieldsFrom, exists)
   local updates = {}
   for i = fieldsFrom, #ARGV do updates[#updates + 1] = ARGV[i] end
   setFields(id, updates)
-  if redis.call('LREM', P .. 'active', -1, id) == 0 then return -3 end
+  if redis.call('LREM', P .. 'active', '-1', id) == 0 then return -3 end
   return 0
 end
 
@@ -145,7 +150,7 @@ local function fetchJob(now, o)
             redis.call('PEXPIRE', P .. 'limiter', math.floor(math.abs(window)))
           end
         end
-        if o.token ~= '0' then redis.call('SET', P .. id .. ':lock', o.token, 'PX', o.lockMs) end
+        if o.token ~= '0' then redis.call('SET', P .. id .. ':lock', o.token, 'PX', int(o.lockMs)) end
         emit(false, 'active', 'jobId', id, 'prev', 'waiting')
         -- One HSET for the start stamp; the returned hash shows the new attempts-started count.
         local started = #hash + 2
@@ -153,10 +158,10 @@ local function fetchJob(now, o)
           if hash[i] == 'ats' then started = i + 1 break end
         end
         hash[started - 1] = 'ats'
-        hash[started] = tostring((tonumber(hash[started]) or 0) + 1)
-        if o.name then redis.call('HSET', P .. id, 'processedOn', now, 'pb', o.name, 'ats', hash[started])
-        else redis.call('HSET', P .. id, 'processedOn', now, 'ats', hash[started]) end
-        redis.call('ZADD', P .. 'marker', 0, '0')
+        hash[started] = int((tonumber(hash[started]) or 0) + 1)
+        if o.name then redis.call('HSET', P .. id, 'processedOn', int(now), 'pb', o.name, 'ats', hash[started])
+        else redis.call('HSET', P .. id, 'processedOn', int(now), 'ats', hash[started]) end
+        redis.call('ZADD', P .. 'marker', '0', '0')
         return {hash, id, 0, 0}, false
       end
       redis.call('LREM', P .. 'active', -1, id)

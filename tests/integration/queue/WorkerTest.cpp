@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <climits>
 #include <thread>
 
 namespace warren::queue {
@@ -35,8 +37,8 @@ class WorkerTest : public ::testing::Test {
   // Adds a job the way a BullMQ producer lays it out (hash, wait list, marker).
   void add(const std::string& id, const std::string& data, const std::string& opts = "{}",
            const std::string& name = "echo") {
-    redis_->command({"HSET", "bull:q:" + id, "name", name, "data", data, "opts", opts,
-                     "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
+    redis_->command({"HSET", "bull:q:" + id, "name", name, "data", data, "opts", opts, "timestamp",
+                     std::to_string(nowMs()), "delay", "0", "priority", "0"});
     redis_->command({"LPUSH", "bull:q:wait", id});
     redis_->command({"ZADD", "bull:q:marker", "0", "0"});
   }
@@ -72,6 +74,43 @@ TEST_F(WorkerTest, CompletesAJobAsBullMQWould) {
   EXPECT_EQ(field("1", "ats"), "1");
   EXPECT_EQ(field("1", "pb"), "test-worker");
   EXPECT_TRUE(redis_->command({"EXISTS", "bull:q:1:lock"}).integer() == 0);
+  EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+}
+
+// Pool threads wake one another only while jobs are left: slow jobs must still all run at once.
+TEST_F(WorkerTest, EveryJobSlotRunsAtOnce) {
+  options_.concurrency = 8;
+  auto worker = startWorker();
+  for (int i = 1; i <= 8; ++i) add(std::to_string(i), R"({"sleep_ms":1500})");
+  for (int i = 1; i <= 8; ++i) ASSERT_EQ(waitFinished(std::to_string(i)), "completed") << i;
+  long long lastStart = 0;
+  long long firstFinish = LLONG_MAX;
+  for (int i = 1; i <= 8; ++i) {
+    lastStart = std::max(lastStart, std::stoll(field(std::to_string(i), "processedOn")));
+    firstFinish = std::min(firstFinish, std::stoll(field(std::to_string(i), "finishedOn")));
+  }
+  EXPECT_LT(lastStart, firstFinish) << "a job started only after another had finished";
+}
+
+// Many short jobs through few slots: none is stranded in the ready queue.
+TEST_F(WorkerTest, AThousandShortJobsAllComplete) {
+  options_.concurrency = 5;
+  auto worker = startWorker();
+  std::vector<std::vector<std::string>> commands;
+  for (int i = 1; i <= 1000; ++i) {
+    const std::string id = std::to_string(i);
+    commands.push_back({"HSET", "bull:q:" + id, "name", "echo", "data", "{}", "opts", "{}",
+                        "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
+    commands.push_back({"LPUSH", "bull:q:wait", id});
+  }
+  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
+  redis_->pipeline(commands);
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < 1000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), 1000);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
 }
 

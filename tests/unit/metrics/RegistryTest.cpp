@@ -65,6 +65,26 @@ TEST(Registry, HistogramLinesAreCumulative) {
             "job_seconds_count{q=\"x\"} 4\n");
 }
 
+TEST(Registry, ResolvedReferencesUpdateTheSameSeries) {
+  Registry r;
+  r.describe("job_seconds", Kind::histogram, "Job duration", {0.5, 1, 2.5});
+  r.counterAdd("jobs_total", {{"queue", "a"}}, 1);
+  const auto counter = r.counter("jobs_total", {{"queue", "a"}});
+  r.add(counter, 2);
+  const auto histogram = r.histogram("job_seconds", {{"q", "x"}});
+  r.histogramObserve("job_seconds", {{"q", "x"}}, 0.25);
+  for (double v : {0.75, 1.0, 3.0}) r.observe(histogram, v);
+  EXPECT_EQ(r.value("jobs_total", {{"queue", "a"}}), 3);
+  const std::string text = r.exposition();
+  EXPECT_NE(text.find("job_seconds_bucket{q=\"x\",le=\"0.5\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("job_seconds_bucket{q=\"x\",le=\"1\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("job_seconds_count{q=\"x\"} 4\n"), std::string::npos) << text;
+  EXPECT_EQ(refusal([&] { r.add(counter, -1); }),
+            "counter update through an unresolved or negative reference");
+  EXPECT_EQ(refusal([&] { r.counter("job_seconds", {}); }),
+            "metric 'job_seconds' is a histogram, not a counter");
+}
+
 TEST(Registry, LabelOrderDoesNotMakeANewSeries) {
   Registry r;
   r.counterAdd("c_total", {{"b", "1"}, {"a", "2"}}, 1);
