@@ -27,7 +27,8 @@ namespace {
 // A recursive-descent syntax check of one JSON text; no allocation.
 class Checker {
  public:
-  explicit Checker(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+  explicit Checker(std::string_view text, std::vector<Member>* members = nullptr)
+      : p_(text.data()), end_(text.data() + text.size()), top_(members) {}
 
   bool document() {
     space();
@@ -78,14 +79,22 @@ class Checker {
       return true;
     }
     for (;;) {
+      const char* keyStart = p_ + 1;
+      const char* keyEnd = p_;
       if (keyed) {
         if (!at('"') || !string()) return false;
+        keyEnd = p_ - 1;  // the closing quote
         space();
         if (!at(':')) return false;
         ++p_;
         space();
       }
+      const char* valueStart = p_;
       if (!value(depth)) return false;
+      if (keyed && depth == 1 && top_ != nullptr) {
+        top_->push_back({std::string_view(keyStart, static_cast<std::size_t>(keyEnd - keyStart)),
+                         std::string_view(valueStart, static_cast<std::size_t>(p_ - valueStart))});
+      }
       space();
       if (at(close)) {
         ++p_;
@@ -196,12 +205,21 @@ class Checker {
 
   const char* p_;
   const char* end_;
+  std::vector<Member>* top_;  // collects the top-level members when set
 };
 
 }  // namespace
 
 bool wellFormed(std::string_view text) {
   return Checker(text).document();
+}
+
+std::optional<std::vector<Member>> objectMembers(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || text[first] != '{') return std::nullopt;
+  std::vector<Member> members;
+  if (!Checker(text, &members).document()) return std::nullopt;
+  return members;
 }
 
 bool valid(std::string_view text) {

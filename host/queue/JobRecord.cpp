@@ -7,6 +7,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -69,6 +70,52 @@ JobOptions parseOptions(const Poco::Dynamic::Var& parsed) {
   return opts;
 }
 
+// An integer option's value text: plain integers directly, any other form through the parser.
+std::int64_t integerOption(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc() && end == text.data() + text.size()) return value;
+  return toInt(json::parse(text));
+}
+
+bool boolOption(std::string_view text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return json::parse(text).convert<bool>();
+}
+
+std::string retentionOption(std::string_view text) {
+  if (text == "true" || text == "false") return std::string(text);
+  return condense(json::parse(text));
+}
+
+// The options read from the members' texts, without building a JSON tree for the usual forms;
+// nullopt when the text is not an object with plain keys (the parser then decodes or refuses it).
+std::optional<JobOptions> readOptions(const std::string& text) {
+  const auto members = json::objectMembers(text);
+  if (!members) return std::nullopt;
+  JobOptions opts;
+  for (const auto& [key, value] : *members) {
+    if (key.find('\\') != std::string_view::npos) return std::nullopt;
+    if (key == "attempts") {
+      opts.attempts = integerOption(value);
+    } else if (key == "backoff") {
+      if (value != "null") opts.backoff = parseBackoff(json::parse(value));
+    } else if (key == "lifo") {
+      opts.lifo = boolOption(value);
+    } else if (key == "removeOnComplete") {
+      opts.removeOnComplete = retentionOption(value);
+    } else if (key == "removeOnFail") {
+      opts.removeOnFail = retentionOption(value);
+    } else if (key == "kl") {
+      opts.keepLogs = integerOption(value);
+    } else if (key == "stackTraceLimit") {
+      opts.stackTraceLimit = integerOption(value);
+    }
+  }
+  return opts;
+}
+
 // Parses a JSON field of the job hash; nullopt (and job.problem set) when it is not valid JSON.
 std::optional<Poco::Dynamic::Var> parseField(JobRecord& job, const char* field,
                                              const std::string& text) {
@@ -122,7 +169,19 @@ JobRecord JobRecord::fromHash(std::string id, const redis::Reply& fields) {
   }
   if (!hasName) job.problem = "job hash has no name field";
   checkData(job);
-  if (job.optsJson == "{}") return job;  // defaults
+  if (job.problem || job.optsJson == "{}") return job;  // defaults
+  try {
+    if (auto fast = readOptions(job.optsJson)) {
+      job.opts = std::move(*fast);
+      return job;
+    }
+  } catch (const Poco::Exception& e) {
+    job.problem = std::string("job options are malformed: ") + e.displayText();
+    return job;
+  } catch (const std::exception& e) {
+    job.problem = std::string("job options are malformed: ") + e.what();
+    return job;
+  }
   const auto opts = parseField(job, "opts field", job.optsJson);
   if (opts) {
     try {

@@ -48,5 +48,22 @@ TEST(JsonWellFormed, AZeroByteInsideTheTextIsNotIgnored) {
   EXPECT_FALSE(json::wellFormed(std::string("\"a\0b\"", 5)));
 }
 
+TEST(JsonObjectMembers, GivesTheTopLevelKeysAndValueTexts) {
+  const auto members = json::objectMembers(
+      R"( {"attempts": 3, "backoff":{"type":"fixed","delay":5}, "a\"b" : [1, 2] ,"s":"x"} )");
+  ASSERT_TRUE(members);
+  ASSERT_EQ(members->size(), 4u);
+  EXPECT_EQ((*members)[0].key, "attempts");
+  EXPECT_EQ((*members)[0].value, "3");
+  EXPECT_EQ((*members)[1].key, "backoff");
+  EXPECT_EQ((*members)[1].value, R"({"type":"fixed","delay":5})");
+  EXPECT_EQ((*members)[2].key, R"(a\"b)");
+  EXPECT_EQ((*members)[2].value, "[1, 2]");
+  EXPECT_EQ((*members)[3].value, R"("x")");
+  EXPECT_FALSE(json::objectMembers("[1]"));
+  EXPECT_FALSE(json::objectMembers("{\"a\":}"));
+  EXPECT_TRUE(json::objectMembers(" {} ")->empty());
+}
+
 }  // namespace
 }  // namespace warren::test

@@ -51,17 +51,18 @@ TEST(Keys, RefusesQueueNamesBullMQRefuses) {
 
 TEST(JobRecord, DecodesFieldsAndOptions) {
   const auto job = JobRecord::fromHash(
-      "7", hash({{"name", "echo"},
-                 {"data", "{\"a\":1}"},
-                 {"opts", R"({"attempts":3,"backoff":{"type":"exponential","delay":200,"jitter":0.5},)"
-                          R"("lifo":true,"removeOnComplete":true,"removeOnFail":{"count":2},"kl":5,)"
-                          R"("stackTraceLimit":4})"},
-                 {"timestamp", "1700000000123"},
-                 {"priority", "3"},
-                 {"atm", "2"},
-                 {"ats", "3"},
-                 {"rjk", "sched"},
-                 {"defa", "child bull:q:1 failed"}}));
+      "7",
+      hash({{"name", "echo"},
+            {"data", "{\"a\":1}"},
+            {"opts", R"({"attempts":3,"backoff":{"type":"exponential","delay":200,"jitter":0.5},)"
+                     R"("lifo":true,"removeOnComplete":true,"removeOnFail":{"count":2},"kl":5,)"
+                     R"("stackTraceLimit":4})"},
+            {"timestamp", "1700000000123"},
+            {"priority", "3"},
+            {"atm", "2"},
+            {"ats", "3"},
+            {"rjk", "sched"},
+            {"defa", "child bull:q:1 failed"}}));
   EXPECT_FALSE(job.problem);
   EXPECT_EQ(job.name, "echo");
   EXPECT_EQ(job.timestamp, 1700000000123);
@@ -80,6 +81,23 @@ TEST(JobRecord, DecodesFieldsAndOptions) {
   EXPECT_EQ(job.opts.stackTraceLimit, 4);
   EXPECT_EQ(job.schedulerId, "sched");
   EXPECT_EQ(job.deferredFailure, "child bull:q:1 failed");
+}
+
+TEST(JobRecord, OptionsInUnusualFormsReadAsTheParserReadsThem) {
+  const auto job = JobRecord::fromHash(
+      "1", hash({{"name", "n"},
+                 {"opts", R"({ "attempts" : 2.6, "kl": "7", "removeOnFail" : { "age" : 60 },)"
+                          R"( "backoff": null, "\u006cifo": true })"}}));
+  EXPECT_FALSE(job.problem);
+  EXPECT_EQ(job.opts.attempts, 3);
+  EXPECT_EQ(job.opts.keepLogs, 7);
+  EXPECT_EQ(job.opts.removeOnFail, "{\"age\":60}");
+  EXPECT_FALSE(job.opts.backoff);
+  EXPECT_TRUE(job.opts.lifo);  // an escaped key is decoded by the parser
+  const auto badBackoff =
+      JobRecord::fromHash("1", hash({{"name", "n"}, {"opts", R"({"backoff":"x"})"}}));
+  ASSERT_TRUE(badBackoff.problem);
+  EXPECT_EQ(badBackoff.problem->rfind("job options are malformed: ", 0), 0u) << *badBackoff.problem;
 }
 
 TEST(JobRecord, ReadsTheLegacyAttemptsMadeField) {
@@ -122,7 +140,7 @@ TEST(KeepJobs, FollowsBullMQsTable) {
   EXPECT_EQ(object.count, -1);
   EXPECT_EQ(object.ageSeconds, 60);
   EXPECT_EQ(object.limit, 10);
-  EXPECT_EQ(keepJobs(std::nullopt, R"({"count":3})").count, 3);  // the worker's default
+  EXPECT_EQ(keepJobs(std::nullopt, R"({"count":3})").count, 3);           // the worker's default
   EXPECT_EQ(keepJobs(std::string("false"), R"({"count":3})").count, -1);  // the job wins
 }
 
@@ -141,7 +159,9 @@ TEST(Backoff, JitterSpreadsBelowTheDelay) {
   EXPECT_EQ(backoffDelay({"exponential", 100, 1.0}, 3, 0.25), 100);
 }
 
-TEST(Backoff, UnknownTypeIsReported) { EXPECT_FALSE(backoffDelay({"custom", 10, 0}, 1, 0)); }
+TEST(Backoff, UnknownTypeIsReported) {
+  EXPECT_FALSE(backoffDelay({"custom", 10, 0}, 1, 0));
+}
 
 TEST(Stacktrace, AppendsAndKeepsTheLastEntries) {
   EXPECT_EQ(appendStacktrace("", "e1", std::nullopt), R"(["e1"])");
