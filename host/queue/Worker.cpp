@@ -22,6 +22,7 @@ std::int64_t nowMs() {
 namespace {
 
 constexpr std::uint32_t kMaxFetchBatch = 32;
+constexpr std::chrono::microseconds kSettleLinger{1000};
 
 std::string seconds(double value) {
   char buffer[32];
@@ -251,6 +252,7 @@ std::vector<std::string> Worker::fetchArgs(const std::string& token) const {
 void Worker::enqueue(Command command) {
   {
     std::lock_guard lock(mutex_);
+    if (outbox_.empty()) outboxSince_ = Clock::now();
     outbox_.push_back(std::move(command));
   }
   ioWake_.notify_one();
@@ -268,6 +270,7 @@ void Worker::noteError(const std::string& what) {
 
 void Worker::ioLoop() {
   for (;;) {
+    lingerForSettlements();
     try {
       std::lock_guard baton(ioBaton_);
       flushOutbox();
@@ -301,6 +304,15 @@ void Worker::ioLoop() {
       drained_ = false;
     }
   }
+}
+
+// Settlements queued while other jobs of their batch still run wait for those, up to
+// kSettleLinger: one round trip then carries the whole batch instead of one per job.
+void Worker::lingerForSettlements() {
+  std::unique_lock lock(mutex_);
+  if (outbox_.empty() || slotsUsed_ == 0 || stopping_) return;
+  ioWake_.wait_until(lock, outboxSince_ + kSettleLinger,
+                     [this] { return stopping_ || slotsUsed_ == 0 || outbox_.empty(); });
 }
 
 // A pool thread that just queued its job's settlement sends it itself when the io thread is
@@ -407,18 +419,19 @@ void Worker::fetchJobs() {
     slotsUsed_ += count;  // reserved; given back for fetches that return nothing
     blockUntilMs_ = 0;
   }
-  const std::string now = std::to_string(nowMs());
-  std::vector<Settlement> calls(count);
+  // One call of the fetch script for all the free slots; it stops at the first empty answer.
+  Settlement call;
+  call.script = ScriptId::fetch;
+  const auto a = fetchArgs("");
+  call.args = {keys_.base(), std::to_string(nowMs()), a[0], a[1], a[2], a[3]};
   std::vector<std::string> tokens;
-  for (auto& call : calls) {
+  for (std::uint32_t i = 0; i < count; ++i) {
     tokens.push_back(nextToken());
-    const auto a = fetchArgs(tokens.back());
-    call.script = ScriptId::fetch;
-    call.args = {keys_.base(), now, tokens.back(), a[0], a[1], a[2], a[3]};
+    call.args.push_back(tokens.back());
   }
-  std::vector<redis::Reply> replies;
+  redis::Reply reply;
   try {
-    replies = runScripts(calls);
+    reply = runScripts({call}).front();
   } catch (...) {
     std::lock_guard lock(mutex_);
     slotsUsed_ -= count;
@@ -429,7 +442,16 @@ void Worker::fetchJobs() {
     slotsUsed_ -= count;
     status_.lastFetchMs = nowMs();
   }
-  for (std::size_t i = 0; i < replies.size(); ++i) handleFetchResult(replies[i], tokens[i]);
+  if (!reply.isArray()) {
+    handleFetchResult(
+        reply.isError() ? reply : redis::Reply::error("ERR fetch script gave no result"),
+        tokens.front());
+    return;
+  }
+  const auto& results = reply.elements();
+  for (std::size_t i = 0; i < results.size() && i < tokens.size(); ++i) {
+    handleFetchResult(results[i], tokens[i]);
+  }
 }
 
 void Worker::handleFetchResult(const redis::Reply& reply, const std::string& token) {
@@ -604,6 +626,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
   Command command;
   command.job = job;
   bool alone = false;
+  bool wakeIo = false;
   {
     // Freeing the slot and queueing the settlement are one step, so the io thread never takes
     // the slot for a separate fetch: the settlement fetches the successor in its round trip.
@@ -620,14 +643,18 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     }
     job->settling = true;
     command.outcome = std::move(outcome);
+    if (outbox_.empty()) outboxSince_ = Clock::now();
     outbox_.push_back(std::move(command));
     // Alone (no other job running or settling): send it from here. Under load the io thread
     // batches settlements instead, which costs Redis fewer round trips per job.
     alone = slotsUsed_ == 0 && outbox_.size() == 1;
+    // The io thread lingers while jobs of the batch still run: wake it for the first settlement
+    // (it starts the linger) and the last (the batch is complete), not for every one.
+    wakeIo = !alone && (outbox_.size() == 1 || slotsUsed_ == 0);
   }
   if (alone)
     settleHere();
-  else
+  else if (wakeIo)
     ioWake_.notify_one();
 }
 

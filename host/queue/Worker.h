@@ -3,8 +3,10 @@
 //
 // Threads, and why:
 //   io      owns the scripts connection: fetches, finishes, progress and logs, batched in
-//           pipelines so that one round trip carries many jobs' effects (a pool thread that
-//           finishes a job while the io thread is idle settles it itself: see settleHere);
+//           pipelines so that one round trip carries many jobs' effects, and the finishes of
+//           a batch in one script call; it lingers (up to 1 ms) while the batch's other jobs
+//           still run (a pool thread that finishes a job while the io thread is idle settles
+//           it itself: see settleHere);
 //   waiter  owns the blocking connection (named so getWorkers() sees us) and blocks on the
 //           marker while the queue is drained;
 //   timer   owns the events connection: lock renewal, the stalled checker and job timeouts,
@@ -114,6 +116,7 @@ class Worker {
 
   // io thread
   void ioLoop();
+  void lingerForSettlements();
   void settleHere();
   void takeMarker(std::int64_t now);
   void pokeIo();
@@ -127,6 +130,9 @@ class Worker {
   Settlement settle(const Command& command, bool fetchNext, const std::string& token,
                     const std::string& now);
   std::vector<redis::Reply> runScripts(const std::vector<Settlement>& calls);
+  std::vector<redis::Reply> runSettlements(const std::vector<Settlement>& calls,
+                                           const std::string& now);
+  std::vector<std::string> finishHead(const std::string& now) const;
   void handleReply(const Command& command, const Settlement& call, const redis::Reply& reply,
                    const std::string& token);
   void settled(const Command& command, const std::string& status);
@@ -172,6 +178,7 @@ class Worker {
   InstancePtr instance_;
   std::map<std::string, std::shared_ptr<ActiveJob>> active_;  // by job id
   std::deque<Command> outbox_;
+  Clock::time_point outboxSince_;  // when the outbox last went from empty to not empty
   std::deque<std::shared_ptr<ActiveJob>> ready_;  // fetched, waiting for a pool thread
   std::uint32_t slotsUsed_ = 0;
   std::uint32_t concurrency_ = 1;  // live job slots (options_.concurrency is the starting value)

@@ -6,6 +6,8 @@
 #include "queue/Scripts.h"
 #include "queue/WorkerParts.h"
 
+#include <algorithm>
+
 namespace warren::queue {
 namespace {
 
@@ -52,12 +54,11 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
       break;
   }
   const auto fetch = fetchArgs(token);
+  // One job's group of the finish script (the call's common head comes from finishHead).
   const auto finishArgs = [&](const char* target, const std::string& value, const KeepJobs& keep) {
     s.script = ScriptId::finish;
     s.fetchNext = fetchNext;
-    s.args = {base,
-              record.id,
-              now,
+    s.args = {record.id,
               target,
               value,
               command.job->token,
@@ -66,12 +67,8 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
               std::to_string(keep.limit),
               std::to_string(record.opts.attempts),
               fetchNext ? "1" : "0",
-              fetch[0],
-              fetch[1],
-              fetch[2],
-              fetch[3],
-              std::to_string(options_.metricsPoints),
-              token};
+              token,
+              "0"};
   };
   const plugins::JobOutcome& outcome = command.outcome;
   if (outcome.outcome == WARREN_JOB_COMPLETED) {
@@ -89,6 +86,7 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
                      record.attemptsMade + 1 < record.opts.attempts;
   if (!retry) {
     finishArgs("failed", outcome.error, keepJobs(record.opts.removeOnFail, options_.removeOnFail));
+    s.args.back() = "4";
     s.args.insert(s.args.end(), {"failedReason", outcome.error, "stacktrace", stack});
     s.status = "failed";
     return s;
@@ -140,6 +138,13 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
   return s;
 }
 
+// The common head of a finish script call: the groups of its jobs follow.
+std::vector<std::string> Worker::finishHead(const std::string& now) const {
+  const auto fetch = fetchArgs("");
+  return {keys_.base(), now,     std::to_string(options_.metricsPoints), fetch[0], fetch[1],
+          fetch[2],     fetch[3]};
+}
+
 std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& calls) {
   redis::Connection& connection = connections_.scripts();
   const std::vector<std::string> keys = {keys_.key("meta")};
@@ -163,6 +168,58 @@ std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& call
     replies[i] = connection.command(commands[i]);
   }
   return replies;
+}
+
+// Sends the commands' scripts in one pipeline and returns one reply per command. Finishes travel
+// together, up to kFinishGroup jobs per call of the finish script, each call sent where the last
+// of its jobs stood: every command queued before a job's finish (its progress, its logs) still
+// runs before it, and Redis is never held by one call for long.
+std::vector<redis::Reply> Worker::runSettlements(const std::vector<Settlement>& calls,
+                                                 const std::string& now) {
+  constexpr std::size_t kFinishGroup = 32;
+  constexpr std::size_t kSingle = static_cast<std::size_t>(-1);
+  std::size_t finishesLeft =
+      static_cast<std::size_t>(std::count_if(calls.begin(), calls.end(), [](const Settlement& c) {
+        return c.script == ScriptId::finish;
+      }));
+  std::vector<Settlement> wire;
+  std::vector<std::pair<std::size_t, std::size_t>> where;  // per call: wire index, result index
+  std::vector<std::size_t> waiting;                        // calls in the group being built
+  Settlement group;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].script != ScriptId::finish) {
+      where.emplace_back(wire.size(), kSingle);
+      wire.push_back(calls[i]);
+      continue;
+    }
+    if (waiting.empty()) {
+      group.script = ScriptId::finish;
+      group.args = finishHead(now);
+    }
+    group.args.insert(group.args.end(), calls[i].args.begin(), calls[i].args.end());
+    where.emplace_back(0, waiting.size());  // wire index set when the group is sent
+    waiting.push_back(i);
+    --finishesLeft;
+    if (waiting.size() == kFinishGroup || finishesLeft == 0) {
+      for (const std::size_t member : waiting) where[member].first = wire.size();
+      wire.push_back(std::move(group));
+      waiting.clear();
+    }
+  }
+  const auto replies = runScripts(wire);
+  std::vector<redis::Reply> out;
+  out.reserve(calls.size());
+  for (const auto& [index, result] : where) {
+    const redis::Reply& reply = replies[index];
+    if (result == kSingle || reply.isError()) {
+      out.push_back(reply);
+    } else if (reply.isArray() && result < reply.elements().size()) {
+      out.push_back(reply.elements()[result]);
+    } else {
+      out.push_back(redis::Reply::error("ERR the finish script gave no result for this job"));
+    }
+  }
+  return out;
 }
 
 void Worker::flushOutbox() {
@@ -195,7 +252,7 @@ void Worker::flushOutbox() {
   }
   std::vector<redis::Reply> replies;
   try {
-    replies = runScripts(calls);
+    replies = runSettlements(calls, now);
   } catch (...) {
     std::lock_guard lock(mutex_);
     slotsUsed_ -= reserved;

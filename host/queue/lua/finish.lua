@@ -1,13 +1,12 @@
--- Move an active job to completed or failed (4.6), then optionally fetch the next job.
--- ARGV: P, id, now, target, value, token, keepCount, keepAge, keepLimit, attempts, fetchNext,
---       lockMs, limiterMax, limiterDuration, workerName, metricsPoints, nextToken, field, value,
---       ...
-local id, now, target, value, token = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6]
-local keepCount, keepAge, keepLimit = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local attempts, fetchNext = tonumber(ARGV[10]), ARGV[11] == '1'
-local fetchOpts = fetchOptions(ARGV[17], ARGV[12], ARGV[13], ARGV[14], ARGV[15])
-local metricsPoints = tonumber(ARGV[16])
-local jobKey = P .. id
+-- Move active jobs to completed or failed (4.6), each then optionally fetching the next job.
+-- ARGV: P, now, metricsPoints, lockMs, limiterMax, limiterDuration, workerName, and then one group
+-- per job: id, target, value, token, keepCount, keepAge, keepLimit, attempts, fetchNext,
+-- nextToken, n, followed by n texts (field, value, ...) written to the job before it leaves active.
+-- Returns one result per job: 0, a negative code as BullMQ's scripts return, a fetched job
+-- ({hash, id, limitDelay, nextDelayed}), or an error reply for that job alone.
+local now, metricsPoints = tonumber(ARGV[2]), tonumber(ARGV[3])
+-- The job being finished: set by finishOne for each group, read by the helpers below.
+local id, target, value, token, keepCount, keepAge, keepLimit, attempts, jobKey
 
 local function deleteJob(key)     -- the hash and its sub-keys (1.3)
   redis.call('DEL', key, key .. ':logs', key .. ':dependencies', key .. ':processed',
@@ -165,53 +164,75 @@ local function collectMetrics()   -- 7
   redis.call('HSET', key, 'prevCount', count, 'prevTS', now)
 end
 
--- 1-6: a job that exists, has no pending or failed children, and is ours leaves active. Empty
--- sets do not exist in Redis, so one EXISTS tells whether either set has members.
-if target == 'completed' and redis.call('EXISTS', jobKey .. ':dependencies', jobKey .. ':unsuccessful') ~= 0 then
-  if redis.call('SCARD', jobKey .. ':dependencies') ~= 0 then return -4 end
-  return -9
-end
--- Every job hash has a timestamp and a name, and ours also the processedOn of its start; a hash
--- with none of them is not a job (this read stands in for an EXISTS).
-local job = redis.call('HMGET', jobKey, 'parentKey', 'parent', 'deid', 'atm', 'timestamp', 'name',
-                       'processedOn')
-local links = {job[1], job[2], job[3]}
-local left = leaveActive(id, token, 18, (job[5] or job[6] or job[7]) and true or false)
-if left ~= 0 then return left end
--- 7-9 (the events stream is trimmed by the completed/failed event below)
-if links[3] then finishDeduplication(links[3]) end
-if links[1] or links[2] then updateParent(links[1] or nil, links[2] or nil) end
--- 10-11
-local made = (tonumber(job[4]) or 0) + 1
-local set = P .. target
-if keepCount == 0 then
-  deleteJob(jobKey)
-  if links[1] or links[2] then dropDependency(jobKey, links[1] or nil, links[2] or nil) end
-else
-  redis.call('ZADD', set, ARGV[3], id)
-  if target == 'completed' then
-    redis.call('HSET', jobKey, 'returnvalue', value, 'finishedOn', ARGV[3], 'atm', int(made))
-  else
-    redis.call('HSET', jobKey, 'failedReason', value, 'finishedOn', ARGV[3], 'atm', int(made))
-    redis.call('HDEL', jobKey, 'defa')
+-- Finishes the job whose group starts at ARGV[at].
+local function finishOne(at)
+  id, target, value, token = ARGV[at], ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
+  keepCount, keepAge, keepLimit = tonumber(ARGV[at + 4]), tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
+  attempts = tonumber(ARGV[at + 7])
+  local fetchNext, fieldCount = ARGV[at + 8] == '1', tonumber(ARGV[at + 10])
+  jobKey = P .. id
+  -- 1-6: a job that exists, has no pending or failed children, and is ours leaves active. Empty
+  -- sets do not exist in Redis, so one EXISTS tells whether either set has members.
+  if target == 'completed' and redis.call('EXISTS', jobKey .. ':dependencies', jobKey .. ':unsuccessful') ~= 0 then
+    if redis.call('SCARD', jobKey .. ':dependencies') ~= 0 then return -4 end
+    return -9
   end
-  trimFinished(set)
+  -- Every job hash has a timestamp and a name, and ours also the processedOn of its start; a hash
+  -- with none of them is not a job (this read stands in for an EXISTS).
+  local job = redis.call('HMGET', jobKey, 'parentKey', 'parent', 'deid', 'atm', 'timestamp', 'name',
+                         'processedOn')
+  local links = {job[1], job[2], job[3]}
+  local left = leaveActive(id, token, at + 11, at + 10 + fieldCount, (job[5] or job[6] or job[7]) and true or false)
+  if left ~= 0 then return left end
+  -- 7-9 (the events stream is trimmed by the completed/failed event below)
+  if links[3] then finishDeduplication(links[3]) end
+  if links[1] or links[2] then updateParent(links[1] or nil, links[2] or nil) end
+  -- 10-11
+  local made = (tonumber(job[4]) or 0) + 1
+  local set = P .. target
+  if keepCount == 0 then
+    deleteJob(jobKey)
+    if links[1] or links[2] then dropDependency(jobKey, links[1] or nil, links[2] or nil) end
+  else
+    redis.call('ZADD', set, ARGV[2], id)
+    if target == 'completed' then
+      redis.call('HSET', jobKey, 'returnvalue', value, 'finishedOn', ARGV[2], 'atm', int(made))
+    else
+      redis.call('HSET', jobKey, 'failedReason', value, 'finishedOn', ARGV[2], 'atm', int(made))
+      redis.call('HDEL', jobKey, 'defa')
+    end
+    trimFinished(set)
+  end
+  -- 12-13
+  if target == 'completed' then
+    emit(true, 'completed', 'jobId', id, 'returnvalue', value, 'prev', 'active')
+  else
+    emit(true, 'failed', 'jobId', id, 'failedReason', value, 'prev', 'active')
+    if made >= attempts then emit(false, 'retries-exhausted', 'jobId', id, 'attemptsMade', made) end
+  end
+  if metricsPoints and metricsPoints > 0 then collectMetrics() end
+  -- 14-16
+  if fetchNext then
+    local next, blocked = fetchJob(now, fetchOptions(ARGV[at + 9], ARGV[4], ARGV[5], ARGV[6], ARGV[7]))
+    if blocked or next[2] ~= 0 or next[4] ~= 0 then return next end
+  end
+  if redis.call('LLEN', P .. 'wait') == 0 and redis.call('LLEN', P .. 'active') == 0
+      and redis.call('ZCARD', P .. 'prioritized') == 0 then
+    emit(false, 'drained')
+  end
+  return 0
 end
--- 12-13
-if target == 'completed' then
-  emit(true, 'completed', 'jobId', id, 'returnvalue', value, 'prev', 'active')
-else
-  emit(true, 'failed', 'jobId', id, 'failedReason', value, 'prev', 'active')
-  if made >= attempts then emit(false, 'retries-exhausted', 'jobId', id, 'attemptsMade', made) end
+
+-- A job whose finish raises an error gets that error as its result; the others go on.
+local results = {}
+local at = 8
+while at <= #ARGV do
+  local ok, result = pcall(finishOne, at)
+  if not ok then
+    result = type(result) == 'table' and result or {err = tostring(result)}
+  end
+  results[#results + 1] = result
+  at = at + 11 + tonumber(ARGV[at + 10])
 end
-if metricsPoints and metricsPoints > 0 then collectMetrics() end
--- 14-16
-if fetchNext then
-  local next, blocked = fetchJob(now, fetchOpts)
-  if blocked or next[2] ~= 0 or next[4] ~= 0 then return next end
-end
-if redis.call('LLEN', P .. 'wait') == 0 and redis.call('LLEN', P .. 'active') == 0
-    and redis.call('ZCARD', P .. 'prioritized') == 0 then
-  emit(false, 'drained')
-end
-return 0
+flushMarker()
+return results

@@ -64,8 +64,11 @@ local function delayedScore(q, due)  -- 4.2.4: due ms and a per-ms sequence in 1
   return last + 1
 end
 
+local promotedAll = false         -- nothing more was due at this script's `now`
 local function promoteDue(now)    -- 4.2.7
+  if promotedAll then return end
   local due = redis.call('ZRANGEBYSCORE', P .. 'delayed', '0', int((now + 1) * 4096 - 1), 'LIMIT', '0', '1000')
+  promotedAll = #due < 1000
   if #due == 0 then return end
   redis.call('ZREM', P .. 'delayed', unpack(due))
   for _, id in ipairs(due) do
@@ -95,19 +98,26 @@ local function setFields(id, list)  -- 4.2.9: list = {field, value, ...}
 end
 
 -- Takes a job out of active on behalf of its worker (4.6 steps 1-6, 4.8.2, 4.8.3): the job must
--- exist and be locked by `token`; the fields from ARGV[fieldsFrom] on are written first.
+-- exist and be locked by `token`; the fields ARGV[fieldsFrom..fieldsTo] are written first.
 -- `exists`: whether the caller already knows that the hash exists (nil: look).
 -- Returns 0, or -1 / -2 / -6 / -3 as BullMQ's scripts do.
-local function leaveActive(id, token, fieldsFrom, exists)
+local function leaveActive(id, token, fieldsFrom, fieldsTo, exists)
   if exists == nil then exists = redis.call('EXISTS', P .. id) == 1 end
   if not exists then return -1 end
   local locked = unlock(id, token)
   if locked ~= 0 then return locked end
   local updates = {}
-  for i = fieldsFrom, #ARGV do updates[#updates + 1] = ARGV[i] end
+  for i = fieldsFrom, fieldsTo do updates[#updates + 1] = ARGV[i] end
   setFields(id, updates)
   if redis.call('LREM', P .. 'active', '-1', id) == 0 then return -3 end
   return 0
+end
+
+-- A fetched job leaves a base marker for other workers (4.4); one per script is enough.
+local markerDue = false
+local function flushMarker()
+  if markerDue then redis.call('ZADD', P .. 'marker', '0', '0') end
+  markerDue = false
 end
 
 -- Fetch one job (4.4). opts: token, lockMs, max, duration, name (worker limiter and name).
@@ -161,7 +171,7 @@ local function fetchJob(now, o)
         hash[started] = int((tonumber(hash[started]) or 0) + 1)
         if o.name then redis.call('HSET', P .. id, 'processedOn', int(now), 'pb', o.name, 'ats', hash[started])
         else redis.call('HSET', P .. id, 'processedOn', int(now), 'ats', hash[started]) end
-        redis.call('ZADD', P .. 'marker', '0', '0')
+        markerDue = true
         return {hash, id, 0, 0}, false
       end
       redis.call('LREM', P .. 'active', -1, id)

@@ -2,7 +2,7 @@
 -- ARGV: P, id, now, token, lifo ("1"/"0"), field, value, ...
 local id, now, token = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 promoteDue(now)
-local left = leaveActive(id, token, 6)
+local left = leaveActive(id, token, 6, #ARGV)
 if left ~= 0 then return left end
 local priority = tonumber(redis.call('HGET', P .. id, 'priority')) or 0
 if priority > 0 then addPrioritized(P, id, priority, false)

@@ -114,6 +114,25 @@ TEST_F(WorkerTest, AThousandShortJobsAllComplete) {
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
 }
 
+// Finishes travel in one script call; a job whose finish raises an error must not take the
+// others of its call down with it.
+TEST_F(WorkerTest, AFinishThatErrorsLeavesTheOthersOfItsBatchFinished) {
+  options_.concurrency = 4;
+  auto worker = startWorker();
+  for (int i = 1; i <= 4; ++i) add(std::to_string(i), R"({"sleep_ms":800})");
+  for (int i = 0; i < 200 && redis_->command({"LLEN", "bull:q:active"}).integer() < 4; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 4);
+  // A lock key of the wrong type makes the finish script's GET fail for job 2 alone.
+  redis_->command({"DEL", "bull:q:2:lock"});
+  redis_->command({"HSET", "bull:q:2:lock", "not", "a-string"});
+  for (const char* id : {"1", "3", "4"}) EXPECT_EQ(waitFinished(id), "completed") << id;
+  EXPECT_EQ(waitFinished("2", 1s), "");
+  EXPECT_EQ(redis_->command({"LRANGE", "bull:q:active", "0", "-1"}).elements().size(), 1u);
+  EXPECT_EQ(redis_->command({"LINDEX", "bull:q:active", "0"}).str(), "2");
+}
+
 TEST_F(WorkerTest, AJobOverItsTimeoutFailsWithTheReason) {
   options_.timeoutMs = 300;
   auto worker = startWorker();
