@@ -244,9 +244,10 @@ std::string Worker::nextToken() {
   return workerId_ + ":" + std::to_string(tokenCounter_++);
 }
 
-std::vector<std::string> Worker::fetchArgs(const std::string& token) const {
+// The worker's fetch options as the scripts take them: lockMs, limiterMax, limiterDuration, name.
+std::vector<std::string> Worker::fetchOptionArgs() const {
   return {std::to_string(options_.lockDurationMs), optionalNumber(options_.limiterMax),
-          optionalNumber(options_.limiterDurationMs), options_.name, token};
+          optionalNumber(options_.limiterDurationMs), options_.name};
 }
 
 void Worker::enqueue(Command command) {
@@ -422,7 +423,7 @@ void Worker::fetchJobs() {
   // One call of the fetch script for all the free slots; it stops at the first empty answer.
   Settlement call;
   call.script = ScriptId::fetch;
-  const auto a = fetchArgs("");
+  const auto a = fetchOptionArgs();
   call.args = {keys_.base(), std::to_string(nowMs()), a[0], a[1], a[2], a[3]};
   std::vector<std::string> tokens;
   for (std::uint32_t i = 0; i < count; ++i) {

@@ -156,7 +156,7 @@ class Worker {
 
   void enqueue(Command command);
   std::string nextToken();
-  std::vector<std::string> fetchArgs(const std::string& token) const;
+  std::vector<std::string> fetchOptionArgs() const;
   void noteError(const std::string& what);
 
   WorkerOptions options_;

@@ -53,7 +53,6 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
     case Command::Kind::finish:
       break;
   }
-  const auto fetch = fetchArgs(token);
   // One job's group of the finish script (the call's common head comes from finishHead).
   const auto finishArgs = [&](const char* target, const std::string& value, const KeepJobs& keep) {
     s.script = ScriptId::finish;
@@ -104,6 +103,7 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
     delay = computed.value_or(0);
   }
   if (delay > 0) {
+    const auto fetch = fetchOptionArgs();
     s.script = ScriptId::delay;
     s.fetchNext = fetchNext;
     s.args = {base,
@@ -140,7 +140,7 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
 
 // The common head of a finish script call: the groups of its jobs follow.
 std::vector<std::string> Worker::finishHead(const std::string& now) const {
-  const auto fetch = fetchArgs("");
+  const auto fetch = fetchOptionArgs();
   return {keys_.base(), now,     std::to_string(options_.metricsPoints), fetch[0], fetch[1],
           fetch[2],     fetch[3]};
 }
