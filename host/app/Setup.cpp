@@ -91,6 +91,7 @@ redis::ConnectionOptions redisOptions(const config::Config& config) {
   options.connectTimeout = std::chrono::milliseconds(config.redisConnectTimeoutMs);
   options.commandTimeout = std::chrono::milliseconds(config.redisCommandTimeoutMs);
   options.caFile = config.redisCaFile;
+  options.useFunctions = config.redisFunctions;
   return options;
 }
 

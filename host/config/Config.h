@@ -87,6 +87,7 @@ struct Config {
   std::string redisCaFile;
   std::int64_t redisConnectTimeoutMs = 10000;
   std::int64_t redisCommandTimeoutMs = 5000;
+  bool redisFunctions = true;
 
   std::string databaseUrl;
   std::string databaseReplicaUrl;

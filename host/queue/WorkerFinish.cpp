@@ -148,9 +148,12 @@ std::vector<std::string> Worker::finishHead(const std::string& now) const {
 std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& calls) {
   redis::Connection& connection = connections_.scripts();
   const std::vector<std::string> keys = {keys_.key("meta")};
-  for (const auto& call : calls) {
-    const auto id = static_cast<std::size_t>(call.script);
-    if (!scriptsLoaded_.test(id)) {
+  // All scripts share one function library: preparing one prepares them all.
+  redis::ScriptMode mode = script(ScriptId::finish).prepare(connection);
+  if (mode == redis::ScriptMode::eval) {
+    for (const auto& call : calls) {
+      const auto id = static_cast<std::size_t>(call.script);
+      if (scriptsLoaded_.test(id)) continue;
       script(call.script).load(connection);
       scriptsLoaded_.set(id);
     }
@@ -158,14 +161,15 @@ std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& call
   std::vector<std::vector<std::string>> commands;
   commands.reserve(calls.size());
   for (const auto& call : calls)
-    commands.push_back(script(call.script).evalshaArgv(keys, call.args));
+    commands.push_back(script(call.script).argv(mode, keys, call.args));
   auto replies = connection.pipeline(commands);
   for (std::size_t i = 0; i < replies.size(); ++i) {
-    if (!redis::Script::isNoScript(replies[i])) continue;
-    // The server lost its scripts (restart, failover, SCRIPT FLUSH): the call did not run.
+    if (!redis::Script::isMissing(replies[i])) continue;
+    // The server lost its scripts (restart, failover, a flush): the call did not run.
     scriptsLoaded_.reset();
-    script(calls[i].script).load(connection);
-    replies[i] = connection.command(commands[i]);
+    mode = script(calls[i].script).prepare(connection);
+    script(calls[i].script).load(connection, mode);
+    replies[i] = connection.command(script(calls[i].script).argv(mode, keys, calls[i].args));
   }
   return replies;
 }

@@ -279,6 +279,7 @@ void Connection::applySettings(Clock::time_point deadline) {
 
 void Connection::install(std::unique_ptr<detail::Transport> transport) {
   reader_.reset();  // bytes of an old connection must not leak into the new one
+  scriptMode_ = options_.useFunctions ? ScriptMode::unknown : ScriptMode::eval;
   {
     std::lock_guard lock(mutex_);
     if (!closed_ && !interrupted_) {

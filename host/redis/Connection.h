@@ -58,7 +58,13 @@ struct ConnectionOptions {
   // found dead before any of it was sent. A command whose reply was lost is never re-sent.
   bool autoReconnect = false;
   ReconnectPolicy reconnect;
+  // Run scripts that come with a function library as Redis functions (FUNCTION LOAD, FCALL) when
+  // the server has them (7.0+); false, or an older server: EVALSHA only.
+  bool useFunctions = true;
 };
+
+// How the server behind a connection runs scripts: found out once per (re)connect (Script.h).
+enum class ScriptMode { unknown, functions, eval };
 
 class Connection {
  public:
@@ -100,6 +106,10 @@ class Connection {
   // Successful reconnects so far (not counting the first connect).
   std::uint64_t reconnects() const { return reconnects_.load(); }
 
+  // Owner thread only. Starts as `unknown` after every (re)connect: the server may have changed.
+  ScriptMode scriptMode() const { return scriptMode_; }
+  void setScriptMode(ScriptMode mode) { scriptMode_ = mode; }
+
  private:
   class Watch;
   class Operation;
@@ -131,6 +141,7 @@ class Connection {
   std::unique_ptr<detail::Transport> transport_;
   bool broken_ = true;
   std::string lastError_;
+  ScriptMode scriptMode_ = ScriptMode::unknown;
 
   // Shared with interrupt()/close() callers.
   mutable std::mutex mutex_;

@@ -4,8 +4,9 @@
 -- nextToken, n, followed by n texts (field, value, ...) written to the job before it leaves active.
 -- Returns one result per job: 0, a negative code as BullMQ's scripts return, a fetched job
 -- ({hash, id, limitDelay, nextDelayed}), or an error reply for that job alone.
-local now, metricsPoints = tonumber(ARGV[2]), tonumber(ARGV[3])
--- The job being finished: set by finishOne for each group, read by the helpers below.
+-- This call's clock and metrics setting, and the job being finished: set by main and finishOne,
+-- read by the helpers below.
+local now, metricsPoints
 local id, target, value, token, keepCount, keepAge, keepLimit, attempts, jobKey
 
 local function deleteJob(key)     -- the hash and its sub-keys (1.3)
@@ -128,20 +129,21 @@ local function finishDeduplication(deid)  -- 4.13
   redis.call('DEL', nextKey)
 end
 
-local function trimFinished(set)  -- 4.10 age and count trimming of completed/failed
-  local function drop(ids)
-    for _, old in ipairs(ids) do
-      local f = redis.call('HMGET', P .. old, 'parentKey', 'parent')
-      deleteJob(P .. old)
-      dropDependency(P .. old, f[1] or nil, f[2] or nil)
-    end
-    if #ids > 0 then redis.call('ZREM', set, unpack(ids)) end
+local function dropFinished(set, ids)  -- jobs trimmed from completed/failed
+  for _, old in ipairs(ids) do
+    local f = redis.call('HMGET', P .. old, 'parentKey', 'parent')
+    deleteJob(P .. old)
+    dropDependency(P .. old, f[1] or nil, f[2] or nil)
   end
+  if #ids > 0 then redis.call('ZREM', set, unpack(ids)) end
+end
+
+local function trimFinished(set)  -- 4.10 age and count trimming of completed/failed
   if keepAge and keepAge >= 0 then
     local limit = (keepLimit and keepLimit > 0) and keepLimit or 1000
-    drop(redis.call('ZREVRANGEBYSCORE', set, now - keepAge * 1000, '-inf', 'LIMIT', 0, limit))
+    dropFinished(set, redis.call('ZREVRANGEBYSCORE', set, now - keepAge * 1000, '-inf', 'LIMIT', 0, limit))
   end
-  if keepCount > 0 then drop(redis.call('ZREVRANGE', set, keepCount, -1)) end
+  if keepCount > 0 then dropFinished(set, redis.call('ZREVRANGE', set, keepCount, -1)) end
 end
 
 local function collectMetrics()   -- 7
@@ -224,15 +226,18 @@ local function finishOne(at)
 end
 
 -- A job whose finish raises an error gets that error as its result; the others go on.
-local results = {}
-local at = 8
-while at <= #ARGV do
-  local ok, result = pcall(finishOne, at)
-  if not ok then
-    result = type(result) == 'table' and result or {err = tostring(result)}
+local function main()
+  now, metricsPoints = tonumber(ARGV[2]), tonumber(ARGV[3])
+  local results = {}
+  local at = 8
+  while at <= #ARGV do
+    local ok, result = pcall(finishOne, at)
+    if not ok then
+      result = type(result) == 'table' and result or {err = tostring(result)}
+    end
+    results[#results + 1] = result
+    at = at + 11 + tonumber(ARGV[at + 10])
   end
-  results[#results + 1] = result
-  at = at + 11 + tonumber(ARGV[at + 10])
+  flushMarker()
+  return results
 end
-flushMarker()
-return results

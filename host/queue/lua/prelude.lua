@@ -1,14 +1,26 @@
 -- Warren's shared Lua helpers, prepended to every script of host/queue/lua.
 -- Written from the facts of docs/bullmq-protocol (key layout, encodings, event fields); the
 -- numbers in comments refer to its sections.
-local P = ARGV[1]                 -- "<prefix>:<queue>:"
+--
+-- Each script defines its helpers and a `main` that does one call's work, so the same text runs
+-- as an EVAL script (everything defined per call) and inside Warren's Redis function library
+-- (defined once per FUNCTION LOAD). Top-level code therefore only defines; what belongs to one
+-- call is set by beginCall and main.
+local ARGV, P                     -- this call's arguments; P = ARGV[1] = "<prefix>:<queue>:"
+local meta                        -- the queue's meta fields, read once per call
+local promotedAll                 -- nothing more was due at this call's `now`
+local markerDue                   -- a fetched job owes other workers a base marker (4.4)
+
+local function beginCall(args)
+  ARGV, P = args, args[1]
+  meta, promotedAll, markerDue = nil, false, false
+end
 
 local TWO32 = 4294967296
 
 -- Numbers given to redis.call are printed with %.17g, which is slow; integers are passed as text.
 local function int(n) return string.format('%d', n) end
 
-local meta                        -- the queue's meta fields, read once per script call
 local function queueMeta()        -- 4.2.1 and 4.2.2: one HMGET for the event cap and the gates
   if meta then return meta end
   local m = redis.call('HMGET', P .. 'meta', 'opts.maxLenEvents', 'paused', 'concurrency', 'max',
@@ -64,7 +76,6 @@ local function delayedScore(q, due)  -- 4.2.4: due ms and a per-ms sequence in 1
   return last + 1
 end
 
-local promotedAll = false         -- nothing more was due at this script's `now`
 local function promoteDue(now)    -- 4.2.7
   if promotedAll then return end
   local due = redis.call('ZRANGEBYSCORE', P .. 'delayed', '0', int((now + 1) * 4096 - 1), 'LIMIT', '0', '1000')
@@ -113,8 +124,7 @@ local function leaveActive(id, token, fieldsFrom, fieldsTo, exists)
   return 0
 end
 
--- A fetched job leaves a base marker for other workers (4.4); one per script is enough.
-local markerDue = false
+-- A fetched job leaves a base marker for other workers (4.4); one per call is enough.
 local function flushMarker()
   if markerDue then redis.call('ZADD', P .. 'marker', '0', '0') end
   markerDue = false

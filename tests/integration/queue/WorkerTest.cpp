@@ -2,6 +2,7 @@
 #include "Paths.h"
 #include "RedisServer.h"
 #include "plugins/Instance.h"
+#include "queue/Scripts.h"
 #include "queue/Worker.h"
 #include "redis/Connection.h"
 
@@ -29,7 +30,7 @@ class WorkerTest : public ::testing::Test {
 
   std::unique_ptr<Worker> startWorker() {
     auto worker = std::make_unique<Worker>(options_, redis::Url::parse(server_.url()),
-                                           redis::ConnectionOptions{}, instance_);
+                                           connectionOptions_, instance_);
     worker->start();
     return worker;
   }
@@ -63,7 +64,16 @@ class WorkerTest : public ::testing::Test {
   std::unique_ptr<redis::Connection> redis_;
   std::shared_ptr<plugins::Instance> instance_;
   WorkerOptions options_;
+  redis::ConnectionOptions connectionOptions_;
 };
+
+// Calls of one command so far, from INFO commandstats.
+long long commandCalls(redis::Connection& admin, const std::string& command) {
+  const std::string stats = admin.command({"INFO", "commandstats"}).asString();
+  const std::string tag = "cmdstat_" + command + ":calls=";
+  const auto at = stats.find(tag);
+  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + tag.size()));
+}
 
 TEST_F(WorkerTest, CompletesAJobAsBullMQWould) {
   auto worker = startWorker();
@@ -75,6 +85,48 @@ TEST_F(WorkerTest, CompletesAJobAsBullMQWould) {
   EXPECT_EQ(field("1", "pb"), "test-worker");
   EXPECT_TRUE(redis_->command({"EXISTS", "bull:q:1:lock"}).integer() == 0);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+}
+
+// Redis 7 runs the scripts as functions of Warren's library; with functions switched off (or on
+// Redis 6.2) the same scripts run as EVALSHA, with the same results.
+TEST_F(WorkerTest, JobsCompleteAsFunctionsAndAsEvalScripts) {
+  for (const bool functions : {true, false}) {
+    SCOPED_TRACE(functions ? "functions" : "EVALSHA");
+    redis_->command({"FLUSHALL"});
+    redis_->command({"FUNCTION", "FLUSH"});
+    redis_->command({"CONFIG", "RESETSTAT"});
+    connectionOptions_.useFunctions = functions;
+    options_.concurrency = 3;
+    auto worker = startWorker();
+    for (int i = 1; i <= 20; ++i) add(std::to_string(i), R"({"value":1})");
+    for (int i = 1; i <= 20; ++i) ASSERT_EQ(waitFinished(std::to_string(i)), "completed") << i;
+    EXPECT_EQ(field("20", "returnvalue"), "1");
+    worker->close(5s);
+    EXPECT_EQ(commandCalls(*redis_, "fcall") > 0, functions);
+    EXPECT_EQ(commandCalls(*redis_, "evalsha") > 0, !functions);
+  }
+}
+
+// A function library keeps its top-level values between calls: nothing read for one queue (here
+// the meta hash of a paused queue) may be seen by the next call for another.
+TEST_F(WorkerTest, ScriptCallsShareNoStateAcrossQueues) {
+  redis_->command({"HSET", "bull:p:meta", "paused", "1"});
+  redis_->command(
+      {"HSET", "bull:p:1", "name", "echo", "data", "{}", "opts", "{}", "timestamp", "1"});
+  redis_->command({"LPUSH", "bull:p:wait", "1"});
+  add("1", "{}");
+  const auto fetch = [&](const std::string& queue) {
+    return script(ScriptId::fetch)
+        .run(*redis_, {"bull:" + queue + ":meta"},
+             {"bull:" + queue + ":", std::to_string(nowMs()), "30000", "", "", "w", "tok"});
+  };
+  const redis::Reply paused = fetch("p");
+  ASSERT_TRUE(paused.isArray()) << paused.describe();
+  EXPECT_EQ(paused.elements()[0].elements()[1], redis::Reply::integer(0)) << paused.describe();
+  const redis::Reply fetched = fetch("q");
+  ASSERT_TRUE(fetched.isArray()) << fetched.describe();
+  EXPECT_EQ(fetched.elements()[0].elements()[1], redis::Reply::string("1")) << fetched.describe();
+  EXPECT_EQ(redis_->scriptMode(), redis::ScriptMode::functions);
 }
 
 // Pool threads wake one another only while jobs are left: slow jobs must still all run at once.

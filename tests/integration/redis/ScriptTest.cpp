@@ -1,3 +1,4 @@
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,118 @@ TEST(RedisScript, RunBatchLoadsAndKeepsOrder) {
     ASSERT_TRUE(replies[i].isArray()) << replies[i].describe();
     EXPECT_EQ(replies[i].elements()[1], Reply::string(std::to_string(i)));
     EXPECT_EQ(replies[i].elements()[2], Reply::integer(i / 2 + 1));
+  }
+}
+
+// Calls of one command so far (INFO commandstats), e.g. "fcall" or "function|load".
+long long commandCalls(Connection& admin, const std::string& command) {
+  const std::string stats = admin.command({"INFO", "commandstats"}).asString();
+  const std::string tag = "cmdstat_" + command + ":calls=";
+  const auto at = stats.find(tag);
+  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + tag.size()));
+}
+
+// The same work as a library function (helper defined at load) and as an EVAL script.
+std::shared_ptr<const FunctionLibrary> counterLibrary() {
+  return std::make_shared<FunctionLibrary>(
+      FunctionLibrary{"t_lib",
+                      "#!lua name=t_lib\n"
+                      "local function bump(key) return redis.call('INCR', key .. ':runs') end\n"
+                      "redis.register_function('t_lib_bump', function(keys, args)\n"
+                      "  return {keys[1], args[1], bump(keys[1])} end)\n"});
+}
+
+Script counterScript() {
+  return Script("bump", kEcho, counterLibrary(), "t_lib_bump");
+}
+
+TEST(RedisScript, LibraryScriptRunsAsFcallAfterOneLoad) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  const Script script = counterScript();
+  EXPECT_EQ(script.run(connection, {"k"}, {"v"}),
+            Reply::array({Reply::string("k"), Reply::string("v"), Reply::integer(1)}));
+  EXPECT_EQ(script.run(connection, {"k"}, {"w"}),
+            Reply::array({Reply::string("k"), Reply::string("w"), Reply::integer(2)}));
+  EXPECT_EQ(connection.scriptMode(), ScriptMode::functions);
+  EXPECT_EQ(commandCalls(connection, "fcall"), 2);
+  EXPECT_EQ(commandCalls(connection, "function|load"), 1);
+  EXPECT_EQ(commandCalls(connection, "evalsha"), 0);
+
+  // A second connection finds the library there and does not load it again.
+  Connection other(Url::parse(server.url()), quickOptions());
+  EXPECT_FALSE(script.run(other, {"k"}, {"x"}).isError());
+  EXPECT_EQ(commandCalls(connection, "function|load"), 1);
+}
+
+TEST(RedisScript, FunctionFlushReloadsTheLibraryAndRunsEachCallOnce) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  const Script script = counterScript();
+  ASSERT_FALSE(script.run(connection, {"k"}, {"1"}).isError());
+  ASSERT_EQ(connection.command({"FUNCTION", "FLUSH"}), Reply::status("OK"));
+  const Reply reply = script.run(connection, {"k"}, {"2"});
+  EXPECT_EQ(reply, Reply::array({Reply::string("k"), Reply::string("2"), Reply::integer(2)}))
+      << reply.describe();
+  EXPECT_EQ(commandCalls(connection, "function|load"), 2);
+
+  // In a pipeline the lost function shows as a missing script, and runBatch re-sends it.
+  ASSERT_EQ(connection.command({"FUNCTION", "FLUSH"}), Reply::status("OK"));
+  const auto replies = script.runBatch(connection, {{{"k"}, {"3"}}, {{"k"}, {"4"}}});
+  EXPECT_EQ(replies[1], Reply::array({Reply::string("k"), Reply::string("4"), Reply::integer(4)}))
+      << replies[1].describe();
+  EXPECT_EQ(connection.command({"GET", "k:runs"}), Reply::string("4")) << "each call ran once";
+}
+
+TEST(RedisScript, FunctionsSwitchedOffRunEvalsha) {
+  RedisServer server;
+  ConnectionOptions options = quickOptions();
+  options.useFunctions = false;
+  Connection connection(Url::parse(server.url()), options);
+  const Script script = counterScript();
+  EXPECT_EQ(script.run(connection, {"k"}, {"v"}),
+            Reply::array({Reply::string("k"), Reply::string("v"), Reply::integer(1)}));
+  EXPECT_EQ(connection.scriptMode(), ScriptMode::eval);
+  EXPECT_EQ(commandCalls(connection, "evalsha"), 2) << "NOSCRIPT, then the run";
+  EXPECT_EQ(commandCalls(connection, "fcall"), 0);
+  EXPECT_EQ(connection.command({"FUNCTION", "LIST"}), Reply::array({}));
+}
+
+TEST(RedisScript, ServerWithoutFunctionsGetsEvalsha) {
+  // Redis 6.2 has neither FUNCTION nor FCALL; renaming them away makes this server look like it.
+  RedisServer server(std::vector<std::string>{"--rename-command", "FUNCTION", "",
+                                              "--rename-command", "FCALL", ""});
+  Connection connection(Url::parse(server.url()), quickOptions());
+  const Script script = counterScript();
+  EXPECT_EQ(script.run(connection, {"k"}, {"v"}),
+            Reply::array({Reply::string("k"), Reply::string("v"), Reply::integer(1)}));
+  EXPECT_EQ(connection.scriptMode(), ScriptMode::eval);
+  EXPECT_EQ(commandCalls(connection, "evalsha"), 2) << "NOSCRIPT, then the run";
+}
+
+TEST(RedisScript, ReconnectLooksAtTheServerAgain) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  const Script script = counterScript();
+  ASSERT_EQ(script.prepare(connection), ScriptMode::functions);
+  connection.reconnect();
+  EXPECT_EQ(connection.scriptMode(), ScriptMode::unknown);
+  EXPECT_EQ(script.prepare(connection), ScriptMode::functions);
+}
+
+TEST(RedisScript, LibraryTheServerCannotCompileThrowsNamingIt) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  const Script script("broken", "return 1",
+                      std::make_shared<FunctionLibrary>(
+                          FunctionLibrary{"t_broken", "#!lua name=t_broken\nreturn +"}),
+                      "t_broken_run");
+  try {
+    script.run(connection, {}, {});
+    FAIL() << "loaded a broken library";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(contains(e.what(), "Redis refused function library 't_broken': ERR Error"))
+        << e.what();
   }
 }
 
