@@ -126,7 +126,7 @@ const std::vector<KeySpec>& globalKeys() {
        [](Config& c, const std::string& v) { c.redisConnectTimeoutMs = parseInt(v, 1, 600000); }},
       {"redis.command_timeout_ms", nullptr, "command timeout (default 5000)",
        [](Config& c, const std::string& v) { c.redisCommandTimeoutMs = parseInt(v, 1, 600000); }},
-      {"redis.functions", nullptr,
+      {"redis.functions", "REDIS_FUNCTIONS",
        "load the queue scripts as a Redis function library on Redis 7+ (default true; false: "
        "EVALSHA only)",
        [](Config& c, const std::string& v) { c.redisFunctions = parseBool(v); }},

@@ -35,7 +35,8 @@ bool legacyShape(const std::string& key) {
   while (std::getline(in, part, ':')) parts.push_back(part);
   if (parts.size() < 5) return false;
   const std::string& endDate = parts[2];
-  if (!endDate.empty() && endDate.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (!endDate.empty() && endDate.find_first_not_of("0123456789") != std::string::npos)
+    return false;
   std::size_t cut = 0;
   for (int i = 0; i < 4; ++i) cut = key.find(':', cut) + 1;
   const std::string tail = key.substr(cut);
@@ -54,11 +55,13 @@ std::string condense(const Object::Ptr& object) {
 void Worker::scheduleNextIteration(const JobRecord& record) {
   const std::string& id = *record.schedulerId;
   if (legacyShape(id)) {
-    const redis::Reply ic = connections_.scripts().command(
-        {"HEXISTS", keys_.key("repeat:" + id), "ic"});
+    const redis::Reply ic =
+        scriptsConnection().command({"HEXISTS", keys_.key("repeat:" + id), "ic"});
     if (ic.integer() == 0) {
-      throw std::runtime_error("Legacy repeatable job metadata is not supported in BullMQ v6 "
-                               "(key: \"" + id + "\")");
+      throw std::runtime_error(
+          "Legacy repeatable job metadata is not supported in BullMQ v6 "
+          "(key: \"" +
+          id + "\")");
     }
   }
   Poco::JSON::Parser parser;
@@ -77,7 +80,8 @@ void Worker::scheduleNextIteration(const JobRecord& record) {
   const std::int64_t now = std::max(current, number(opts, "prevMillis", 0));
   std::string next;
   if (!every) {
-    if (!repeat->has("pattern")) throw std::runtime_error("repeat option has neither every nor pattern");
+    if (!repeat->has("pattern"))
+      throw std::runtime_error("repeat option has neither every nor pattern");
     const std::string tz = repeat->optValue<std::string>("tz", "");
     std::int64_t nextMs = current;  // `immediately`: now, whatever the pattern says
     if (!repeat->optValue<bool>("immediately", false)) {
@@ -99,10 +103,10 @@ void Worker::scheduleNextIteration(const JobRecord& record) {
   Object::Ptr nextOpts = new Object(*opts);
   nextOpts->set("repeat", nextRepeat);
   nextOpts->set("timestamp", now);
-  const redis::Reply reply = script(ScriptId::scheduler)
-                                 .run(connections_.scripts(), {keys_.key("repeat")},
-                                      {keys_.base(), id, next, condense(nextOpts),
-                                       std::to_string(current), record.id});
+  const redis::Reply reply =
+      script(ScriptId::scheduler)
+          .run(scriptsConnection(), {keys_.key("repeat")},
+               {keys_.base(), id, next, condense(nextOpts), std::to_string(current), record.id});
   if (reply.isError()) throw std::runtime_error(reply.str());
   if (reply.isString()) {
     log::debug("scheduled next iteration", {{"queue", options_.queue}, {"jobId", reply.str()}});

@@ -8,6 +8,9 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -22,7 +25,6 @@ std::int64_t nowMs() {
 namespace {
 
 constexpr std::uint32_t kMaxFetchBatch = 32;
-constexpr std::chrono::microseconds kSettleLinger{1000};
 
 std::string seconds(double value) {
   char buffer[32];
@@ -51,10 +53,15 @@ Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions c
       instance_(std::move(instance)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
   concurrency_ = options_.concurrency;
+  // A second flight needs a way to wake the io thread while it waits on the socket (the eventfd)
+  // and a socket whose readiness poll() can see (not TLS, see Connection::awaitReply).
+  wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  depth_ = wakeFd_ >= 0 && !url.tls ? 2 : 1;
 }
 
 Worker::~Worker() {
   if (!threads_.empty()) abort();
+  if (wakeFd_ >= 0) ::close(wakeFd_);
 }
 
 void Worker::start() {
@@ -201,7 +208,7 @@ void Worker::abort() {
   bool pluginsBusy = false;
   {
     std::lock_guard lock(mutex_);
-    pluginsBusy = slotsUsed_ > ready_.size();
+    pluginsBusy = pluginCalls_ > 0;
   }
   for (auto& thread : threads_) {
     // A plugin that ignores cancellation cannot be joined; the process is exiting anyway.
@@ -251,12 +258,15 @@ std::vector<std::string> Worker::fetchOptionArgs() const {
 }
 
 void Worker::enqueue(Command command) {
+  bool pollWake = false;
   {
     std::lock_guard lock(mutex_);
     if (outbox_.empty()) outboxSince_ = Clock::now();
     outbox_.push_back(std::move(command));
+    pollWake = ioPolling_ && outbox_.size() == 1;  // it starts the io thread's linger
   }
   ioWake_.notify_one();
+  if (pollWake) wakeIoPoll();
 }
 
 void Worker::noteError(const std::string& what) {
@@ -274,7 +284,7 @@ void Worker::ioLoop() {
     lingerForSettlements();
     try {
       std::lock_guard baton(ioBaton_);
-      flushOutbox();
+      pumpFlights();
       fetchJobs();
     } catch (const std::exception& e) {
       noteError(e.what());
@@ -311,9 +321,9 @@ void Worker::ioLoop() {
 // kSettleLinger: one round trip then carries the whole batch instead of one per job.
 void Worker::lingerForSettlements() {
   std::unique_lock lock(mutex_);
-  if (outbox_.empty() || slotsUsed_ == 0 || stopping_) return;
+  if (outbox_.empty() || sendReady(true)) return;
   ioWake_.wait_until(lock, outboxSince_ + kSettleLinger,
-                     [this] { return stopping_ || slotsUsed_ == 0 || outbox_.empty(); });
+                     [this] { return outbox_.empty() || sendReady(true); });
 }
 
 // A pool thread that just queued its job's settlement sends it itself when the io thread is
@@ -380,11 +390,14 @@ void Worker::fetchAfterWait() {
 }
 
 void Worker::pokeIo() {
+  bool pollWake = false;
   {
     std::lock_guard lock(mutex_);
     ioPoked_ = true;
+    pollWake = ioPolling_;
   }
   ioWake_.notify_one();
+  if (pollWake) wakeIoPoll();
 }
 
 void Worker::requestWait() {
@@ -616,6 +629,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     std::lock_guard lock(mutex_);
     job->context = context;
     if (job->abandoned || stopping_) context->cancel();
+    ++pluginCalls_;
   }
   plugins::JobOutcome outcome;
   try {
@@ -628,11 +642,13 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
   command.job = job;
   bool alone = false;
   bool wakeIo = false;
+  bool pollWake = false;
   {
     // Freeing the slot and queueing the settlement are one step, so the io thread never takes
     // the slot for a separate fetch: the settlement fetches the successor in its round trip.
     std::lock_guard lock(mutex_);
     slotsUsed_--;
+    --pluginCalls_;
     if (job->abandoned) {
       ioPoked_ = true;  // a slot is free again
       ioWake_.notify_one();
@@ -650,13 +666,17 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     // batches settlements instead, which costs Redis fewer round trips per job.
     alone = slotsUsed_ == 0 && outbox_.size() == 1;
     // The io thread lingers while jobs of the batch still run: wake it for the first settlement
-    // (it starts the linger) and the last (the batch is complete), not for every one.
-    wakeIo = !alone && (outbox_.size() == 1 || slotsUsed_ == 0);
+    // (it starts the linger), at half of the batch and at the last, not for every one.
+    const std::uint32_t running = slotsUsed_ - reservedInFlight_;
+    wakeIo = !alone && (outbox_.size() == 1 || running == 0 || outbox_.size() == running);
+    pollWake = wakeIo && ioPolling_;
   }
-  if (alone)
+  if (alone) {
     settleHere();
-  else if (wakeIo)
+  } else if (wakeIo) {
     ioWake_.notify_one();
+    if (pollWake) wakeIoPoll();
+  }
 }
 
 // ---- waiter thread ---------------------------------------------------------------------------

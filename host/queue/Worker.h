@@ -130,9 +130,21 @@ class Worker {
   Settlement settle(const Command& command, bool fetchNext, const std::string& token,
                     const std::string& now);
   std::vector<redis::Reply> runScripts(const std::vector<Settlement>& calls);
-  std::vector<redis::Reply> runSettlements(const std::vector<Settlement>& calls,
-                                           const std::string& now);
   std::vector<std::string> finishHead(const std::string& now) const;
+  // Batches on the wire (WorkerFlights.cpp); ioBaton_ holders only.
+  struct Flight;
+  void pumpFlights();
+  bool takeOutbox(Flight& flight);
+  void groupSettlements(Flight& flight, const std::string& now) const;
+  void sendFlight(Flight flight);
+  bool sendReady(bool nothingInFlight) const;  // requires mutex_
+  bool awaitReplyOrWork(redis::Connection& connection);
+  void receiveFlights();
+  void completeFlight();
+  void retryMissing(Flight& flight);
+  void requeueFlights(std::vector<Flight>& lost);
+  redis::Connection& scriptsConnection();
+  void wakeIoPoll();
   void handleReply(const Command& command, const Settlement& call, const redis::Reply& reply,
                    const std::string& token);
   void settled(const Command& command, const std::string& status);
@@ -184,6 +196,7 @@ class Worker {
   std::uint32_t concurrency_ = 1;  // live job slots (options_.concurrency is the starting value)
   std::uint32_t poolThreads_ = 0;  // running pool threads; above concurrency_ they exit
   std::uint32_t poolIdle_ = 0;     // pool threads waiting for a job
+  std::uint32_t pluginCalls_ = 0;  // plugin calls under way (a stop cannot join their threads)
   bool poolWaking_ = false;        // one idle pool thread has been signalled and not yet woken
   bool drained_ = false;
   bool waitRequested_ = false;
@@ -197,7 +210,12 @@ class Worker {
   bool stopping_ = false;
   WorkerStatus status_;
   std::mt19937_64 random_{std::random_device{}()};
-  std::bitset<16> scriptsLoaded_;  // by ScriptId, on the scripts connection (io thread only)
+  std::bitset<16> scriptsLoaded_;       // by ScriptId, on the scripts connection (io thread only)
+  std::vector<Flight> flights_;         // sent, not yet handled (ioBaton_ holders only)
+  std::uint32_t reservedInFlight_ = 0;  // job slots the flights hold for fetched successors
+  bool ioPolling_ = false;              // the io thread waits for a reply and for wakeFd_
+  int wakeFd_ = -1;        // eventfd: new outbox work while the io thread waits for a reply
+  std::size_t depth_ = 2;  // flights on the wire at most
   // Per-job metrics, resolved on first use (ioBaton_ holders only).
   std::optional<metrics::Registry::HistogramRef> waitMetric_;
   std::optional<metrics::Registry::HistogramRef> durationMetric_;

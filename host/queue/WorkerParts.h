@@ -1,5 +1,5 @@
-// Internal to the Worker's translation units: one running job, and one command for the io
-// thread.
+// Internal to the Worker's translation units: one running job, one command for the io thread,
+// and one batch of commands on the wire.
 #pragma once
 
 #include "queue/Scripts.h"
@@ -9,6 +9,10 @@ namespace warren::queue {
 
 // A plugin ignoring cancellation gets this long after a job's deadline.
 constexpr std::int64_t kTimeoutGraceMs = 1000;
+
+// Settlements queued while other jobs of their batch still run wait for those up to this long:
+// one call then carries the whole batch instead of one per job.
+constexpr std::chrono::microseconds kSettleLinger{1000};
 
 struct Worker::ActiveJob {
   JobRecord record;
@@ -35,6 +39,23 @@ struct Worker::Settlement {
   std::vector<std::string> args;
   std::string status;  // completed | failed | retried | delayed | requeued; empty: not a settlement
   bool fetchNext = false;
+};
+
+// A batch taken from the outbox at once, on its way through the scripts connection: sent, its
+// replies not yet handled.
+struct Worker::Flight {
+  std::deque<Command> batch;
+  std::vector<Settlement> calls;    // one per command of the batch
+  std::vector<std::string> tokens;  // per command: the lock token of the job it fetches, or ""
+  std::vector<Settlement> wire;     // the script calls sent (finishes grouped)
+  // Per command: the index of its wire call, and its result's index in that call's reply
+  // (kWholeReply for calls that are not grouped).
+  std::vector<std::pair<std::size_t, std::size_t>> where;
+  std::uint32_t reserved = 0;  // job slots held for the successors its finishes fetch
+  bool sent = false;
+  Clock::time_point sentAt;
+  std::vector<redis::Reply> replies;  // one per wire call, once received
+  bool received = false;
 };
 
 }  // namespace warren::queue

@@ -1,9 +1,11 @@
 #include "redis/Connection.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <random>
+#include <stdexcept>
 
 #include "redis/Transport.h"
 
@@ -144,10 +146,58 @@ std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::strin
   return roundTrip(payload, commands.size(), timeout);
 }
 
+void Connection::send(const std::vector<std::vector<std::string>>& commands) {
+  if (commands.empty()) return;
+  std::string payload;
+  for (const auto& argv : commands) payload += encodeCommand(argv);
+  Operation operation(*this);
+  if (pending_ == 0) ensureUsable();
+  std::size_t written = 0;
+  try {
+    transport_->sendAll(payload, Clock::now() + options_.commandTimeout, written);
+  } catch (const ConnectionError& e) {
+    const bool lostReplies = pending_ > 0;
+    pending_ = 0;
+    markBroken(e.what());
+    if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "sending");
+    if (written == 0 && !lostReplies) throw;
+    throw ConnectionError(std::string(e.what()) +
+                          " (commands sent earlier or part of these may have run; they are not "
+                          "re-sent)");
+  }
+  pending_ += commands.size();
+}
+
+std::vector<Reply> Connection::receive(std::size_t count) {
+  if (count > pending_) throw std::logic_error("Connection::receive: more replies than were sent");
+  Operation operation(*this);
+  pending_ -= count;
+  try {
+    return readReplies(count, options_.commandTimeout);
+  } catch (...) {
+    pending_ = 0;  // the stream is gone
+    throw;
+  }
+}
+
+bool Connection::awaitReply(milliseconds timeout, int wakeFd) {
+  if (pending_ == 0 || !early_.empty() || url_.tls || !transport_) return true;
+  if (auto reply = reader_.next()) {  // already here with the previous read
+    early_.push_back(std::move(*reply));
+    return true;
+  }
+  pollfd entries[2] = {{transport_->fd(), POLLIN, 0}, {wakeFd, POLLIN, 0}};
+  const int rc = ::poll(entries, wakeFd >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  return rc > 0 && entries[0].revents != 0;
+}
+
 // The only retry: the connection was found dead before a single byte of the request left, so
 // the server cannot have run it. Once bytes are out, a lost reply is reported, never re-sent.
 std::vector<Reply> Connection::roundTrip(const std::string& payload, std::size_t count,
                                          milliseconds timeout) {
+  if (pending_ > 0)
+    throw std::logic_error("a command was sent while " + std::to_string(pending_) +
+                           " replies sent ahead are still pending");
   for (int attempt = 0;; ++attempt) {
     ensureUsable();
     std::size_t written = 0;
@@ -185,6 +235,11 @@ std::vector<Reply> Connection::readReplies(std::size_t count, milliseconds timeo
 }
 
 Reply Connection::readReply(Clock::time_point deadline) {
+  if (!early_.empty()) {
+    Reply reply = std::move(early_.front());
+    early_.pop_front();
+    return reply;
+  }
   for (;;) {
     if (auto reply = reader_.next()) return std::move(*reply);
     const std::size_t n = transport_->receiveSome(buffer_.data(), buffer_.size(), deadline);
@@ -279,6 +334,8 @@ void Connection::applySettings(Clock::time_point deadline) {
 
 void Connection::install(std::unique_ptr<detail::Transport> transport) {
   reader_.reset();  // bytes of an old connection must not leak into the new one
+  early_.clear();
+  pending_ = 0;
   scriptMode_ = options_.useFunctions ? ScriptMode::unknown : ScriptMode::eval;
   {
     std::lock_guard lock(mutex_);
@@ -306,6 +363,8 @@ void Connection::dropTransport() {
 
 void Connection::markBroken(const std::string& why) {
   lastError_ = why;
+  pending_ = 0;  // replies sent ahead are lost with the stream
+  early_.clear();
   dropTransport();
 }
 

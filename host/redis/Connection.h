@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -86,6 +87,19 @@ class Connection {
   std::vector<Reply> pipeline(const std::vector<std::vector<std::string>>& commands,
                               std::chrono::milliseconds timeout);
 
+  // Pipelining ahead: send() writes commands and returns at once; receive() later reads the
+  // next `count` of their replies, in order. While replies are pending only send(), receive()
+  // and awaitReply() may be used (command() and pipeline() throw std::logic_error). A transport
+  // error drops every pending reply (the commands may have run; they are not re-sent).
+  void send(const std::vector<std::vector<std::string>>& commands);
+  std::vector<Reply> receive(std::size_t count);
+  std::size_t pending() const { return pending_; }
+  // Waits up to `timeout` until a pending reply has (started to) come in, or `wakeFd` (e.g. an
+  // eventfd) is readable. True when a reply has. On TLS it returns true at once: decrypted bytes
+  // may wait in the TLS layer where poll cannot see them, so callers should not send ahead.
+  bool awaitReply(std::chrono::milliseconds timeout, int wakeFd);
+  bool canSendAhead() const { return !url_.tls; }
+
   // Drops the current socket and connects again with backoff (options.reconnect), re-applying
   // AUTH, SELECT and CLIENT SETNAME. Also reopens a connection after close(). Throws
   // ConnectionError when the policy gives up, HandshakeError at once (retrying cannot help).
@@ -142,6 +156,8 @@ class Connection {
   bool broken_ = true;
   std::string lastError_;
   ScriptMode scriptMode_ = ScriptMode::unknown;
+  std::size_t pending_ = 0;  // replies sent ahead and not yet received
+  std::deque<Reply> early_;  // replies decoded by awaitReply, not yet received
 
   // Shared with interrupt()/close() callers.
   mutable std::mutex mutex_;

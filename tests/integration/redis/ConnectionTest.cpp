@@ -190,6 +190,71 @@ TEST(RedisConnection, PipelineOfThousandCommands) {
   EXPECT_TRUE(connection.pipeline({}).empty());
 }
 
+// Sending ahead: a second batch leaves before the first one's replies are read.
+TEST(RedisConnection, RepliesSentAheadComeBackInOrder) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  connection.send({{"INCR", "n"}, {"INCR", "n"}});
+  connection.send({{"LPUSH", "n", "x"}, {"INCR", "n"}});
+  EXPECT_EQ(connection.pending(), 4u);
+  EXPECT_TRUE(connection.awaitReply(2000ms, -1));
+  EXPECT_EQ(connection.receive(2), (std::vector<Reply>{Reply::integer(1), Reply::integer(2)}));
+  const auto second = connection.receive(2);
+  EXPECT_TRUE(second[0].isError("WRONGTYPE"));
+  EXPECT_EQ(second[1], Reply::integer(3));
+  EXPECT_EQ(connection.pending(), 0u);
+  EXPECT_EQ(connection.command({"GET", "n"}), Reply::string("3"));
+}
+
+TEST(RedisConnection, ACommandWhileRepliesArePendingIsRefused) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  connection.send({{"PING"}});
+  EXPECT_THROW(connection.command({"PING"}), std::logic_error);
+  EXPECT_THROW(connection.receive(2), std::logic_error);
+  EXPECT_EQ(connection.receive(1), std::vector<Reply>{Reply::status("PONG")});
+  EXPECT_EQ(connection.command({"PING"}), Reply::status("PONG"));
+}
+
+TEST(RedisConnection, AwaitReplyWakesOnTheOtherDescriptorOrTheReply) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), quickOptions());
+  int pipeFds[2];
+  ASSERT_EQ(::pipe(pipeFds), 0);
+  connection.send({{"DEBUG", "SLEEP", "0.3"}});
+  const char byte = 'x';
+  ASSERT_EQ(::write(pipeFds[1], &byte, 1), 1);
+  auto start = Clock::now();
+  EXPECT_FALSE(connection.awaitReply(2000ms, pipeFds[0])) << "woken by the descriptor";
+  EXPECT_LT(msSince(start), 200);
+  char drained = 0;
+  ASSERT_EQ(::read(pipeFds[0], &drained, 1), 1);
+  start = Clock::now();
+  EXPECT_TRUE(connection.awaitReply(2000ms, pipeFds[0]));
+  EXPECT_GE(msSince(start), 150);
+  EXPECT_EQ(connection.receive(1), std::vector<Reply>{Reply::status("OK")});
+  ::close(pipeFds[0]);
+  ::close(pipeFds[1]);
+}
+
+TEST(RedisConnection, ALostStreamDropsTheRepliesSentAhead) {
+  RedisServer server;
+  ConnectionOptions options = quickOptions();
+  options.autoReconnect = true;
+  Connection connection(Url::parse(server.url()), options);
+  connection.send({{"INCR", "a"}});
+  ASSERT_TRUE(connection.awaitReply(2000ms, -1));  // its reply is here, not yet received
+  connection.send({{"DEBUG", "SLEEP", "2"}, {"INCR", "a"}});
+  std::this_thread::sleep_for(100ms);  // the server is asleep in the second batch
+  server.kill();
+  EXPECT_EQ(connection.receive(1), std::vector<Reply>{Reply::integer(1)}) << "already here";
+  const auto message = thrownMessage<ConnectionError>([&] { connection.receive(2); });
+  EXPECT_TRUE(contains(message, "not re-sent")) << message;
+  EXPECT_EQ(connection.pending(), 0u);
+  server.start();
+  EXPECT_EQ(connection.command({"PING"}), Reply::status("PONG")) << "reconnects as usual";
+}
+
 TEST(RedisConnection, CommandTimeoutThrowsAndBreaksConnection) {
   RedisServer server;
   ConnectionOptions options = quickOptions();
