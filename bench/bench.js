@@ -517,7 +517,7 @@ function diagnosticsTable(results) {
     const k = `${r.jobs}|${r.concurrency}|${r.removeOnComplete}`;
     if (!keys.includes(k)) keys.push(k);
   }
-  lines.push('| jobs | conc | rOC | EVALSHA/job Node | Warren | Redis commands/job (incl. in scripts) Node | Warren | worker ctx switches/job Node | Warren | worker µs/job incl. start-up Node | Warren | start-up ms Node | Warren | max LLEN active seen Node | Warren |');
+  lines.push('| jobs | conc | rOC | script calls (EVALSHA + FCALL)/job Node | Warren | Redis commands/job (incl. in scripts) Node | Warren | worker ctx switches/job Node | Warren | worker µs/job incl. start-up Node | Warren | start-up ms Node | Warren | max LLEN active seen Node | Warren |');
   lines.push('|---:|---:|:---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const k of keys) {
     const [jobs, conc, roc] = k.split('|');
@@ -526,10 +526,16 @@ function diagnosticsTable(results) {
     const W = of('warren');
     if (!N.length || !W.length) continue;
     const m = (rs, f) => median(rs.map(f));
-    const ev = (r) => (r.commandstats.evalsha ? r.commandstats.evalsha.callsPerJob : 0);
+    const ev = scriptCallsPerJob;
     lines.push(`| ${fmtInt(Number(jobs))} | ${conc} | ${roc === 'true' ? 'yes' : 'no'} | ${fmt(m(N, ev), 2)} | ${fmt(m(W, ev), 2)} | ${fmt(m(N, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(W, (r) => Object.values(r.commandstats).reduce((a, c) => a + c.callsPerJob, 0)), 1)} | ${fmt(m(N, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(W, (r) => r.ctxSwitchesPerJob), 2)} | ${fmt(m(N, (r) => r.workerUsPerJobInclStartup))} | ${fmt(m(W, (r) => r.workerUsPerJobInclStartup))} | ${fmtInt(m(N, (r) => r.startupMs))} | ${fmtInt(m(W, (r) => r.startupMs))} | ${Math.max(...N.map((r) => r.maxActiveSeen))} | ${Math.max(...W.map((r) => r.maxActiveSeen))} |`);
   }
   return lines.join('\n');
+}
+
+// Script calls per job: EVALSHA (bullmq, Warren on Redis < 7) plus FCALL (Warren's function library).
+function scriptCallsPerJob(r) {
+  const calls = (name) => (r.commandstats[name] ? r.commandstats[name].callsPerJob : 0);
+  return calls('evalsha') + calls('fcall');
 }
 
 function latencyTable(lat) {
@@ -625,8 +631,8 @@ async function main() {
               const r = await throughputRun(kind, { jobs, concurrency, removeOnComplete });
               r.rep = rep;
               tput.push(r);
-              const ev = r.commandstats.evalsha ? r.commandstats.evalsha.callsPerJob.toFixed(2) : '-';
-              say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} ${kind.padEnd(6)} jobs=${jobs} conc=${concurrency} rOC=${removeOnComplete ? 1 : 0}: ${fmtInt(r.jobsPerSec)} jobs/s (${r.elapsedMs} ms), worker ${fmt(r.workerUsPerJob)} µs/job (${fmt(r.workerUsPerJobInclStartup)} incl. start-up, ${fmt(r.ctxSwitchesPerJob, 2)} ctx switches/job), redis ${fmt(r.redisUsPerJob)} µs/job, RSS ${fmt(r.peakRssKb / 1024)} MB, evalsha/job ${ev}, max active seen ${r.maxActiveSeen}, start-up ${r.startupMs} ms, add ${r.addMs} ms, load ${r.loadavg1}${r.failed ? `, FAILED ${r.failed}` : ''}${r.jobHashesLeft ? `, ${r.jobHashesLeft} job hashes left` : ''}`);
+              const ev = scriptCallsPerJob(r).toFixed(2);
+              say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} ${kind.padEnd(6)} jobs=${jobs} conc=${concurrency} rOC=${removeOnComplete ? 1 : 0}: ${fmtInt(r.jobsPerSec)} jobs/s (${r.elapsedMs} ms), worker ${fmt(r.workerUsPerJob)} µs/job (${fmt(r.workerUsPerJobInclStartup)} incl. start-up, ${fmt(r.ctxSwitchesPerJob, 2)} ctx switches/job), redis ${fmt(r.redisUsPerJob)} µs/job, RSS ${fmt(r.peakRssKb / 1024)} MB, script calls/job ${ev}, max active seen ${r.maxActiveSeen}, start-up ${r.startupMs} ms, add ${r.addMs} ms, load ${r.loadavg1}${r.failed ? `, FAILED ${r.failed}` : ''}${r.jobHashesLeft ? `, ${r.jobHashesLeft} job hashes left` : ''}`);
             }
           }
         }

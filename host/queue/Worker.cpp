@@ -257,16 +257,15 @@ std::vector<std::string> Worker::fetchOptionArgs() const {
           optionalNumber(options_.limiterDurationMs), options_.name};
 }
 
+// Progress, logs, refusals and timeouts. An io thread waiting on a flight's reply is not woken
+// for them: they leave with the next batch, which goes when the reply has come.
 void Worker::enqueue(Command command) {
-  bool pollWake = false;
   {
     std::lock_guard lock(mutex_);
     if (outbox_.empty()) outboxSince_ = Clock::now();
     outbox_.push_back(std::move(command));
-    pollWake = ioPolling_ && outbox_.size() == 1;  // it starts the io thread's linger
   }
   ioWake_.notify_one();
-  if (pollWake) wakeIoPoll();
 }
 
 void Worker::noteError(const std::string& what) {
@@ -317,8 +316,9 @@ void Worker::ioLoop() {
   }
 }
 
-// Settlements queued while other jobs of their batch still run wait for those, up to
-// kSettleLinger: one round trip then carries the whole batch instead of one per job.
+// Settlements queued while other jobs of their batch still run wait for those (for half of them
+// when a second flight may follow, see sendReady), up to kSettleLinger: one call then carries
+// many jobs instead of one per job.
 void Worker::lingerForSettlements() {
   std::unique_lock lock(mutex_);
   if (outbox_.empty() || sendReady(true)) return;
@@ -669,7 +669,8 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     // (it starts the linger), at half of the batch and at the last, not for every one.
     const std::uint32_t running = slotsUsed_ - reservedInFlight_;
     wakeIo = !alone && (outbox_.size() == 1 || running == 0 || outbox_.size() == running);
-    pollWake = wakeIo && ioPolling_;
+    // Waiting on a flight's reply, it sends again only once every running job has settled.
+    pollWake = ioPolling_ && running == 0;
   }
   if (alone) {
     settleHere();

@@ -144,6 +144,8 @@ class Worker {
   void retryMissing(Flight& flight);
   void requeueFlights(std::vector<Flight>& lost);
   redis::Connection& scriptsConnection();
+  redis::ScriptMode prepareScripts(redis::Connection& connection,
+                                   const std::vector<Settlement>& calls);
   void wakeIoPoll();
   void handleReply(const Command& command, const Settlement& call, const redis::Reply& reply,
                    const std::string& token);

@@ -167,15 +167,7 @@ void Worker::sendFlight(Flight flight) {
           return !scriptsLoaded_.test(static_cast<std::size_t>(call.script));
         });
     if (connection.scriptMode() == redis::ScriptMode::unknown || loadsNeeded) receiveFlights();
-    const redis::ScriptMode mode = script(ScriptId::finish).prepare(connection);
-    if (mode == redis::ScriptMode::eval) {
-      for (const auto& call : next.wire) {
-        const auto id = static_cast<std::size_t>(call.script);
-        if (scriptsLoaded_.test(id)) continue;
-        script(call.script).load(connection);
-        scriptsLoaded_.set(id);
-      }
-    }
+    const redis::ScriptMode mode = prepareScripts(connection, next.wire);
     const std::vector<std::string> keys = {keys_.key("meta")};
     std::vector<std::vector<std::string>> commands;
     commands.reserve(next.wire.size());
@@ -188,6 +180,21 @@ void Worker::sendFlight(Flight flight) {
     requeueFlights(flights_);
     throw;
   }
+}
+
+// How the server runs the scripts of `calls`, loading those it may not know (EVALSHA mode only:
+// all scripts share one function library, and preparing one prepares them all).
+redis::ScriptMode Worker::prepareScripts(redis::Connection& connection,
+                                         const std::vector<Settlement>& calls) {
+  const redis::ScriptMode mode = script(ScriptId::finish).prepare(connection);
+  if (mode != redis::ScriptMode::eval) return mode;
+  for (const auto& call : calls) {
+    const auto id = static_cast<std::size_t>(call.script);
+    if (scriptsLoaded_.test(id)) continue;
+    script(call.script).load(connection);
+    scriptsLoaded_.set(id);
+  }
+  return mode;
 }
 
 // Reads the replies of every flight still waiting for them, without handling them: for a
@@ -285,16 +292,7 @@ redis::Connection& Worker::scriptsConnection() {
 std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& calls) {
   redis::Connection& connection = scriptsConnection();
   const std::vector<std::string> keys = {keys_.key("meta")};
-  // All scripts share one function library: preparing one prepares them all.
-  redis::ScriptMode mode = script(ScriptId::finish).prepare(connection);
-  if (mode == redis::ScriptMode::eval) {
-    for (const auto& call : calls) {
-      const auto id = static_cast<std::size_t>(call.script);
-      if (scriptsLoaded_.test(id)) continue;
-      script(call.script).load(connection);
-      scriptsLoaded_.set(id);
-    }
-  }
+  redis::ScriptMode mode = prepareScripts(connection, calls);
   std::vector<std::vector<std::string>> commands;
   commands.reserve(calls.size());
   for (const auto& call : calls)
