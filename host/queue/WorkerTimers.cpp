@@ -73,11 +73,11 @@ void Worker::renewLocks() {
 }
 
 void Worker::checkStalled() {
-  const redis::Reply reply = script(ScriptId::stalled)
-                                 .run(connections_.events(), {keys_.key("stalled")},
-                                      {keys_.base(), std::to_string(nowMs()),
-                                       std::to_string(options_.maxStalledCount),
-                                       std::to_string(options_.stalledIntervalMs)});
+  const redis::Reply reply =
+      script(ScriptId::stalled)
+          .run(connections_.events(), {keys_.key("stalled")},
+               {keys_.base(), std::to_string(nowMs()), std::to_string(options_.maxStalledCount),
+                std::to_string(options_.stalledIntervalMs)});
   if (reply.isError()) throw std::runtime_error("stalled check failed: " + reply.str());
   for (const auto& id : reply.elements()) {
     log::warn("stalled job moved back to wait", {{"queue", options_.queue}, {"jobId", id.str()}});
