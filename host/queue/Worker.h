@@ -180,8 +180,8 @@ class Worker {
   std::atomic<std::uint64_t> tokenCounter_{0};
 
   mutable std::mutex mutex_;
-  // Held while talking on the scripts connection (flushOutbox, fetchJobs): by the io thread, or
-  // by a pool thread settling its own job (settleHere).
+  // Held while talking on the scripts connection (pumpFlights, flushOutbox, fetchJobs): by the
+  // io thread, or by a pool thread settling its own job (settleHere).
   std::mutex ioBaton_;
   std::condition_variable ioWake_;
   std::condition_variable poolWake_;

@@ -1,5 +1,6 @@
-// The io thread's batches: progress, logs and job settlements (complete, retry, fail, give
-// back), sent in one pipeline, with the next job fetched in the same round trip (§4.6, §4.8).
+// What each command of the io thread's outbox becomes (progress, logs and job settlements:
+// complete, retry, fail, give back; §4.6, §4.8), and what its reply means. Sending them is
+// WorkerFlights.cpp.
 #include "log/Log.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"

@@ -98,7 +98,6 @@ class Connection {
   // eventfd) is readable. True when a reply has. On TLS it returns true at once: decrypted bytes
   // may wait in the TLS layer where poll cannot see them, so callers should not send ahead.
   bool awaitReply(std::chrono::milliseconds timeout, int wakeFd);
-  bool canSendAhead() const { return !url_.tls; }
 
   // Drops the current socket and connects again with backoff (options.reconnect), re-applying
   // AUTH, SELECT and CLIENT SETNAME. Also reopens a connection after close(). Throws
