@@ -141,7 +141,7 @@ class Worker {
   bool awaitReplyOrWork(redis::Connection& connection);
   void receiveFlights();
   void completeFlight();
-  void retryMissing(Flight& flight);
+  void retryMissing(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
   void requeueFlights(std::vector<Flight>& lost);
   redis::Connection& scriptsConnection();
   redis::ScriptMode prepareScripts(redis::Connection& connection,

@@ -222,7 +222,7 @@ void Worker::completeFlight() {
       oldest.replies = connection.receive(oldest.wire.size());
       oldest.received = true;
     }
-    retryMissing(oldest);
+    retryMissing(oldest.wire, oldest.replies);
   } catch (...) {
     flights_.front().received = false;  // sent again as a whole, ahead of the younger ones
     requeueFlights(flights_);
@@ -253,16 +253,17 @@ void Worker::completeFlight() {
 
 // Calls the server did not run because it lost the scripts (restart, failover, a flush) are
 // sent again, on their own.
-void Worker::retryMissing(Flight& flight) {
+void Worker::retryMissing(const std::vector<Settlement>& calls,
+                          std::vector<redis::Reply>& replies) {
   const std::vector<std::string> keys = {keys_.key("meta")};
-  for (std::size_t i = 0; i < flight.wire.size(); ++i) {
-    if (!redis::Script::isMissing(flight.replies[i])) continue;
-    const redis::Script& missing = script(flight.wire[i].script);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (!redis::Script::isMissing(replies[i])) continue;
+    const redis::Script& missing = script(calls[i].script);
     redis::Connection& connection = scriptsConnection();
     scriptsLoaded_.reset();
     const redis::ScriptMode mode = missing.prepare(connection);
     missing.load(connection, mode);
-    flight.replies[i] = connection.command(missing.argv(mode, keys, flight.wire[i].args));
+    replies[i] = connection.command(missing.argv(mode, keys, calls[i].args));
   }
 }
 
@@ -292,19 +293,13 @@ redis::Connection& Worker::scriptsConnection() {
 std::vector<redis::Reply> Worker::runScripts(const std::vector<Settlement>& calls) {
   redis::Connection& connection = scriptsConnection();
   const std::vector<std::string> keys = {keys_.key("meta")};
-  redis::ScriptMode mode = prepareScripts(connection, calls);
+  const redis::ScriptMode mode = prepareScripts(connection, calls);
   std::vector<std::vector<std::string>> commands;
   commands.reserve(calls.size());
   for (const auto& call : calls)
     commands.push_back(script(call.script).argv(mode, keys, call.args));
   auto replies = connection.pipeline(commands);
-  for (std::size_t i = 0; i < replies.size(); ++i) {
-    if (!redis::Script::isMissing(replies[i])) continue;
-    scriptsLoaded_.reset();
-    mode = script(calls[i].script).prepare(connection);
-    script(calls[i].script).load(connection, mode);
-    replies[i] = connection.command(script(calls[i].script).argv(mode, keys, calls[i].args));
-  }
+  retryMissing(calls, replies);
   return replies;
 }
 

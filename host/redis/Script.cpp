@@ -84,24 +84,21 @@ ScriptMode Script::prepare(Connection& connection) const {
   const Reply listed = connection.command({"FUNCTION", "LIST", "LIBRARYNAME", library_->name});
   if (listed.isError()) {
     mode = ScriptMode::eval;  // no FUNCTION command (before 7.0), or not allowed to use it
-  } else if (listed.asArray().empty()) {
-    const Reply loaded = connection.command({"FUNCTION", "LOAD", library_->source});
-    if (loaded.isError() && !alreadyLoaded(loaded)) {
-      if (!functionsUnavailable(loaded))
-        throw std::runtime_error("Redis refused function library '" + library_->name +
-                                 "': " + loaded.str());
-      mode = ScriptMode::eval;
-    }
+  } else if (listed.asArray().empty() && !loadLibrary(connection)) {
+    mode = ScriptMode::eval;
   }
   connection.setScriptMode(mode);
   return mode;
 }
 
-void Script::loadLibrary(Connection& connection) const {
+// FUNCTION LOAD. False when the server cannot or may not use functions; throws when it refuses
+// the library itself.
+bool Script::loadLibrary(Connection& connection) const {
   const Reply reply = connection.command({"FUNCTION", "LOAD", library_->source});
-  if (reply.isError() && !alreadyLoaded(reply))
-    throw std::runtime_error("Redis refused function library '" + library_->name +
-                             "': " + reply.str());
+  if (!reply.isError() || alreadyLoaded(reply)) return true;
+  if (functionsUnavailable(reply)) return false;
+  throw std::runtime_error("Redis refused function library '" + library_->name +
+                           "': " + reply.str());
 }
 
 Reply Script::run(Connection& connection, const std::vector<std::string>& keys,
@@ -116,7 +113,9 @@ Reply Script::run(Connection& connection, const std::vector<std::string>& keys,
 
 void Script::load(Connection& connection, ScriptMode mode) const {
   if (mode == ScriptMode::functions && library_) {
-    loadLibrary(connection);
+    if (!loadLibrary(connection))
+      throw std::runtime_error("Redis refused function library '" + library_->name +
+                               "': functions are no longer available on this connection");
     return;
   }
   const Reply reply = connection.command({"SCRIPT", "LOAD", source_});

@@ -75,7 +75,7 @@ class Script {
   static bool isMissing(const Reply& reply);
 
  private:
-  void loadLibrary(Connection& connection) const;
+  bool loadLibrary(Connection& connection) const;
 
   std::string name_;
   std::string source_;
