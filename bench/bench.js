@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 'use strict';
 // Benchmark driver: the same no-op workload against Node's BullMQ Worker (node-worker.js) and
-// against Warren (`warren run --plugin echo`), alternating N, W, N, W, … in one run, against one
+// against Warren (`warren run --plugin noop`, or BENCH_PLUGIN), alternating N, W, N, W, … in one run, against one
 // redis-server (started by run.sh). See README.md for what is measured and how.
 //
 // Environment (run.sh sets the first three):
 //   REDIS_URL            redis://127.0.0.1:PORT of a private, otherwise idle redis-server
 //   WARREN_BIN           the warren binary (Release build)
-//   WARREN_PLUGIN_DIR    the directory holding echo.so
+//   WARREN_PLUGIN_DIR    the directory holding noop.so and echo.so
+//   BENCH_PLUGIN         Warren's plugin (default noop: inline, returns the job's data, as Node's
+//                        processor does; echo runs on pool threads and parses the data as JSON)
 //   BENCH_QUICK=1        smoke run (~2 min): 5,000 jobs, concurrency 1 and 50, 200 latency samples
 //   BENCH_JOBS           comma list of job counts        (default 20000,100000; quick 5000)
 //   BENCH_CONCURRENCY    comma list of concurrencies     (default 1,10,50;      quick 1,50)
@@ -35,6 +37,7 @@ const CFG = {
   redisUrl: process.env.REDIS_URL,
   warrenBin: process.env.WARREN_BIN,
   pluginDir: process.env.WARREN_PLUGIN_DIR,
+  plugin: process.env.BENCH_PLUGIN || 'noop',
   jobs: list('BENCH_JOBS', QUICK ? '5000' : '20000,100000').map(Number),
   concurrency: list('BENCH_CONCURRENCY', QUICK ? '1,50' : '1,10,50').map(Number),
   roc: list('BENCH_ROC', '0,1').map((s) => s === '1' || s === 'true'),
@@ -139,7 +142,7 @@ function spawnWorker(kind, queueName, { concurrency, removeOnComplete }) {
     if (removeOnComplete) args.push('--remove-on-complete');
   } else {
     command = CFG.warrenBin;
-    args = ['run', '--plugin', 'echo', '--queue', queueName, '--concurrency', String(concurrency), '--log-level', 'warn'];
+    args = ['run', '--plugin', CFG.plugin, '--queue', queueName, '--concurrency', String(concurrency), '--log-level', 'warn'];
     if (removeOnComplete) args.push('--set', 'queue.removeOnComplete=true');
     env.WARREN_PLUGIN_DIR = CFG.pluginDir;
   }
@@ -616,7 +619,7 @@ async function main() {
   const load0 = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   say(`bench: ${started} quick=${QUICK} jobs=${CFG.jobs} concurrency=${CFG.concurrency} removeOnComplete=${CFG.roc} repeat=${CFG.repeat} latency samples=${CFG.latSamples}`);
   const machine = `${require('node:os').cpus().length} × ${require('node:os').cpus()[0].model}`;
-  const warrenDesc = `${warrenVersion}, binary built ${binTime}, tree at ${commit}${dirty}`;
+  const warrenDesc = `${warrenVersion}, binary built ${binTime}, tree at ${commit}${dirty}, plugin ${CFG.plugin}`;
   say(`bench: redis ${redisVersion} pid ${redisPid}, bullmq ${bullmqVersion}, node ${process.version}, warren ${CFG.warrenBin} (${warrenDesc}), ${machine}, loadavg ${load0}`);
 
   const tput = [];

@@ -83,7 +83,7 @@ std::optional<std::string> checkContent(const warren_plugin_descriptor& d) {
       return "job name #" + std::to_string(i) + " is empty";
     }
   }
-  if (d.resource_class > WARREN_RESOURCE_CPU) {
+  if (d.resource_class > WARREN_RESOURCE_INLINE) {
     return "unknown resource class " + std::to_string(d.resource_class);
   }
   if (d.default_concurrency == 0) return std::string("default concurrency is 0");
@@ -152,7 +152,14 @@ const char* configTypeName(warren_config_type type) {
 }
 
 const char* resourceClassName(warren_resource_class resource) {
-  return resource == WARREN_RESOURCE_CPU ? "cpu" : "io";
+  switch (resource) {
+    case WARREN_RESOURCE_CPU:
+      return "cpu";
+    case WARREN_RESOURCE_INLINE:
+      return "inline";
+    default:
+      return "io";
+  }
 }
 
 }  // namespace warren::plugins

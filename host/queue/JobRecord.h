@@ -41,7 +41,7 @@ struct JobRecord {
   std::int64_t priority = 0;
   std::int64_t attemptsMade = 0;  // atm, or the legacy attemptsMade
   std::int64_t attemptsStarted = 0;
-  std::string stacktrace;  // JSON array text, or empty
+  std::string stacktrace;                      // JSON array text, or empty
   std::optional<std::string> deferredFailure;  // defa
   std::optional<std::string> schedulerId;      // rjk
   JobOptions opts;

@@ -336,22 +336,26 @@ void Worker::settleHere() {
     pokeIo();
     return;
   }
+  bool failed = false;
   try {
     flushOutbox();
     fetchJobs();
   } catch (const std::exception& e) {
     noteError(e.what());  // the batch went back to the outbox: the io thread retries it
-    baton.unlock();
-    pokeIo();
-    return;
+    failed = true;
   }
+  handBackToIo(baton, failed);
+}
+
+// Releases the scripts connection after a pool or the waiter thread used it, and wakes the io
+// thread when it has something to decide: drained (time to block on the marker), rate limited,
+// work queued meanwhile, or a batch (sent by runInline) on the wire.
+void Worker::handBackToIo(std::unique_lock<std::mutex>& baton, bool wake) {
+  wake = wake || !flights_.empty();
   baton.unlock();
-  bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    // Drained (time to block on the marker), rate limited, or work queued meanwhile: the io
-    // thread decides what comes next.
-    wake = drained_ || limitUntilMs_ > 0 || !outbox_.empty();
+    wake = wake || drained_ || limitUntilMs_ > 0 || !outbox_.empty() || !inline_.empty();
   }
   if (wake) pokeIo();
 }
@@ -375,18 +379,14 @@ void Worker::fetchAfterWait() {
     std::lock_guard lock(mutex_);
     takeMarker(nowMs());
   }
+  bool failed = false;
   try {
     fetchJobs();
   } catch (const std::exception& e) {
     noteError(e.what());
+    failed = true;
   }
-  baton.unlock();
-  bool wake = false;
-  {
-    std::lock_guard lock(mutex_);
-    wake = drained_ || limitUntilMs_ > 0 || !outbox_.empty();
-  }
-  if (wake) pokeIo();
+  handBackToIo(baton, failed);
 }
 
 void Worker::pokeIo() {
@@ -466,6 +466,7 @@ void Worker::fetchJobs() {
   for (std::size_t i = 0; i < results.size() && i < tokens.size(); ++i) {
     handleFetchResult(results[i], tokens[i]);
   }
+  runInline();
 }
 
 void Worker::handleFetchResult(const redis::Reply& reply, const std::string& token) {
@@ -518,6 +519,10 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
+    if (job->instance->info().resourceClass == WARREN_RESOURCE_INLINE) {
+      inline_.push_back(job);  // the fetching thread runs it next (runInline)
+      return;
+    }
     ready_.push_back(job);
     wake = claimPoolWake();
   }
@@ -597,11 +602,36 @@ void Worker::poolLoop() {
       wakeNext = claimPoolWake();
     }
     if (wakeNext) poolWake_.notify_one();
-    runJob(job);
+    runJob(job, false);
   }
 }
 
-void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
+// ---- inline jobs -----------------------------------------------------------------------------
+
+// An inline plugin's jobs run here, on the thread that holds the scripts connection, one after
+// another: no hand-off to a pool thread and back. Between two jobs, half of a batch may leave
+// (see sendReady) so that Redis runs it while this thread runs the other half.
+void Worker::runInline() {
+  for (;;) {
+    std::shared_ptr<ActiveJob> job;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || inline_.empty()) return;  // a stop leaves them to the stalled checker
+      job = std::move(inline_.front());
+      inline_.pop_front();
+    }
+    runJob(job, true);
+    bool send = false;
+    {
+      std::lock_guard lock(mutex_);
+      send = !inline_.empty() && flights_.size() < depth_ && sendReady(flights_.empty());
+    }
+    Flight flight;
+    if (send && takeOutbox(flight)) sendFlight(std::move(flight));
+  }
+}
+
+void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread) {
   const JobRecord& record = job->record;
   plugins::JobInput input{record.id,
                           record.name,
@@ -662,6 +692,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job) {
     command.outcome = std::move(outcome);
     if (outbox_.empty()) outboxSince_ = Clock::now();
     outbox_.push_back(std::move(command));
+    if (onFetchingThread) return;
     // Alone (no other job running or settling): send it from here. Under load the io thread
     // batches settlements instead, which costs Redis fewer round trips per job.
     alone = slotsUsed_ == 0 && outbox_.size() == 1;

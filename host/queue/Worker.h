@@ -11,7 +11,9 @@
 //           marker while the queue is drained;
 //   timer   owns the events connection: lock renewal, the stalled checker and job timeouts,
 //           so that a busy io thread or a blocking plugin never lets a lock expire;
-//   pool    `concurrency` threads that run the plugin's handle().
+//   pool    `concurrency` threads that run the plugin's handle(), except for an inline plugin
+//           (WARREN_RESOURCE_INLINE): its jobs run on the thread that fetched them, one after
+//           another, with no hand-off (see runInline).
 #pragma once
 
 #include "metrics/Registry.h"
@@ -118,6 +120,7 @@ class Worker {
   void ioLoop();
   void lingerForSettlements();
   void settleHere();
+  void handBackToIo(std::unique_lock<std::mutex>& baton, bool wake);
   void takeMarker(std::int64_t now);
   void pokeIo();
   void flushOutbox();
@@ -164,7 +167,10 @@ class Worker {
   void poolLoop();
   void startPoolThreads(std::uint32_t count);                                    // requires mutex_
   std::size_t requeueWhere(const std::function<bool(const ActiveJob&)>& which);  // mutex_ held
-  void runJob(const std::shared_ptr<ActiveJob>& job);
+  // Runs the plugin and queues the settlement; `onFetchingThread`: an inline plugin's job, run
+  // by the ioBaton_ holder, which sends the settlement itself.
+  void runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread);
+  void runInline();      // ioBaton_ holders only
   bool claimPoolWake();  // requires mutex_
   void countJob(const std::string& status, double seconds);
 
@@ -193,7 +199,8 @@ class Worker {
   std::map<std::string, std::shared_ptr<ActiveJob>> active_;  // by job id
   std::deque<Command> outbox_;
   Clock::time_point outboxSince_;  // when the outbox last went from empty to not empty
-  std::deque<std::shared_ptr<ActiveJob>> ready_;  // fetched, waiting for a pool thread
+  std::deque<std::shared_ptr<ActiveJob>> ready_;   // fetched, waiting for a pool thread
+  std::deque<std::shared_ptr<ActiveJob>> inline_;  // fetched for an inline plugin (runInline)
   std::uint32_t slotsUsed_ = 0;
   std::uint32_t concurrency_ = 1;  // live job slots (options_.concurrency is the starting value)
   std::uint32_t poolThreads_ = 0;  // running pool threads; above concurrency_ they exit

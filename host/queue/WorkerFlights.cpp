@@ -32,6 +32,7 @@ void Worker::flushOutbox() {
 // first is in Redis, until nothing is in flight. TLS connections keep one flight at a time.
 void Worker::pumpFlights() {
   redis::Connection& connection = connections_.scripts();
+  runInline();  // jobs left by a failed round
   for (;;) {
     bool ready = false;
     {
@@ -63,12 +64,14 @@ bool Worker::sendReady(bool nothingInFlight) const {
   return nothingInFlight && depth_ > 1 && outbox_.size() >= running;
 }
 
-// Waits for the oldest flight's reply, or for new outbox work. True when the reply has come.
+// Waits for the oldest flight's reply, or for new outbox work. True when the reply has come, or
+// when no job runs that could add work: the caller then reads the reply (no poll, no eventfd).
 bool Worker::awaitReplyOrWork(redis::Connection& connection) {
   auto timeout = connection.options().commandTimeout;
   {
     std::lock_guard lock(mutex_);
     if (sendReady(false)) return false;
+    if (outbox_.empty() && slotsUsed_ == reservedInFlight_) return true;
     if (!outbox_.empty()) {
       const auto left = outboxSince_ + kSettleLinger - Clock::now();
       timeout = std::max(std::chrono::milliseconds(1),
@@ -249,6 +252,7 @@ void Worker::completeFlight() {
                   flight.tokens[i]);
     }
   }
+  runInline();
 }
 
 // Calls the server did not run because it lost the scripts (restart, failover, a flush) are

@@ -21,6 +21,9 @@
 #ifndef FIXTURE_RETURNS_NULL
 #define FIXTURE_RETURNS_NULL 0
 #endif
+#ifndef FIXTURE_RESOURCE
+#define FIXTURE_RESOURCE WARREN_RESOURCE_CPU
+#endif
 #ifndef FIXTURE_SIZE
 #define FIXTURE_SIZE ((uint32_t)sizeof(warren_plugin_descriptor))
 #endif
@@ -56,7 +59,7 @@ static const warren_plugin_descriptor descriptor = {FIXTURE_MAGIC,
                                                     "1.0.0",
                                                     job_names,
                                                     1u,
-                                                    WARREN_RESOURCE_CPU,
+                                                    FIXTURE_RESOURCE,
                                                     64u << 20,
                                                     2u,
                                                     NULL,

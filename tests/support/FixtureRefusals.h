@@ -15,15 +15,18 @@ struct FixtureRefusal {
 };
 
 // Names a parameterised test case by its fixture (instead of a byte dump) in gtest and ctest.
-inline void PrintTo(const FixtureRefusal& refusal, std::ostream* out) { *out << refusal.fixture; }
+inline void PrintTo(const FixtureRefusal& refusal, std::ostream* out) {
+  *out << refusal.fixture;
+}
 
 // `undefined_symbol` is not here: its reason contains its own path.
 inline const std::vector<FixtureRefusal>& staticFixtureRefusals() {
   static const std::vector<FixtureRefusal> refusals = {
       {"bad_magic", "wrong magic 0x12345678 (host expects 0x5752504E): not a Warren plugin"},
-      {"newer_minor", "plugin needs ABI 1.1, newer than the host's ABI 1.0: upgrade the host"},
-      {"other_major", "ABI major version mismatch: plugin has ABI 2.0, host has ABI 1.0"},
-      {"small_struct", "descriptor struct_size 64 is smaller than the 104 bytes of ABI 1.0"},
+      {"newer_minor", "plugin needs ABI 1.2, newer than the host's ABI 1.1: upgrade the host"},
+      {"other_major", "ABI major version mismatch: plugin has ABI 2.1, host has ABI 1.1"},
+      {"small_struct", "descriptor struct_size 64 is smaller than the 104 bytes of ABI 1.1"},
+      {"unknown_resource", "unknown resource class 3"},
       {"null_entry", "entry function warren_plugin_entry returned NULL"},
       {"no_entry", "it does not export warren_plugin_entry: not a Warren plugin"},
   };

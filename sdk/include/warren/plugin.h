@@ -38,7 +38,7 @@ extern "C" {
 
 #define WARREN_ABI_MAGIC 0x5752504Eu /* "WRPN" */
 #define WARREN_ABI_MAJOR 1u
-#define WARREN_ABI_MINOR 0u
+#define WARREN_ABI_MINOR 1u
 
 /* The one symbol a plugin exports: `const warren_plugin_descriptor *warren_plugin_entry(void)`. */
 #define WARREN_ENTRY_SYMBOL "warren_plugin_entry"
@@ -287,6 +287,12 @@ typedef void (*warren_shutdown_fn)(warren_plugin_state *state);
 typedef uint32_t warren_resource_class;
 #define WARREN_RESOURCE_IO 0u  /* mostly waits on the network: many concurrent jobs per core */
 #define WARREN_RESOURCE_CPU 1u /* burns a core per job: concurrency bounded by cores */
+/* Since ABI 1.1. handle returns within microseconds and never waits: no network, disk, sleep,
+ * or lock another thread may hold long. The host then runs each job on the thread that fetched
+ * it, one after another, with no hand-off to a pool thread (as Node runs an async processor on
+ * its event loop); concurrency is how many jobs are fetched and locked at once. A handle call
+ * that blocks stalls the whole queue's traffic: declare IO or CPU for anything that can. */
+#define WARREN_RESOURCE_INLINE 2u
 
 /*
  * What the plugin is, returned by the entry function. OWNERSHIP: PLUGIN-OWNED static data,

@@ -129,9 +129,28 @@ TEST_F(WorkerTest, ScriptCallsShareNoStateAcrossQueues) {
   EXPECT_EQ(redis_->scriptMode(), redis::ScriptMode::functions);
 }
 
+// Completed events in the queue's stream.
+long long completedEvents(redis::Connection& admin) {
+  long long count = 0;
+  for (const auto& entry : admin.command({"XRANGE", "bull:q:events", "-", "+"}).elements()) {
+    const auto& fields = entry.elements()[1].elements();
+    if (fields.size() >= 2 && fields[1].str() == "completed") ++count;
+  }
+  return count;
+}
+
+std::shared_ptr<plugins::Instance> instanceOf(const std::string& plugin) {
+  auto library = plugins::Library::load(test::builtPlugin(plugin));
+  return std::make_shared<plugins::Instance>(library, plugins::ConfigValues{}, "q");
+}
+
 // Redis dies while batches are on the wire (their replies lost) and comes back from its
 // append-only file: every job still ends completed exactly once, none failed or left behind.
-TEST(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
+// With echo the jobs run in the pool; with noop (an inline plugin) on the io thread, which also
+// sends half batches between two jobs.
+class WorkerRestart : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
   test::RedisServer server(
       std::vector<std::string>{"--appendonly", "yes", "--appendfsync", "always"});
   redis::Connection admin(redis::Url::parse(server.url()));
@@ -151,9 +170,8 @@ TEST(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
   options.lockDurationMs = 1000;  // jobs fetched by a lost batch come back within seconds
   options.lockRenewTimeMs = 500;
   options.stalledIntervalMs = 1000;
-  auto library = plugins::Library::load(test::builtPlugin("echo"));
-  auto instance = std::make_shared<plugins::Instance>(library, plugins::ConfigValues{}, "q");
-  Worker worker(options, redis::Url::parse(server.url()), redis::ConnectionOptions{}, instance);
+  Worker worker(options, redis::Url::parse(server.url()), redis::ConnectionOptions{},
+                instanceOf(GetParam()));
   worker.start();
   while (admin.command({"ZCARD", "bull:q:completed"}).integer() < 100)
     std::this_thread::sleep_for(5ms);
@@ -170,13 +188,110 @@ TEST(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
   EXPECT_EQ(after.command({"ZCARD", "bull:q:failed"}).integer(), 0);
   EXPECT_EQ(after.command({"LLEN", "bull:q:wait"}).integer(), 0);
   EXPECT_EQ(after.command({"LLEN", "bull:q:active"}).integer(), 0);
-  long long completedEvents = 0;
-  for (const auto& entry : after.command({"XRANGE", "bull:q:events", "-", "+"}).elements()) {
-    const auto& fields = entry.elements()[1].elements();
-    if (fields.size() >= 2 && fields[1].str() == "completed") ++completedEvents;
-  }
-  EXPECT_EQ(completedEvents, kJobs) << "each job completed once";
+  EXPECT_EQ(completedEvents(after), kJobs) << "each job completed once";
   worker.close(5s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Plugins, WorkerRestart, ::testing::Values("echo", "noop"),
+                         [](const auto& param) { return param.param; });
+
+// An inline plugin's jobs run on the thread that fetched them: with many jobs per batch each
+// completes once, with its own return value, and none is left active.
+TEST_F(WorkerTest, AnInlinePluginCompletesEveryJobOnce) {
+  instance_ = instanceOf("noop");
+  options_.concurrency = 10;
+  auto worker = startWorker();
+  std::vector<std::vector<std::string>> commands;
+  for (int i = 1; i <= 2000; ++i) {
+    const std::string id = std::to_string(i);
+    commands.push_back({"HSET", "bull:q:" + id, "name", "any", "data", R"({"n":)" + id + "}",
+                        "opts", "{}", "timestamp", std::to_string(nowMs()), "delay", "0",
+                        "priority", "0"});
+    commands.push_back({"LPUSH", "bull:q:wait", id});
+  }
+  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
+  redis_->pipeline(commands);
+  for (const char* id : {"1", "1000", "2000"}) ASSERT_EQ(waitFinished(id), "completed") << id;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < 2000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), 2000);
+  EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+  EXPECT_EQ(field("1000", "returnvalue"), R"({"n":1000})");
+  EXPECT_EQ(field("1000", "pb"), "test-worker");
+  worker->close(5s);
+  EXPECT_EQ(completedEvents(*redis_), 2000);
+}
+
+// A reload may swap a pool plugin for an inline one and back while jobs flow: none is lost or
+// run twice, and each ran in the generation current when it was fetched.
+TEST_F(WorkerTest, SwappingPoolAndInlinePluginsWhileJobsFlowLosesNoJob) {
+  options_.concurrency = 5;
+  auto worker = startWorker();
+  constexpr int kJobs = 3000;
+  std::vector<std::vector<std::string>> commands;
+  for (int i = 1; i <= kJobs; ++i) {
+    const std::string id = std::to_string(i);
+    commands.push_back({"HSET", "bull:q:" + id, "name", "echo", "data", R"({"value":"echo"})",
+                        "opts", "{}", "timestamp", std::to_string(nowMs()), "delay", "0",
+                        "priority", "0"});
+    commands.push_back({"LPUSH", "bull:q:wait", id});
+  }
+  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
+  redis_->pipeline(commands);
+  const auto completedAtLeast = [&](long long count) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < count &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+  };
+  completedAtLeast(300);
+  worker->setInstance(instanceOf("noop"));
+  completedAtLeast(1500);
+  worker->setInstance(instance_);
+  completedAtLeast(kJobs);
+  EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), kJobs);
+  EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+  int echoed = 0;
+  int inlined = 0;
+  for (int i = 1; i <= kJobs; ++i) {
+    const std::string value = field(std::to_string(i), "returnvalue");
+    echoed += value == R"("echo")";
+    inlined += value == R"({"value":"echo"})";
+  }
+  EXPECT_EQ(echoed + inlined, kJobs);
+  EXPECT_GT(inlined, 0);
+  EXPECT_GT(echoed, 300);
+  worker->close(5s);
+  EXPECT_EQ(completedEvents(*redis_), kJobs);
+}
+
+// Closing while an inline plugin's batches flow: every job ends completed or back in wait.
+TEST_F(WorkerTest, ClosingAnInlineWorkerMidRunLeavesEveryJobCompletedOrWaiting) {
+  instance_ = instanceOf("noop");
+  options_.concurrency = 20;
+  auto worker = startWorker();
+  constexpr int kJobs = 20000;
+  std::vector<std::vector<std::string>> commands;
+  for (int i = 1; i <= kJobs; ++i) {
+    const std::string id = std::to_string(i);
+    commands.push_back({"HSET", "bull:q:" + id, "name", "any", "data", "{}", "opts", "{}",
+                        "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
+    commands.push_back({"LPUSH", "bull:q:wait", id});
+  }
+  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
+  redis_->pipeline(commands);
+  while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < 500)
+    std::this_thread::sleep_for(1ms);
+  worker->close(5s);
+  const long long completed = redis_->command({"ZCARD", "bull:q:completed"}).integer();
+  EXPECT_LT(completed, kJobs) << "closed too late to test anything";
+  EXPECT_EQ(completed + redis_->command({"LLEN", "bull:q:wait"}).integer(), kJobs);
+  EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
+  EXPECT_EQ(completedEvents(*redis_), completed);
 }
 
 // Pool threads wake one another only while jobs are left: slow jobs must still all run at once.

@@ -134,7 +134,7 @@ TEST_F(OutOfTreePlugin, WarrenInspectPrintsItsDescriptor) {
                        "\n"
                        "name:                greeter\n"
                        "version:             0.9.0\n"
-                       "abi:                 1.0 (host 1.0)\n"
+                       "abi:                 1.1 (host 1.1)\n"
                        "jobs:                greet\n"
                        "resource class:      io\n"
                        "memory per job:      2 MiB\n"

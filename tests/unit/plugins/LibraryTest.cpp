@@ -98,7 +98,7 @@ TEST(LibraryRefusal, WritesAnErrorLogLineWithTheReason) {
   EXPECT_EQ(object->getValue<std::string>("msg"), "plugin refused");
   EXPECT_EQ(object->getValue<std::string>("path"), fixture("other_major").string());
   EXPECT_EQ(object->getValue<std::string>("reason"),
-            "ABI major version mismatch: plugin has ABI 2.0, host has ABI 1.0");
+            "ABI major version mismatch: plugin has ABI 2.1, host has ABI 1.1");
 }
 
 TEST(LibraryLoad, CopiesEchosDescriptor) {
@@ -119,6 +119,13 @@ TEST(LibraryLoad, CopiesEchosDescriptor) {
   EXPECT_FALSE(info.config[0].required);
   EXPECT_EQ(info.config[0].description, "Text put before every job log line this plugin writes");
   EXPECT_EQ(library->path(), builtPlugin("echo"));
+}
+
+TEST(LibraryLoad, TheNoopExampleIsAnInlinePlugin) {
+  const auto library = Library::load(builtPlugin("noop"));
+  EXPECT_EQ(library->info().resourceClass, WARREN_RESOURCE_INLINE);
+  EXPECT_STREQ(plugins::resourceClassName(library->info().resourceClass), "inline");
+  EXPECT_EQ(library->info().abiMinor, 1u);
 }
 
 TEST(LibraryLoad, CopiesAConfigKeyWithoutDefault) {
