@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <functional>
 #include <thread>
 
 namespace warren::queue {
@@ -42,6 +43,29 @@ class WorkerTest : public ::testing::Test {
                      std::to_string(nowMs()), "delay", "0", "priority", "0"});
     redis_->command({"LPUSH", "bull:q:wait", id});
     redis_->command({"ZADD", "bull:q:marker", "0", "0"});
+  }
+
+  // Adds jobs 1..count in one pipeline, laid out as BullMQ's addBulk does.
+  void addMany(int count, const std::string& name,
+               const std::function<std::string(const std::string&)>& data) {
+    std::vector<std::vector<std::string>> commands;
+    for (int i = 1; i <= count; ++i) {
+      const std::string id = std::to_string(i);
+      commands.push_back({"HSET", "bull:q:" + id, "name", name, "data", data(id), "opts", "{}",
+                          "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
+      commands.push_back({"LPUSH", "bull:q:wait", id});
+    }
+    commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
+    redis_->pipeline(commands);
+  }
+
+  // Waits (up to 30 s) until at least `count` jobs are in the completed set.
+  void waitCompleted(long long count) {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < count &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
   }
 
   std::string field(const std::string& id, const std::string& name) {
@@ -201,22 +225,9 @@ TEST_F(WorkerTest, AnInlinePluginCompletesEveryJobOnce) {
   instance_ = instanceOf("noop");
   options_.concurrency = 10;
   auto worker = startWorker();
-  std::vector<std::vector<std::string>> commands;
-  for (int i = 1; i <= 2000; ++i) {
-    const std::string id = std::to_string(i);
-    commands.push_back({"HSET", "bull:q:" + id, "name", "any", "data", R"({"n":)" + id + "}",
-                        "opts", "{}", "timestamp", std::to_string(nowMs()), "delay", "0",
-                        "priority", "0"});
-    commands.push_back({"LPUSH", "bull:q:wait", id});
-  }
-  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
-  redis_->pipeline(commands);
+  addMany(2000, "any", [](const std::string& id) { return R"({"n":)" + id + "}"; });
   for (const char* id : {"1", "1000", "2000"}) ASSERT_EQ(waitFinished(id), "completed") << id;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < 2000 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
+  waitCompleted(2000);
   EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), 2000);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
   EXPECT_EQ(field("1000", "returnvalue"), R"({"n":1000})");
@@ -231,28 +242,12 @@ TEST_F(WorkerTest, SwappingPoolAndInlinePluginsWhileJobsFlowLosesNoJob) {
   options_.concurrency = 5;
   auto worker = startWorker();
   constexpr int kJobs = 3000;
-  std::vector<std::vector<std::string>> commands;
-  for (int i = 1; i <= kJobs; ++i) {
-    const std::string id = std::to_string(i);
-    commands.push_back({"HSET", "bull:q:" + id, "name", "echo", "data", R"({"value":"echo"})",
-                        "opts", "{}", "timestamp", std::to_string(nowMs()), "delay", "0",
-                        "priority", "0"});
-    commands.push_back({"LPUSH", "bull:q:wait", id});
-  }
-  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
-  redis_->pipeline(commands);
-  const auto completedAtLeast = [&](long long count) {
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < count &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
-    }
-  };
-  completedAtLeast(300);
+  addMany(kJobs, "echo", [](const std::string&) { return std::string(R"({"value":"echo"})"); });
+  waitCompleted(300);
   worker->setInstance(instanceOf("noop"));
-  completedAtLeast(1500);
+  waitCompleted(1500);
   worker->setInstance(instance_);
-  completedAtLeast(kJobs);
+  waitCompleted(kJobs);
   EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), kJobs);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
   int echoed = 0;
@@ -275,15 +270,7 @@ TEST_F(WorkerTest, ClosingAnInlineWorkerMidRunLeavesEveryJobCompletedOrWaiting) 
   options_.concurrency = 20;
   auto worker = startWorker();
   constexpr int kJobs = 20000;
-  std::vector<std::vector<std::string>> commands;
-  for (int i = 1; i <= kJobs; ++i) {
-    const std::string id = std::to_string(i);
-    commands.push_back({"HSET", "bull:q:" + id, "name", "any", "data", "{}", "opts", "{}",
-                        "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
-    commands.push_back({"LPUSH", "bull:q:wait", id});
-  }
-  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
-  redis_->pipeline(commands);
+  addMany(kJobs, "any", [](const std::string&) { return std::string("{}"); });
   while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < 500)
     std::this_thread::sleep_for(1ms);
   worker->close(5s);
@@ -313,20 +300,8 @@ TEST_F(WorkerTest, EveryJobSlotRunsAtOnce) {
 TEST_F(WorkerTest, AThousandShortJobsAllComplete) {
   options_.concurrency = 5;
   auto worker = startWorker();
-  std::vector<std::vector<std::string>> commands;
-  for (int i = 1; i <= 1000; ++i) {
-    const std::string id = std::to_string(i);
-    commands.push_back({"HSET", "bull:q:" + id, "name", "echo", "data", "{}", "opts", "{}",
-                        "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
-    commands.push_back({"LPUSH", "bull:q:wait", id});
-  }
-  commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
-  redis_->pipeline(commands);
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < 1000 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
+  addMany(1000, "echo", [](const std::string&) { return std::string("{}"); });
+  waitCompleted(1000);
   EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), 1000);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
 }
