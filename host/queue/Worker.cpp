@@ -53,10 +53,9 @@ Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions c
       instance_(std::move(instance)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
   concurrency_ = options_.concurrency;
-  // A second flight needs a way to wake the io thread while it waits on the socket (the eventfd)
-  // and a socket whose readiness poll() can see (not TLS, see Connection::awaitReply).
+  // A second flight needs a way to wake the io thread while it waits on the socket (the eventfd).
   wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  depth_ = wakeFd_ >= 0 && !url.tls ? 2 : 1;
+  depth_ = wakeFd_ >= 0 ? 2 : 1;
 }
 
 Worker::~Worker() {
@@ -207,7 +206,9 @@ void Worker::abort() {
   connections_.interruptAll();
   bool pluginsBusy = false;
   {
-    std::lock_guard lock(mutex_);
+    // Plugin calls end soon once cancelled (an inline plugin's at once); no new one starts.
+    std::unique_lock lock(mutex_);
+    idle_.wait_for(lock, kStopGrace, [this] { return pluginCalls_ == 0; });
     pluginsBusy = pluginCalls_ > 0;
   }
   for (auto& thread : threads_) {
@@ -657,8 +658,12 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
   auto context = std::make_shared<plugins::JobContext>(std::move(input), std::move(sinks));
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) {  // the stalled checker gives the job back to wait
+      slotsUsed_--;
+      return;
+    }
     job->context = context;
-    if (job->abandoned || stopping_) context->cancel();
+    if (job->abandoned) context->cancel();
     ++pluginCalls_;
   }
   plugins::JobOutcome outcome;
@@ -678,7 +683,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     // the slot for a separate fetch: the settlement fetches the successor in its round trip.
     std::lock_guard lock(mutex_);
     slotsUsed_--;
-    --pluginCalls_;
+    if (--pluginCalls_ == 0 && stopping_) idle_.notify_all();
     if (job->abandoned) {
       ioPoked_ = true;  // a slot is free again
       ioWake_.notify_one();

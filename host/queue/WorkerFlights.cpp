@@ -29,7 +29,7 @@ void Worker::flushOutbox() {
 }
 
 // The io thread: sends batches as they become ready, with a second one on the wire while the
-// first is in Redis, until nothing is in flight. TLS connections keep one flight at a time.
+// first is in Redis, until nothing is in flight.
 void Worker::pumpFlights() {
   redis::Connection& connection = connections_.scripts();
   runInline();  // jobs left by a failed round

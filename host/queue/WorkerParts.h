@@ -10,6 +10,10 @@ namespace warren::queue {
 // A plugin ignoring cancellation gets this long after a job's deadline.
 constexpr std::int64_t kTimeoutGraceMs = 1000;
 
+// A stop waits this long for cancelled plugin calls to return before it gives up joining the
+// worker's threads.
+constexpr std::chrono::milliseconds kStopGrace{500};
+
 // Settlements queued while other jobs of their batch still run wait for those up to this long:
 // one call then carries the whole batch instead of one per job.
 constexpr std::chrono::microseconds kSettleLinger{1000};

@@ -181,7 +181,7 @@ std::vector<Reply> Connection::receive(std::size_t count) {
 }
 
 bool Connection::awaitReply(milliseconds timeout, int wakeFd) {
-  if (pending_ == 0 || !early_.empty() || url_.tls || !transport_) return true;
+  if (pending_ == 0 || !early_.empty() || !transport_ || transport_->hasBuffered()) return true;
   if (auto reply = reader_.next()) {  // already here with the previous read
     early_.push_back(std::move(*reply));
     return true;

@@ -95,8 +95,8 @@ class Connection {
   std::vector<Reply> receive(std::size_t count);
   std::size_t pending() const { return pending_; }
   // Waits up to `timeout` until a pending reply has (started to) come in, or `wakeFd` (e.g. an
-  // eventfd) is readable. True when a reply has. On TLS it returns true at once: decrypted bytes
-  // may wait in the TLS layer where poll cannot see them, so callers should not send ahead.
+  // eventfd) is readable. True when a reply has (on TLS also when decrypted bytes wait in the
+  // TLS layer, which poll cannot see).
   bool awaitReply(std::chrono::milliseconds timeout, int wakeFd);
 
   // Drops the current socket and connects again with backoff (options.reconnect), re-applying

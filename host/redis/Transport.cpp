@@ -286,8 +286,12 @@ void Transport::sendAll(const std::string& bytes, Clock::time_point deadline,
   }
 }
 
+bool Transport::hasBuffered() {
+  return tls_ && socket_.available() > 0;
+}
+
 void Transport::waitReadable(Clock::time_point deadline) {
-  if (tls_ && socket_.available() > 0) return;  // already decrypted, the fd may stay quiet
+  if (hasBuffered()) return;  // already decrypted, the fd may stay quiet
   for (;;) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(remaining(deadline)).count();
     if (left <= 0) throw TimeoutError("timeout waiting for " + label_);

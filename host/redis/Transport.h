@@ -58,6 +58,8 @@ class Transport {
   void abort();
 
   int fd() const { return fd_; }
+  // Decrypted bytes wait in the TLS layer, where poll on fd() cannot see them.
+  bool hasBuffered();
 
  private:
   void sendPlain(const std::string& bytes, Clock::time_point deadline, std::size_t& written);
