@@ -3,10 +3,6 @@
 #include "lifecycle/EmbeddedRedis.h"
 #include "log/Log.h"
 
-#include <unistd.h>
-
-#include <climits>
-
 extern char** environ;
 
 namespace warren::app {
@@ -21,11 +17,9 @@ std::string scopeToQueue(const std::string& assignment, const std::string& queue
 }
 
 std::filesystem::path executableDir() {
-  char buffer[PATH_MAX] = {0};
-  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  return n > 0
-             ? std::filesystem::path(std::string(buffer, static_cast<std::size_t>(n))).parent_path()
-             : std::filesystem::current_path();
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::filesystem::current_path() : exe.parent_path();
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// Internal: the PostgreSQL (libpq) and SQLite (sqlite3) sides of a pooled session.
+// Internal: the PostgreSQL (libpq, in a module: PostgresDriver.h) and SQLite (sqlite3) sides of
+// a pooled session.
 //
 // Poco Data pools and opens the sessions; statements run on the native handle of the checked-out
 // session. Poco 1.11's PostgreSQL statements prepare, describe, execute and deallocate a named
@@ -14,7 +15,6 @@
 #include <memory>
 #include <string>
 
-struct pg_conn;
 struct sqlite3;
 
 namespace warren::db::detail {
@@ -22,16 +22,14 @@ namespace warren::db::detail {
 // The backend's SessionImpl under a (possibly pooled) Poco session.
 Poco::Data::SessionImpl* nativeImpl(Poco::Data::Session& session);
 
-// ---- PostgreSQL ----
-pg_conn* postgresHandle(Poco::Data::Session& session);
+// ---- PostgreSQL (PostgresConnection.cpp, over the module loaded by PostgresModule.cpp) ----
 // On a new session: route libpq notices to the debug log.
 void setupPostgresSession(Poco::Data::Session& session);
-// Is the pooled connection still usable? Reads what the server sent while it sat idle (without
-// blocking): a server that shut down or restarted meanwhile has closed it.
-bool postgresAlive(pg_conn* connection);
 // PQping on the connection string; "" when the server accepts connections, else why not (the
 // message of a real connection attempt, which is closed again).
 std::string postgresUnreachable(const std::string& connectionString);
+// A pooled connection the server closed meanwhile is reconnected in place (DbError unavailable
+// when that fails).
 std::unique_ptr<Connection> makePostgresConnection(Pool& pool, Poco::Data::Session session);
 
 // ---- SQLite ----

@@ -32,14 +32,6 @@ void describeMetrics() {
 
 }  // namespace
 
-DbResult DbResult::failure(ErrorKind kind, std::string error) {
-  DbResult result;
-  result.ok = false;
-  result.kind = kind;
-  result.error = std::move(error);
-  return result;
-}
-
 std::uint32_t defaultPoolSize(std::uint32_t workers, std::uint32_t concurrency,
                               std::uint32_t buffer) {
   const std::uint64_t size =

@@ -25,6 +25,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace warren::db {
@@ -50,7 +51,13 @@ struct DbResult {
   std::string error;            // set when !ok; never holds a password
   ErrorKind kind = ErrorKind::none;
 
-  static DbResult failure(ErrorKind kind, std::string error);
+  // Inline: the PostgreSQL module builds results too and links nothing of the host.
+  static DbResult failure(ErrorKind kind, std::string error) {
+    DbResult result;
+    result.kind = kind;
+    result.error = std::move(error);
+    return result;
+  }
 };
 
 // Thrown by the constructor (bad configuration) and by Database::lease.

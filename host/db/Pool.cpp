@@ -1,11 +1,12 @@
 #include "db/Pool.h"
 
 #include "db/Connections.h"
+#include "db/PostgresModule.h"
 #include "log/Log.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 
-#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PooledSessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
@@ -16,15 +17,28 @@
 namespace warren::db::detail {
 namespace {
 
-void registerConnectors() {
+// PostgreSQL's connector comes with its module, registered when that is loaded.
+void registerConnectors(Backend backend) {
   static std::once_flag once;
-  std::call_once(once, [] {
-    Poco::Data::PostgreSQL::Connector::registerConnector();
-    Poco::Data::SQLite::Connector::registerConnector();
-  });
+  std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+  if (backend == Backend::postgresql) postgresDriver();
 }
 
 }  // namespace
+
+Poco::Data::SessionImpl* nativeImpl(Poco::Data::Session& session) {
+  // PooledSessionImpl hides the backend's SessionImpl behind a protected accessor; a member
+  // pointer named through a derived class reaches it without touching Poco's internals.
+  struct Access : Poco::Data::PooledSessionImpl {
+    static Poco::Data::SessionImpl* of(const Poco::Data::PooledSessionImpl& pooled) {
+      return (pooled.*(&Access::access))();
+    }
+  };
+  Poco::Data::SessionImpl* impl = session.impl();
+  if (const auto* pooled = dynamic_cast<const Poco::Data::PooledSessionImpl*>(impl))
+    return Access::of(*pooled);
+  return impl;
+}
 
 // Poco's pool with a hook on each new session (notice routing, SQLite pragmas).
 class Pool::SessionPool : public Poco::Data::SessionPool {
@@ -72,7 +86,7 @@ void Connection::discard() {
 // ---- Pool ----
 
 Pool::Pool(PoolSettings settings) : settings_(std::move(settings)) {
-  registerConnectors();
+  registerConnectors(settings_.backend);
   sessions_ = std::make_unique<SessionPool>(settings_);
   metrics::registry().gaugeSet(metrics::names::dbPoolMax, {{"pool", settings_.label}},
                                settings_.capacity);

@@ -28,7 +28,7 @@ std::vector<Param> parseParams(std::string_view json);
 // quoted identifiers and comments alone.
 std::string toSqlitePlaceholders(std::string_view sql);
 
-// JSON output helpers.
+// JSON output helpers (ResultText.cpp, pure: the PostgreSQL module has its own copy).
 using log::appendJsonString;                            // invalid UTF-8 -> U+FFFD
 void appendJsonDouble(std::string& out, double value);  // NaN, +-Infinity as strings
 std::string base64(std::string_view bytes);
