@@ -9,6 +9,7 @@
 #include "Helpers.h"
 #include "PostgresServer.h"
 #include "StderrCapture.h"
+#include "TempDir.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 
@@ -78,6 +79,22 @@ TEST_F(PostgresTest, ParameterTypesRoundTrip) {
   EXPECT_EQ(s->get("nan").extract<std::string>(), "NaN");
   EXPECT_EQ(s->get("placeholder_in_text").extract<std::string>(), "x");
   EXPECT_EQ(s->get("lit").extract<std::string>(), "$1");
+}
+
+// Without its module a PostgreSQL URL fails at once, naming the file and the loader's reason;
+// nothing else needs it (no server is contacted here).
+TEST(PostgresModule, AMissingModuleIsAClearError) {
+  const warren::test::TempDir empty("warren-no-module");
+  ASSERT_EQ(::setenv("WARREN_MODULE_DIR", empty.path().c_str(), 1), 0);
+  const std::string path = (empty.path() / "warren_postgres.so").string();
+  try {
+    Database db(fastOptions("postgresql://user:pw@127.0.0.1:1/db"));
+    FAIL() << "opened a PostgreSQL database without the module";
+  } catch (const DbError& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot load the PostgreSQL module " + path + ": " + path +
+                                         ": cannot open shared object file: No such file or "
+                                         "directory");
+  }
 }
 
 TEST_F(PostgresTest, AffectedRowsAndReturning) {
