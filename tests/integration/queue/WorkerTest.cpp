@@ -1,5 +1,6 @@
 // The worker against a real redis-server: what a BullMQ reader finds in Redis afterwards.
 #include "Paths.h"
+#include "QueueSupport.h"
 #include "RedisServer.h"
 #include "plugins/Instance.h"
 #include "queue/Scripts.h"
@@ -45,28 +46,12 @@ class WorkerTest : public ::testing::Test {
     redis_->command({"ZADD", "bull:q:marker", "0", "0"});
   }
 
-  // Adds jobs 1..count in one pipeline, laid out as BullMQ's addBulk does.
   void addMany(int count, const std::string& name,
                const std::function<std::string(const std::string&)>& data) {
-    std::vector<std::vector<std::string>> commands;
-    for (int i = 1; i <= count; ++i) {
-      const std::string id = std::to_string(i);
-      commands.push_back({"HSET", "bull:q:" + id, "name", name, "data", data(id), "opts", "{}",
-                          "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
-      commands.push_back({"LPUSH", "bull:q:wait", id});
-    }
-    commands.push_back({"ZADD", "bull:q:marker", "0", "0"});
-    redis_->pipeline(commands);
+    test::addJobs(*redis_, count, name, data);
   }
 
-  // Waits (up to 30 s) until at least `count` jobs are in the completed set.
-  void waitCompleted(long long count) {
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (redis_->command({"ZCARD", "bull:q:completed"}).integer() < count &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
-    }
-  }
+  void waitCompleted(long long count) { test::waitCompleted(*redis_, count); }
 
   std::string field(const std::string& id, const std::string& name) {
     return redis_->command({"HGET", "bull:q:" + id, name}).str();
@@ -153,21 +138,6 @@ TEST_F(WorkerTest, ScriptCallsShareNoStateAcrossQueues) {
   EXPECT_EQ(redis_->scriptMode(), redis::ScriptMode::functions);
 }
 
-// Completed events in the queue's stream.
-long long completedEvents(redis::Connection& admin) {
-  long long count = 0;
-  for (const auto& entry : admin.command({"XRANGE", "bull:q:events", "-", "+"}).elements()) {
-    const auto& fields = entry.elements()[1].elements();
-    if (fields.size() >= 2 && fields[1].str() == "completed") ++count;
-  }
-  return count;
-}
-
-std::shared_ptr<plugins::Instance> instanceOf(const std::string& plugin) {
-  auto library = plugins::Library::load(test::builtPlugin(plugin));
-  return std::make_shared<plugins::Instance>(library, plugins::ConfigValues{}, "q");
-}
-
 // Redis dies while batches are on the wire (their replies lost) and comes back from its
 // append-only file: every job still ends completed exactly once, none failed or left behind.
 // With echo the jobs run in the pool; with noop (an inline plugin) on the io thread, which also
@@ -179,14 +149,7 @@ TEST_P(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
       std::vector<std::string>{"--appendonly", "yes", "--appendfsync", "always"});
   redis::Connection admin(redis::Url::parse(server.url()));
   constexpr int kJobs = 1500;
-  std::vector<std::vector<std::string>> commands;
-  for (int i = 1; i <= kJobs; ++i) {
-    const std::string id = std::to_string(i);
-    commands.push_back({"HSET", "bull:q:" + id, "name", "echo", "data", R"({"sleep_ms":2})", "opts",
-                        "{}", "timestamp", std::to_string(nowMs()), "delay", "0", "priority", "0"});
-    commands.push_back({"LPUSH", "bull:q:wait", id});
-  }
-  admin.pipeline(commands);
+  test::addJobs(admin, kJobs, "echo", [](const std::string&) { return R"({"sleep_ms":2})"; });
   WorkerOptions options;
   options.queue = "q";
   options.name = "restart";
@@ -195,7 +158,7 @@ TEST_P(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
   options.lockRenewTimeMs = 500;
   options.stalledIntervalMs = 1000;
   Worker worker(options, redis::Url::parse(server.url()), redis::ConnectionOptions{},
-                instanceOf(GetParam()));
+                test::instanceOf(GetParam()));
   worker.start();
   while (admin.command({"ZCARD", "bull:q:completed"}).integer() < 100)
     std::this_thread::sleep_for(5ms);
@@ -203,16 +166,12 @@ TEST_P(WorkerRestart, RedisKilledWhileBatchesAreInFlightLosesNoJob) {
   std::this_thread::sleep_for(300ms);
   server.start();
   redis::Connection after(redis::Url::parse(server.url()));
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (after.command({"ZCARD", "bull:q:completed"}).integer() < kJobs &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-  }
+  test::waitCompleted(after, kJobs, 60s);
   EXPECT_EQ(after.command({"ZCARD", "bull:q:completed"}).integer(), kJobs);
   EXPECT_EQ(after.command({"ZCARD", "bull:q:failed"}).integer(), 0);
   EXPECT_EQ(after.command({"LLEN", "bull:q:wait"}).integer(), 0);
   EXPECT_EQ(after.command({"LLEN", "bull:q:active"}).integer(), 0);
-  EXPECT_EQ(completedEvents(after), kJobs) << "each job completed once";
+  EXPECT_EQ(test::completedEvents(after), kJobs) << "each job completed once";
   worker.close(5s);
 }
 
@@ -222,7 +181,7 @@ INSTANTIATE_TEST_SUITE_P(Plugins, WorkerRestart, ::testing::Values("echo", "noop
 // An inline plugin's jobs run on the thread that fetched them: with many jobs per batch each
 // completes once, with its own return value, and none is left active.
 TEST_F(WorkerTest, AnInlinePluginCompletesEveryJobOnce) {
-  instance_ = instanceOf("noop");
+  instance_ = test::instanceOf("noop");
   options_.concurrency = 10;
   auto worker = startWorker();
   addMany(2000, "any", [](const std::string& id) { return R"({"n":)" + id + "}"; });
@@ -233,7 +192,7 @@ TEST_F(WorkerTest, AnInlinePluginCompletesEveryJobOnce) {
   EXPECT_EQ(field("1000", "returnvalue"), R"({"n":1000})");
   EXPECT_EQ(field("1000", "pb"), "test-worker");
   worker->close(5s);
-  EXPECT_EQ(completedEvents(*redis_), 2000);
+  EXPECT_EQ(test::completedEvents(*redis_), 2000);
 }
 
 // A reload may swap a pool plugin for an inline one and back while jobs flow: none is lost or
@@ -244,7 +203,7 @@ TEST_F(WorkerTest, SwappingPoolAndInlinePluginsWhileJobsFlowLosesNoJob) {
   constexpr int kJobs = 3000;
   addMany(kJobs, "echo", [](const std::string&) { return std::string(R"({"value":"echo"})"); });
   waitCompleted(300);
-  worker->setInstance(instanceOf("noop"));
+  worker->setInstance(test::instanceOf("noop"));
   waitCompleted(1500);
   worker->setInstance(instance_);
   waitCompleted(kJobs);
@@ -261,12 +220,12 @@ TEST_F(WorkerTest, SwappingPoolAndInlinePluginsWhileJobsFlowLosesNoJob) {
   EXPECT_GT(inlined, 0);
   EXPECT_GT(echoed, 300);
   worker->close(5s);
-  EXPECT_EQ(completedEvents(*redis_), kJobs);
+  EXPECT_EQ(test::completedEvents(*redis_), kJobs);
 }
 
 // Closing while an inline plugin's batches flow: every job ends completed or back in wait.
 TEST_F(WorkerTest, ClosingAnInlineWorkerMidRunLeavesEveryJobCompletedOrWaiting) {
-  instance_ = instanceOf("noop");
+  instance_ = test::instanceOf("noop");
   options_.concurrency = 20;
   auto worker = startWorker();
   constexpr int kJobs = 20000;
@@ -278,7 +237,7 @@ TEST_F(WorkerTest, ClosingAnInlineWorkerMidRunLeavesEveryJobCompletedOrWaiting) 
   EXPECT_LT(completed, kJobs) << "closed too late to test anything";
   EXPECT_EQ(completed + redis_->command({"LLEN", "bull:q:wait"}).integer(), kJobs);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);
-  EXPECT_EQ(completedEvents(*redis_), completed);
+  EXPECT_EQ(test::completedEvents(*redis_), completed);
 }
 
 // Pool threads wake one another only while jobs are left: slow jobs must still all run at once.
