@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace warren::redis {
@@ -28,10 +29,13 @@ class Reply {
   bool isArray() const { return type_ == Type::Array; }
 
   // Unchecked views: the text of a status, error or string (empty for other types), the value of
-  // an integer (0 otherwise), the elements of an array (empty otherwise).
-  const std::string& str() const { return text_; }
+  // an integer (0 otherwise), the elements of an array (empty otherwise). On a temporary reply
+  // they return the value itself, so `for (auto& e : conn.command(...).elements())` is safe.
+  const std::string& str() const& { return text_; }
+  std::string str() && { return std::move(text_); }
   long long integer() const { return integer_; }
-  const std::vector<Reply>& elements() const { return elements_; }
+  const std::vector<Reply>& elements() const& { return elements_; }
+  std::vector<Reply> elements() && { return std::move(elements_); }
 
   // Checked accessors: throw std::runtime_error naming the expected and the actual reply (so a
   // Redis error reply surfaces with its message). asString accepts string and status replies.

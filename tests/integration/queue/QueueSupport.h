@@ -44,7 +44,8 @@ inline void waitCompleted(redis::Connection& redis, long long count,
 // `completed` events in queue "q"'s stream.
 inline long long completedEvents(redis::Connection& redis) {
   long long count = 0;
-  for (const auto& entry : redis.command({"XRANGE", "bull:q:events", "-", "+"}).elements()) {
+  const redis::Reply stream = redis.command({"XRANGE", "bull:q:events", "-", "+"});
+  for (const auto& entry : stream.elements()) {
     const auto& fields = entry.elements()[1].elements();
     if (fields.size() >= 2 && fields[1].str() == "completed") ++count;
   }

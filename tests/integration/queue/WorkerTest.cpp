@@ -195,6 +195,36 @@ TEST_F(WorkerTest, AnInlinePluginCompletesEveryJobOnce) {
   EXPECT_EQ(test::completedEvents(*redis_), 2000);
 }
 
+// What an inline plugin reports from the io thread reaches Redis before its settlement, as from
+// a pool thread: progress, job log lines, and a failure retried under its attempts.
+TEST_F(WorkerTest, AnInlinePluginsProgressAndLogsComeBeforeItsSettlement) {
+  instance_ = std::make_shared<plugins::Instance>(
+      plugins::Library::load(test::fixture("inline_reporter")), plugins::ConfigValues{}, "q");
+  options_.concurrency = 4;
+  auto worker = startWorker();
+  add("1", R"({"k":1})", "{}", "ok");
+  add("2", "{}", R"({"attempts":2})", "fail");
+  ASSERT_EQ(waitFinished("1"), "completed");
+  ASSERT_EQ(waitFinished("2"), "failed");
+  EXPECT_EQ(field("1", "returnvalue"), R"({"k":1})");
+  EXPECT_EQ(field("1", "progress"), "50");
+  const auto logs = redis_->command({"LRANGE", "bull:q:1:logs", "0", "-1"}).elements();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].str(), "inline job 1");
+  EXPECT_EQ(field("2", "atm"), "2");
+  EXPECT_EQ(field("2", "failedReason"), "inline failure");
+  std::vector<std::string> events;
+  const redis::Reply stream = redis_->command({"XRANGE", "bull:q:events", "-", "+"});
+  for (const auto& entry : stream.elements()) {
+    const auto& fields = entry.elements()[1].elements();
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str() == "jobId" && fields[i + 1].str() == "1")
+        events.push_back(fields[1].str());
+    }
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"active", "progress", "completed"}));
+}
+
 // A reload may swap a pool plugin for an inline one and back while jobs flow: none is lost or
 // run twice, and each ran in the generation current when it was fetched.
 TEST_F(WorkerTest, SwappingPoolAndInlinePluginsWhileJobsFlowLosesNoJob) {
