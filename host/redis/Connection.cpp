@@ -16,6 +16,9 @@ using std::chrono::milliseconds;
 
 namespace {
 
+// A connection whose last reply is more recent than this skips the idle check before sending.
+constexpr milliseconds kBusyWithin{1};
+
 std::string millis(milliseconds span) {
   return std::to_string(span.count()) + " ms";
 }
@@ -220,6 +223,7 @@ std::vector<Reply> Connection::readReplies(std::size_t count, milliseconds timeo
   replies.reserve(count);
   try {
     while (replies.size() < count) replies.push_back(readReply(Clock::now() + timeout));
+    lastReplyAt_ = Clock::now();
     return replies;
   } catch (const ConnectionError& e) {
     markBroken(e.what());
@@ -257,8 +261,11 @@ void Connection::ensureUsable() {
     reconnectWithBackoff();
     return;
   }
-  // A server restart or CLIENT KILL while we were idle: reconnect before sending anything.
-  if (options_.autoReconnect && transport_->idleReadable()) {
+  // A server restart or CLIENT KILL while we were idle: reconnect before sending anything. A
+  // connection that answered within the last millisecond was not idle, and the check costs a
+  // system call per command on busy connections.
+  if (options_.autoReconnect && Clock::now() - lastReplyAt_ >= kBusyWithin &&
+      transport_->idleReadable()) {
     markBroken("the server closed the idle connection");
     reconnectWithBackoff();
   }
@@ -333,7 +340,8 @@ void Connection::applySettings(Clock::time_point deadline) {
 }
 
 void Connection::install(std::unique_ptr<detail::Transport> transport) {
-  reader_.reset();  // bytes of an old connection must not leak into the new one
+  reader_.reset();    // bytes of an old connection must not leak into the new one
+  lastReplyAt_ = {};  // the first command checks the new connection
   early_.clear();
   pending_ = 0;
   scriptMode_ = options_.useFunctions ? ScriptMode::unknown : ScriptMode::eval;

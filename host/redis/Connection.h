@@ -157,6 +157,7 @@ class Connection {
   ScriptMode scriptMode_ = ScriptMode::unknown;
   std::size_t pending_ = 0;  // replies sent ahead and not yet received
   std::deque<Reply> early_;  // replies decoded by awaitReply, not yet received
+  std::chrono::steady_clock::time_point lastReplyAt_;  // when the last command's replies were read
 
   // Shared with interrupt()/close() callers.
   mutable std::mutex mutex_;

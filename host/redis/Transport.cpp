@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -35,6 +36,10 @@ void initializeSslOnce() {
   static std::once_flag once;
   std::call_once(once, [] { Poco::Net::initializeSSL(); });
 }
+
+// A plain socket's blocking recv gives up after this long (SO_RCVTIMEO, set once), so a reply
+// needs no poll before it; only the last slice before a deadline is waited for with poll.
+constexpr std::chrono::milliseconds kReceiveSlice{250};
 
 std::chrono::microseconds remaining(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - Clock::now());
@@ -222,7 +227,13 @@ Transport::Transport(StreamSocket socket, bool tls, std::string label)
     : socket_(std::move(socket)),
       tls_(tls),
       fd_(socket_.impl()->sockfd()),
-      label_(std::move(label)) {}
+      label_(std::move(label)) {
+  if (tls_) return;
+  const timeval slice{0, std::chrono::microseconds(kReceiveSlice).count()};
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &slice, sizeof slice) != 0)
+    throw ConnectionError("cannot set the receive timeout on " + label_ + ": " +
+                          std::strerror(errno));
+}
 
 void Transport::abort() {
   ::shutdown(fd_, SHUT_RDWR);
@@ -303,11 +314,25 @@ void Transport::waitReadable(Clock::time_point deadline) {
   }
 }
 
+// Plain sockets: while more than a slice is left, recv blocks by itself (one system call per
+// reply instead of poll and recv); the last slice is waited for with poll to keep the deadline.
+std::size_t Transport::receivePlain(char* buffer, std::size_t size, Clock::time_point deadline) {
+  for (;;) {
+    const bool blocking = remaining(deadline) > kReceiveSlice;
+    if (!blocking) waitReadable(deadline);
+    const ssize_t n = ::recv(fd_, buffer, size, blocking ? 0 : MSG_DONTWAIT);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+      throw ConnectionError("connection to " + label_ + " lost: " + std::strerror(errno));
+  }
+}
+
 std::size_t Transport::receiveSome(char* buffer, std::size_t size, Clock::time_point deadline) {
+  if (!tls_) return receivePlain(buffer, size, deadline);
   waitReadable(deadline);
   try {
     // A TLS record may arrive in pieces; Poco waits for the rest using the receive timeout.
-    if (tls_) socket_.setReceiveTimeout(remainingSpan(deadline));
+    socket_.setReceiveTimeout(remainingSpan(deadline));
     const int n =
         socket_.receiveBytes(buffer, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
     return n > 0 ? static_cast<std::size_t>(n) : 0;

@@ -63,6 +63,7 @@ class Transport {
 
  private:
   void sendPlain(const std::string& bytes, Clock::time_point deadline, std::size_t& written);
+  std::size_t receivePlain(char* buffer, std::size_t size, Clock::time_point deadline);
   Transport(Poco::Net::StreamSocket socket, bool tls, std::string label);
   void waitReadable(Clock::time_point deadline);
 

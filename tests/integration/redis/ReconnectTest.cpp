@@ -167,6 +167,19 @@ TEST(RedisReconnect, KilledIdleConnectionIsReplacedBeforeSending) {
   EXPECT_EQ(connection.reconnects(), 1u);
 }
 
+TEST(RedisReconnect, ConnectionKilledAfterUseIsReplacedOnceIdle) {
+  RedisServer server;
+  Connection connection(Url::parse(server.url()), reconnecting("warren:used"));
+  Connection admin(Url::parse(server.url()), quickOptions());
+  ASSERT_EQ(connection.command({"PING"}), Reply::status("PONG"));
+  ASSERT_EQ(admin.command({"CLIENT", "KILL", "USER", "default", "SKIPME", "yes"}),
+            Reply::integer(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // idle longer than a busy gap
+  EXPECT_EQ(connection.command({"INCR", "once"}), Reply::integer(1));
+  EXPECT_EQ(admin.command({"GET", "once"}), Reply::string("1")) << "ran exactly once";
+  EXPECT_EQ(connection.reconnects(), 1u);
+}
+
 TEST(RedisReconnect, ChangedPasswordIsNotRetried) {
   RedisServer server({"--requirepass", "old-pw"});
   Connection connection(Url::parse("redis://:old-pw@127.0.0.1:" + std::to_string(server.port())),
