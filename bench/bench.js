@@ -21,6 +21,9 @@
 //   BENCH_POLL_MS        completion poll period          (default 10)
 //   BENCH_OUT            directory for results JSON/markdown and worker logs (default bench/results)
 //   BENCH_ONLY           run only the given part: throughput | latency
+//   BENCH_FLOOR_BIN      round-trip-floor binary (default: next to WARREN_BIN's build, bench/floor/);
+//                        skipped with a note when missing
+//   BENCH_FLOOR_TRIPS    PING round trips per floor measurement (default 100000; quick 20000)
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -48,6 +51,8 @@ const CFG = {
   pollMs: Number(process.env.BENCH_POLL_MS || 10),
   out: process.env.BENCH_OUT || path.join(__dirname, 'results'),
   only: process.env.BENCH_ONLY || '',
+  floorBin: process.env.BENCH_FLOOR_BIN || path.join(path.dirname(path.dirname(process.env.WARREN_BIN || '.')), 'bench', 'floor', 'round-trip-floor'),
+  floorTrips: Number(process.env.BENCH_FLOOR_TRIPS || (QUICK ? 20000 : 100000)),
 };
 if (!CFG.redisUrl || !CFG.warrenBin || !CFG.pluginDir) {
   console.error('bench.js: REDIS_URL, WARREN_BIN and WARREN_PLUGIN_DIR must be set (use run.sh)');
@@ -569,6 +574,38 @@ function latencyTable(lat) {
   return { md: lines.join('\n'), row: { node: n, warren: w, verdict } };
 }
 
+// What one request at a time costs here whatever the client: round-trip-floor sends PINGs one by
+// one (blocking write and read). A worker at concurrency 1 makes one such round trip per job.
+function floorRun() {
+  if (!fs.existsSync(CFG.floorBin)) return null;
+  const r0 = cpuTicks(redisPid);
+  const out = require('node:child_process').execFileSync(CFG.floorBin, [String(CONNECTION.port), String(CFG.floorTrips)], { encoding: 'utf8' });
+  const redisUs = ((cpuTicks(redisPid) - r0) * 1e6) / CLK_TCK;
+  const f = JSON.parse(out);
+  return {
+    roundTripsPerSec: (f.roundTrips * 1e6) / f.elapsedUs,
+    clientUsPerTrip: f.clientCpuUs / f.roundTrips,
+    redisUsPerTrip: redisUs / f.roundTrips,
+  };
+}
+
+function floorTable(floors, tp) {
+  if (!floors.length) return `(round-trip-floor not found at ${CFG.floorBin}: build it with \`ninja round-trip-floor\`)`;
+  const m = (f) => median(floors.map(f));
+  const lines = [
+    `One PING at a time (${fmtInt(CFG.floorTrips)} round trips, median of ${floors.length}): ${fmtInt(m((f) => f.roundTripsPerSec))} round trips/s; client CPU ${fmt(m((f) => f.clientUsPerTrip))} µs and Redis CPU ${fmt(m((f) => f.redisUsPerTrip))} µs per round trip.`,
+    '',
+    '| jobs | rOC | worker CPU µs/job Warren | floor (client) | Warren − floor | target 0.2 × Node | Redis CPU µs/job Warren | floor (Redis, PING) |',
+    '|---:|:---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  const client = m((f) => f.clientUsPerTrip);
+  const server = m((f) => f.redisUsPerTrip);
+  for (const r of tp.rows.filter((row) => row.concurrency <= 1)) {
+    lines.push(`| ${fmtInt(r.jobs)} | ${r.removeOnComplete ? 'yes' : 'no'} | ${fmt(r.warren.workerUsPerJob)} | ${fmt(client)} | ${fmt(r.warren.workerUsPerJob - client)} | ${fmt(r.node.workerUsPerJob * TARGETS.workerCpu.v)} | ${fmt(r.warren.redisUsPerJob)} | ${fmt(server)} |`);
+  }
+  return lines.join('\n');
+}
+
 function summary(tp, lt) {
   const lines = [];
   const count = (f, sel = () => true) => {
@@ -624,8 +661,14 @@ async function main() {
 
   const tput = [];
   const lat = [];
+  const floors = [];
   const t0 = Date.now();
   for (let rep = 1; rep <= CFG.repeat; rep++) {
+    const floor = floorRun();
+    if (floor) {
+      floors.push(floor);
+      say(`  [${Math.round((Date.now() - t0) / 1000)}s] rep ${rep} floor: ${fmtInt(floor.roundTripsPerSec)} PING round trips/s one at a time, client ${fmt(floor.clientUsPerTrip)} µs, redis ${fmt(floor.redisUsPerTrip)} µs per round trip`);
+    }
     if (CFG.only !== 'latency') {
       for (const jobs of CFG.jobs) {
         for (const concurrency of CFG.concurrency) {
@@ -670,6 +713,10 @@ async function main() {
     '',
     summary(tp, lt),
     '',
+    '### Concurrency 1 against the round-trip floor',
+    '',
+    floorTable(floors, tp),
+    '',
     '### Diagnostics',
     '',
     diag,
@@ -684,7 +731,7 @@ async function main() {
   const stamp = started.replace(/[:.]/g, '-');
   const base = path.join(CFG.out, `${QUICK ? 'quick' : 'full'}-${stamp}`);
   fs.writeFileSync(`${base}.md`, doc);
-  fs.writeFileSync(`${base}.json`, JSON.stringify({ started, warren: warrenDesc, machine, config: CFG, load0, load1, redisVersion, bullmqVersion, throughput: tput, latency: lat, table: tp.rows, latencyTable: lt.row }, null, 2));
+  fs.writeFileSync(`${base}.json`, JSON.stringify({ started, warren: warrenDesc, machine, config: CFG, load0, load1, redisVersion, bullmqVersion, throughput: tput, latency: lat, floors, table: tp.rows, latencyTable: lt.row }, null, 2));
   say(`bench: results in ${base}.md and .json`);
   await redis.quit();
 }

@@ -20,13 +20,13 @@ fi
 build="${BENCH_BUILD_DIR:-$root/build-bench}"
 if [ -z "${WARREN_BIN:-}" ]; then
   WARREN_BIN="$build/bin/warren"
-  if [ ! -x "$WARREN_BIN" ] || [ ! -f "$build/lib/warren/plugins/noop.so" ]; then
+  if [ ! -x "$WARREN_BIN" ] || [ ! -f "$build/lib/warren/plugins/noop.so" ] || [ ! -x "$build/bench/floor/round-trip-floor" ]; then
     echo "run.sh: building Warren (Release) in $build"
     # -Wno-error=restrict: GCC 12 at -O3 reports a false -Wrestrict inside std::string (seen in
     # sdk/examples/echo/echo.cpp); the project builds with -Werror.
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DWARREN_BUILD_TESTS=OFF \
       -DCMAKE_CXX_FLAGS="-Wno-error=restrict" >/dev/null
-    ninja -C "$build" warren echo noop
+    ninja -C "$build" warren echo noop round-trip-floor
   fi
   export WARREN_PLUGIN_DIR="${WARREN_PLUGIN_DIR:-$build/lib/warren/plugins}"
 fi
