@@ -25,7 +25,7 @@
 //                        skipped with a note when missing
 //   BENCH_FLOOR_TRIPS    PING round trips per floor measurement (default 100000; quick 20000)
 
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const IORedis = require('ioredis');
@@ -579,7 +579,7 @@ function latencyTable(lat) {
 function floorRun() {
   if (!fs.existsSync(CFG.floorBin)) return null;
   const r0 = cpuTicks(redisPid);
-  const out = require('node:child_process').execFileSync(CFG.floorBin, [String(CONNECTION.port), String(CFG.floorTrips)], { encoding: 'utf8' });
+  const out = execFileSync(CFG.floorBin, [String(CONNECTION.port), String(CFG.floorTrips)], { encoding: 'utf8' });
   const redisUs = ((cpuTicks(redisPid) - r0) * 1e6) / CLK_TCK;
   const f = JSON.parse(out);
   return {
@@ -592,14 +592,14 @@ function floorRun() {
 function floorTable(floors, tp) {
   if (!floors.length) return `(round-trip-floor not found at ${CFG.floorBin}: build it with \`ninja round-trip-floor\`)`;
   const m = (f) => median(floors.map(f));
+  const client = m((f) => f.clientUsPerTrip);
+  const server = m((f) => f.redisUsPerTrip);
   const lines = [
-    `One PING at a time (${fmtInt(CFG.floorTrips)} round trips, median of ${floors.length}): ${fmtInt(m((f) => f.roundTripsPerSec))} round trips/s; client CPU ${fmt(m((f) => f.clientUsPerTrip))} µs and Redis CPU ${fmt(m((f) => f.redisUsPerTrip))} µs per round trip.`,
+    `One PING at a time (${fmtInt(CFG.floorTrips)} round trips, median of ${floors.length}): ${fmtInt(m((f) => f.roundTripsPerSec))} round trips/s; client CPU ${fmt(client)} µs and Redis CPU ${fmt(server)} µs per round trip.`,
     '',
     '| jobs | rOC | worker CPU µs/job Warren | floor (client) | Warren − floor | target 0.2 × Node | Redis CPU µs/job Warren | floor (Redis, PING) |',
     '|---:|:---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const client = m((f) => f.clientUsPerTrip);
-  const server = m((f) => f.redisUsPerTrip);
   for (const r of tp.rows.filter((row) => row.concurrency <= 1)) {
     lines.push(`| ${fmtInt(r.jobs)} | ${r.removeOnComplete ? 'yes' : 'no'} | ${fmt(r.warren.workerUsPerJob)} | ${fmt(client)} | ${fmt(r.warren.workerUsPerJob - client)} | ${fmt(r.node.workerUsPerJob * TARGETS.workerCpu.v)} | ${fmt(r.warren.redisUsPerJob)} | ${fmt(server)} |`);
   }
@@ -639,7 +639,6 @@ async function main() {
   redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))[1]);
   const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))[1];
   const bullmqVersion = require('bullmq/package.json').version;
-  const { execFileSync } = require('node:child_process');
   const tryRun = (cmd, args) => {
     try {
       return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
