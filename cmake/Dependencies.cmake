@@ -9,6 +9,9 @@ if(NOT TARGET PostgreSQL::client)
 endif()
 find_package(Poco REQUIRED COMPONENTS Foundation Net NetSSL Crypto Util JSON Data DataPostgreSQL DataSQLite)
 find_package(spdlog 1.10 REQUIRED)
+# JSON for the content plugins (plugins/common) and JSON Schema validation (host and plugins).
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(valijson REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis>=0.14)
 pkg_check_modules(LIBAV IMPORTED_TARGET libavformat>=59 libavcodec>=59 libavutil>=57

@@ -10,7 +10,7 @@ packages=(
   # libraries (see docs in README: Boost.DLL, Poco, hiredis, spdlog, FFmpeg)
   libboost-dev libboost-filesystem-dev libpoco-dev libhiredis-dev libspdlog-dev libfmt-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
-  ffmpeg
+  ffmpeg nlohmann-json3-dev libvalijson-dev
   # tests and benchmarks; the servers the tests start themselves
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-sentinel postgresql-15 prometheus
 )

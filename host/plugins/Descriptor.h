@@ -3,6 +3,7 @@
 
 #include <warren/plugin.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -39,8 +40,9 @@ struct PluginInfo {
   bool handles(const std::string& jobName) const;
 };
 
-// Smallest descriptor this host accepts: the ABI 1.0 layout.
-constexpr std::uint32_t kMinDescriptorSize = sizeof(warren_plugin_descriptor);
+// Smallest descriptor this host accepts: the ABI 1.0 layout (it ends with `shutdown`).
+constexpr std::uint32_t kMinDescriptorSize =
+    offsetof(warren_plugin_descriptor, shutdown) + sizeof(warren_shutdown_fn);
 
 // Returns the reason the descriptor is refused, or nothing when it is acceptable. Reads the
 // version fields first and nothing beyond them when they do not fit.

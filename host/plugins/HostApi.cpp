@@ -195,7 +195,11 @@ const warren_job_api kJob = {sizeof(warren_job_api),
                              jobProgress,
                              jobLog,
                              jobSetResult,
-                             jobSetError};
+                             jobSetError,
+                             nullptr,   // set_retry_at: ABI 1.2, not yet provided
+                             nullptr,   // cancel_reason
+                             nullptr,   // once_get
+                             nullptr};  // once_put
 
 warren_host_api& table() {
   static warren_host_api api = {sizeof(warren_host_api),
@@ -209,7 +213,9 @@ warren_host_api& table() {
                                 &kJob,
                                 nullptr,   // http: installed by the host when configured
                                 nullptr,   // db: installed by the host when configured
-                                nullptr};  // storage: installed by the host when configured
+                                nullptr,   // storage: installed by the host when configured
+                                nullptr,   // ai: installed by the host when configured
+                                nullptr};  // queue: installed by the host when configured
   return api;
 }
 

@@ -117,6 +117,10 @@ static const warren_plugin_descriptor descriptor = {
     c99_init,
     c99_handle,
     c99_shutdown,
+    NULL, /* ABI 1.2: job types */
+    0u,
+    NULL, /* ABI 1.2: migrations */
+    0u,
 };
 
 WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {

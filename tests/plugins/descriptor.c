@@ -66,7 +66,11 @@ static const warren_plugin_descriptor descriptor = {FIXTURE_MAGIC,
                                                     0u,
                                                     fixture_init,
                                                     fixture_handle,
-                                                    fixture_shutdown};
+                                                    fixture_shutdown,
+                                                    NULL,
+                                                    0u,
+                                                    NULL,
+                                                    0u};
 
 WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {
   return FIXTURE_RETURNS_NULL ? NULL : &descriptor;

@@ -53,7 +53,11 @@ static const warren_plugin_descriptor descriptor = {WARREN_ABI_MAGIC,
                                                     0u,
                                                     unrecoverable_init,
                                                     unrecoverable_handle,
-                                                    unrecoverable_shutdown};
+                                                    unrecoverable_shutdown,
+                                                    NULL,
+                                                    0u,
+                                                    NULL,
+                                                    0u};
 
 WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {
   return &descriptor;

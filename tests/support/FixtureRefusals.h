@@ -23,9 +23,9 @@ inline void PrintTo(const FixtureRefusal& refusal, std::ostream* out) {
 inline const std::vector<FixtureRefusal>& staticFixtureRefusals() {
   static const std::vector<FixtureRefusal> refusals = {
       {"bad_magic", "wrong magic 0x12345678 (host expects 0x5752504E): not a Warren plugin"},
-      {"newer_minor", "plugin needs ABI 1.2, newer than the host's ABI 1.1: upgrade the host"},
-      {"other_major", "ABI major version mismatch: plugin has ABI 2.1, host has ABI 1.1"},
-      {"small_struct", "descriptor struct_size 64 is smaller than the 104 bytes of ABI 1.1"},
+      {"newer_minor", "plugin needs ABI 1.3, newer than the host's ABI 1.2: upgrade the host"},
+      {"other_major", "ABI major version mismatch: plugin has ABI 2.2, host has ABI 1.2"},
+      {"small_struct", "descriptor struct_size 64 is smaller than the 104 bytes of ABI 1.2"},
       {"unknown_resource", "unknown resource class 3"},
       {"null_entry", "entry function warren_plugin_entry returned NULL"},
       {"no_entry", "it does not export warren_plugin_entry: not a Warren plugin"},

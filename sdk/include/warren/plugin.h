@@ -38,7 +38,7 @@ extern "C" {
 
 #define WARREN_ABI_MAGIC 0x5752504Eu /* "WRPN" */
 #define WARREN_ABI_MAJOR 1u
-#define WARREN_ABI_MINOR 1u
+#define WARREN_ABI_MINOR 2u
 
 /* The one symbol a plugin exports: `const warren_plugin_descriptor *warren_plugin_entry(void)`. */
 #define WARREN_ENTRY_SYMBOL "warren_plugin_entry"
@@ -60,6 +60,11 @@ typedef int32_t warren_status;
 #define WARREN_ERR_NOT_FOUND (-4)   /* the thing asked for does not exist */
 #define WARREN_ERR_CANCELLED (-5)   /* the job was cancelled while the call waited */
 #define WARREN_ERR_INTERNAL (-6)    /* anything else; the error text says what */
+/* Since ABI 1.2. */
+#define WARREN_ERR_RETRY_LATER (-7) /* rate limited for longer than the host waits in place: try
+                                       again at the time the call reports (retry_at_ms) */
+#define WARREN_ERR_REFUSED (-8)     /* refused for good by the remote side: a content policy, a
+                                       truncated reply, an exhausted quota, a rejected key */
 
 /*
  * A byte buffer the host fills for the plugin (replies, error texts).
@@ -114,6 +119,12 @@ typedef uint32_t warren_job_outcome;
 #define WARREN_JOB_FAILED_RETRYABLE 1u     /* message set with job_api.set_error; host retries
                                               under the job's attempts and backoff */
 #define WARREN_JOB_FAILED_UNRECOVERABLE 2u /* message set with job_api.set_error; no retry */
+/* Since ABI 1.2. Both need the time set with job_api.set_retry_at; neither spends an attempt,
+ * and neither holds a job slot while it waits. */
+#define WARREN_JOB_DELAYED 3u /* the job goes to delayed until that time (BullMQ's
+                                 job.moveToDelayed + DelayedError: attemptsMade unchanged) */
+#define WARREN_JOB_RATE_LIMITED 4u /* the whole queue pauses until that time and the job goes back
+                                      to wait (BullMQ's Worker.rateLimit + RateLimitError) */
 
 /* ---- Host services ------------------------------------------------------------------------ */
 
@@ -181,6 +192,24 @@ typedef struct warren_job_api {
   warren_status (*set_result)(const warren_job *job, const char *json, size_t len);
   /* The failure message for a failed outcome. Copied; last call wins. */
   warren_status (*set_error)(const warren_job *job, const char *message, size_t len);
+
+  /* ---- Since ABI 1.2 ---- */
+  /* When to try again (Unix epoch ms), for WARREN_JOB_DELAYED and WARREN_JOB_RATE_LIMITED; a
+   * time in the past means "now". A reason set with set_error is kept in the job's log. */
+  warren_status (*set_retry_at)(const warren_job *job, int64_t epoch_ms);
+  /* Why the job was asked to stop ("shutdown", "timeout", "cancelled: <reason>"...), or "" while
+   * it was not. HOST-OWNED, valid during handle(). */
+  const char *(*cancel_reason)(const warren_job *job);
+  /* The idempotency ledger, for side effects that must not run twice when BullMQ runs a job
+   * again (after a stall, a crash or a retry: at-least-once delivery). Entries are scoped to the
+   * job (queue and id) and kept in Redis for `ttl_s` seconds. once_get: WARREN_OK and the JSON
+   * recorded for `key` in `value_json` (HOST-OWNED once filled) when the side effect finished
+   * before, WARREN_ERR_NOT_FOUND when it did not. once_put records it (`value_json` is valid
+   * JSON, copied). NULL when the host has no ledger. */
+  warren_status (*once_get)(const warren_job *job, const char *key, size_t key_len,
+                            warren_buffer *value_json);
+  warren_status (*once_put)(const warren_job *job, const char *key, size_t key_len,
+                            const char *value_json, size_t value_len, uint32_t ttl_s);
 } warren_job_api;
 
 /* Outbound HTTP through the host's pooled, rate-limited client. NULL until the host provides it. */
@@ -243,6 +272,61 @@ typedef struct warren_storage_api {
                                warren_buffer *url, warren_buffer *error);
 } warren_storage_api;
 
+/* AI models through the host (since ABI 1.2). The host owns the providers, their keys, limits,
+ * retries, fallbacks and accounting; plugins never see a key. Requests and responses are JSON
+ * (docs/ai.md gives every field), so the calls can cross a process boundary unchanged. NULL in
+ * older hosts. */
+#define WARREN_AI_COMPLETE 1u /* text and structured (JSON Schema) completions, images included */
+#define WARREN_AI_EMBED 2u    /* embedding vectors */
+
+/* Why an AI call failed. The plugin zero-initialises it and sets struct_size; the host fills the
+ * rest. */
+typedef struct warren_ai_error {
+  uint32_t struct_size;
+  uint32_t retryable;    /* 1: a later attempt may succeed (provider down, timeout); 0: it will
+                            not (refusal, truncated reply, invalid request, bad key) */
+  int64_t retry_at_ms;   /* with WARREN_ERR_RETRY_LATER: when to try again (Unix epoch ms) */
+  warren_buffer message; /* the readable reason; HOST-OWNED once filled; never holds a key */
+} warren_ai_error;
+
+typedef struct warren_ai_api {
+  uint32_t struct_size;
+  /* 1 when a provider serving `capability` (WARREN_AI_*) is configured for the plugin's queue;
+   * 0 when there is none ("no AI provider configured"): the plugin uses its offline method. */
+  int (*available)(const warren_host *host, uint32_t capability);
+  /* A completion. On WARREN_OK `response_json` (HOST-OWNED once filled) holds the response;
+   * otherwise `error` says why: WARREN_ERR_NOT_FOUND (no provider), WARREN_ERR_INVALID (a bad
+   * request, or a reply that failed its schema after the repair attempt), WARREN_ERR_REFUSED,
+   * WARREN_ERR_RETRY_LATER, WARREN_ERR_UNAVAILABLE, WARREN_ERR_TIMEOUT, WARREN_ERR_CANCELLED.
+   * `job` may be NULL (no cancellation, no deadline). */
+  warren_status (*complete)(const warren_host *host, const warren_job *job,
+                            const char *request_json, size_t request_len,
+                            warren_buffer *response_json, warren_ai_error *error);
+  /* Embeddings of a batch of texts; results and errors as for complete. */
+  warren_status (*embed)(const warren_host *host, const warren_job *job, const char *request_json,
+                         size_t request_len, warren_buffer *response_json,
+                         warren_ai_error *error);
+} warren_ai_api;
+
+/* BullMQ queues on the node's Redis (since ABI 1.2): what a Node app does with Queue.add and
+ * Queue.upsertJobScheduler, e.g. to enqueue a follow-up step. NULL when the host has no Redis. */
+typedef struct warren_queue_api {
+  uint32_t struct_size;
+  /* Adds a job `name` with `data_json` to `queue`. `opts_json` (NULL: defaults) takes BullMQ's
+   * job options (jobId, delay, attempts, backoff, priority, lifo, removeOnComplete,
+   * removeOnFail, parent...). On WARREN_OK `job_id` holds the new job's id (or the existing
+   * one, for a jobId that was taken). `job` may be NULL. */
+  warren_status (*add)(const warren_host *host, const warren_job *job, const char *queue,
+                       const char *name, const char *data_json, const char *opts_json,
+                       warren_buffer *job_id, warren_buffer *error);
+  /* Creates or updates the job scheduler `scheduler_id` of `queue`: `repeat_json` as BullMQ's
+   * RepeatOptions ({"every":ms} or {"pattern":"cron", "tz":...}), `template_json` as its job
+   * template ({"name":..., "data":..., "opts":...}). */
+  warren_status (*upsert_scheduler)(const warren_host *host, const char *queue,
+                                    const char *scheduler_id, const char *repeat_json,
+                                    const char *template_json, warren_buffer *error);
+} warren_queue_api;
+
 /*
  * The table of host services handed to init. OWNERSHIP: HOST-OWNED, valid until shutdown
  * returns; the plugin may keep the pointer until then. A member beyond `struct_size`, or a
@@ -261,6 +345,9 @@ typedef struct warren_host_api {
   const warren_http_api *http;       /* NULL until the host provides outbound HTTP */
   const warren_db_api *db;           /* NULL until the host provides database access */
   const warren_storage_api *storage; /* NULL until the host provides object storage */
+  /* Since ABI 1.2. */
+  const warren_ai_api *ai;       /* NULL until the host provides AI models */
+  const warren_queue_api *queue; /* NULL until the host provides queue access */
 } warren_host_api;
 
 /* ---- The plugin's side ---------------------------------------------------------------------- */
@@ -283,6 +370,30 @@ typedef warren_job_outcome (*warren_handle_fn)(warren_plugin_state *state, const
 /* Releases the instance. Called once, on the control thread, after every handle call of the
  * instance returned. */
 typedef void (*warren_shutdown_fn)(warren_plugin_state *state);
+
+/* The contract of one job name (since ABI 1.2), so that a web app can rely on it: docs/jobs.md
+ * is written from these. OWNERSHIP: PLUGIN-OWNED static data, valid while the library is loaded. */
+typedef struct warren_job_type {
+  uint32_t struct_size;
+  const char *name;          /* an exact job name the plugin handles */
+  const char *summary;       /* one line: what the job does */
+  const char *data_schema;   /* JSON Schema (draft 7) of the job data, or NULL. The host checks
+                                the data before handle() and fails a job that does not validate,
+                                unrecoverably, naming the field */
+  const char *result_schema; /* JSON Schema (draft 7) of the return value, or NULL */
+} warren_job_type;
+
+/* One step of the plugin's database schema (since ABI 1.2). The host applies the steps in
+ * version order, once per database, each in its own transaction, before the plugin's init, and
+ * records them in warren_migrations under the scope "plugin:<name>". A step that fails refuses
+ * the plugin, naming it. OWNERSHIP: PLUGIN-OWNED static data. */
+typedef struct warren_migration {
+  uint32_t struct_size;
+  uint32_t version;       /* 1, 2, ...; never reused */
+  const char *name;       /* [a-z0-9_]+ */
+  const char *postgresql; /* the statements for PostgreSQL ($1 placeholders are not used) */
+  const char *sqlite;     /* the statements for SQLite */
+} warren_migration;
 
 typedef uint32_t warren_resource_class;
 #define WARREN_RESOURCE_IO 0u  /* mostly waits on the network: many concurrent jobs per core */
@@ -317,6 +428,11 @@ typedef struct warren_plugin_descriptor {
   warren_init_fn init;
   warren_handle_fn handle;
   warren_shutdown_fn shutdown;
+  /* Since ABI 1.2 (a descriptor whose struct_size ends before a member has none of it). */
+  const warren_job_type *job_types; /* the contract of each job name, or NULL */
+  uint32_t job_type_count;
+  const warren_migration *migrations; /* the plugin's database schema, or NULL */
+  uint32_t migration_count;
 } warren_plugin_descriptor;
 
 typedef const warren_plugin_descriptor *(*warren_entry_fn)(void);

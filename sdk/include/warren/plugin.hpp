@@ -44,6 +44,21 @@ class ServiceError : public std::runtime_error {
   warren_status code_;
 };
 
+// Thrown by Ai::complete and Ai::embed (ABI 1.2). retryAtMs() is set with
+// WARREN_ERR_RETRY_LATER: return Result::delayUntil(e.retryAtMs(), e.what()) so the job waits in
+// BullMQ's delayed set, not in a job slot.
+class AiError : public ServiceError {
+ public:
+  AiError(warren_status code, const std::string& message, bool retryable, std::int64_t retryAtMs)
+      : ServiceError(code, message), retryable_(retryable), retryAtMs_(retryAtMs) {}
+  bool retryable() const { return retryable_; }
+  std::int64_t retryAtMs() const { return retryAtMs_; }
+
+ private:
+  bool retryable_;
+  std::int64_t retryAtMs_;
+};
+
 namespace detail {
 
 // Moves a host-filled buffer into a std::string and frees it.
@@ -77,14 +92,24 @@ class Result {
   static Result fail(std::string message) {
     return Result(WARREN_JOB_FAILED_UNRECOVERABLE, std::move(message));
   }
+  // ABI 1.2: the job waits in BullMQ's delayed set until `epochMs` without spending an attempt.
+  static Result delayUntil(std::int64_t epochMs, std::string reason = {}) {
+    return Result(WARREN_JOB_DELAYED, std::move(reason), epochMs);
+  }
+  // ABI 1.2: the whole queue pauses until `epochMs`; the job goes back to wait unspent.
+  static Result rateLimited(std::int64_t epochMs, std::string reason = {}) {
+    return Result(WARREN_JOB_RATE_LIMITED, std::move(reason), epochMs);
+  }
   warren_job_outcome outcome() const { return outcome_; }
   const std::string& text() const { return text_; }
+  std::int64_t retryAtMs() const { return retryAtMs_; }
 
  private:
-  Result(warren_job_outcome outcome, std::string text)
-      : outcome_(outcome), text_(std::move(text)) {}
+  Result(warren_job_outcome outcome, std::string text, std::int64_t retryAtMs = 0)
+      : outcome_(outcome), text_(std::move(text)), retryAtMs_(retryAtMs) {}
   warren_job_outcome outcome_;
   std::string text_;
+  std::int64_t retryAtMs_;
 };
 
 // One job, valid during handle() only.
@@ -115,7 +140,34 @@ class Job {
   void log(std::string_view line) const {
     check(api_->job->log(job_, line.data(), line.size()), "job log");
   }
+  // ABI 1.2: why the host asked the job to stop, or "" while it did not.
+  std::string_view cancelReason() const {
+    if (!detail::provides(api_->job, &warren_job_api::cancel_reason)) return {};
+    const char* reason = api_->job->cancel_reason(job_);
+    return reason != nullptr ? std::string_view(reason) : std::string_view();
+  }
+  // ABI 1.2: runs `fn` (returning the JSON text to record) unless this job already ran it to the
+  // end under `key` in an earlier run; returns what was recorded. The record lives `ttl`.
+  template <typename Fn>
+  std::string once(std::string_view key, Fn&& fn,
+                   std::chrono::seconds ttl = std::chrono::hours(24 * 7)) const {
+    if (!detail::provides(api_->job, &warren_job_api::once_get) ||
+        !detail::provides(api_->job, &warren_job_api::once_put)) {
+      throw ServiceUnavailable("idempotency ledger");
+    }
+    warren_buffer recorded{};
+    const warren_status found = api_->job->once_get(job_, key.data(), key.size(), &recorded);
+    if (found == WARREN_OK) return detail::take(api_, recorded);
+    api_->buffer_free(&recorded);
+    if (found != WARREN_ERR_NOT_FOUND) check(found, "idempotency ledger read");
+    std::string value = fn();
+    check(api_->job->once_put(job_, key.data(), key.size(), value.data(), value.size(),
+                              static_cast<std::uint32_t>(ttl.count())),
+          "idempotency ledger write");
+    return value;
+  }
   const warren_job* raw() const { return job_; }
+  const warren_host_api* api() const { return api_; }
 
  private:
   static void check(warren_status status, const char* what) {
@@ -186,6 +238,16 @@ class Host {
     }
     return *api_->storage;
   }
+  // ABI 1.2: AI models (see Ai below) and BullMQ queues.
+  bool hasAi() const { return detail::provides(api_, &warren_host_api::ai); }
+  const warren_ai_api& ai() const {
+    if (!hasAi()) throw ServiceUnavailable("AI");
+    return *api_->ai;
+  }
+  const warren_queue_api& queues() const {
+    if (!detail::provides(api_, &warren_host_api::queue)) throw ServiceUnavailable("queue");
+    return *api_->queue;
+  }
   std::string take(warren_buffer& buffer) const { return detail::take(api_, buffer); }
   const warren_host_api* api() const { return api_; }
   const warren_host* raw() const { return host_; }
@@ -200,6 +262,40 @@ class Host {
   }
   const warren_host_api* api_;
   const warren_host* host_;
+};
+
+// The AI service as strings of JSON (docs/ai.md). Calls throw AiError on failure.
+class Ai {
+ public:
+  explicit Ai(const Host& host) : host_(host) {}
+
+  // False when no provider serves `capability` (WARREN_AI_COMPLETE, WARREN_AI_EMBED) for this
+  // queue, or the host has no AI service: use the offline method.
+  bool available(std::uint32_t capability) const {
+    return host_.hasAi() && host_.ai().available(host_.raw(), capability) != 0;
+  }
+  std::string complete(const Job* job, std::string_view requestJson) const {
+    return call(host_.ai().complete, job, requestJson);
+  }
+  std::string embed(const Job* job, std::string_view requestJson) const {
+    return call(host_.ai().embed, job, requestJson);
+  }
+
+ private:
+  template <typename Fn>
+  std::string call(Fn fn, const Job* job, std::string_view request) const {
+    warren_buffer response{};
+    warren_ai_error error{};
+    error.struct_size = sizeof(warren_ai_error);
+    const warren_status status = fn(host_.raw(), job != nullptr ? job->raw() : nullptr,
+                                    request.data(), request.size(), &response, &error);
+    std::string message = host_.take(error.message);
+    if (status == WARREN_OK) return host_.take(response);
+    host_.api()->buffer_free(&response);
+    if (message.empty()) message = "AI call failed with status " + std::to_string(status);
+    throw AiError(status, message, error.retryable != 0, error.retry_at_ms);
+  }
+  Host host_;
 };
 
 // Base class of a plugin. One instance per (plugin, queue) on a node.
@@ -271,6 +367,9 @@ warren_job_outcome handle(warren_plugin_state* state, const warren_job* job) noe
       }
     } else {
       setError(api, job, result.text());
+      if (result.outcome() == WARREN_JOB_DELAYED || result.outcome() == WARREN_JOB_RATE_LIMITED) {
+        api->job->set_retry_at(job, result.retryAtMs());
+      }
     }
     return result.outcome();
   } catch (const std::exception& e) {
@@ -317,9 +416,28 @@ constexpr warren_config_key configKey(const char* name, warren_config_type type,
 
 }  // namespace warren
 
+// A job type for the array passed to WARREN_PLUGIN_EX (ABI 1.2).
+constexpr warren_job_type jobType(const char* name, const char* summary, const char* dataSchema,
+                                  const char* resultSchema) {
+  return warren_job_type{sizeof(warren_job_type), name, summary, dataSchema, resultSchema};
+}
+// A migration step for the array passed to WARREN_PLUGIN_EX (ABI 1.2).
+constexpr warren_migration migration(std::uint32_t version, const char* name,
+                                     const char* postgresql, const char* sqlite) {
+  return warren_migration{sizeof(warren_migration), version, name, postgresql, sqlite};
+}
+
 // Emits the plugin's one exported symbol. JOBS is an array of const char* (job names);
 // CONFIG is an array of warren_config_key (see warren::configKey) or nullptr.
 #define WARREN_PLUGIN(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY, CONFIG) \
+  WARREN_PLUGIN_EX(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY, CONFIG,   \
+                   nullptr, nullptr)
+
+// As WARREN_PLUGIN, with the ABI 1.2 contract: JOB_TYPES is an array of warren_job_type (see
+// warren::jobType) or nullptr, MIGRATIONS an array of warren_migration (warren::migration) or
+// nullptr.
+#define WARREN_PLUGIN_EX(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY,     \
+                         CONFIG, JOB_TYPES, MIGRATIONS)                                         \
   extern "C" WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {          \
     static const warren_plugin_descriptor descriptor = {                                        \
         WARREN_ABI_MAGIC,                                                                       \
@@ -337,7 +455,11 @@ constexpr warren_config_key configKey(const char* name, warren_config_type type,
         ::warren::detail::countOf(CONFIG),                                                      \
         &::warren::detail::init<CLASS>,                                                         \
         &::warren::detail::handle<CLASS>,                                                       \
-        &::warren::detail::shutdown<CLASS>};                                                    \
+        &::warren::detail::shutdown<CLASS>,                                                     \
+        ::warren::detail::firstOf(JOB_TYPES),                                                   \
+        ::warren::detail::countOf(JOB_TYPES),                                                   \
+        ::warren::detail::firstOf(MIGRATIONS),                                                  \
+        ::warren::detail::countOf(MIGRATIONS)};                                                 \
     return &descriptor;                                                                         \
   }
 

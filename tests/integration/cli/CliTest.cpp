@@ -24,7 +24,7 @@ bool contains(const std::string& text, const std::string& part) {
 TEST(Cli, Version) {
   const CommandResult r = warren({"--version"});
   EXPECT_EQ(r.exitCode, 0);
-  EXPECT_EQ(r.out, "warren " WARREN_VERSION " (plugin ABI 1.1)\n");
+  EXPECT_EQ(r.out, "warren " WARREN_VERSION " (plugin ABI 1.2)\n");
 }
 
 TEST(Cli, HelpNamesEverySubcommandAndConfigKey) {
@@ -83,7 +83,7 @@ TEST(CliInspect, PrintsEchosDescriptor) {
                        "\n"
                        "name:                echo\n"
                        "version:             1.0.0\n"
-                       "abi:                 1.1 (host 1.1)\n"
+                       "abi:                 1.2 (host 1.2)\n"
                        "jobs:                echo echo:*\n"
                        "resource class:      io\n"
                        "memory per job:      4 MiB\n"

@@ -121,7 +121,7 @@ TEST(CliRun, RefusedPluginExits2) {
       warren({"run", "--plugin", path, "--queue", "q"}, {"REDIS_URL=" + redis.url()});
   EXPECT_EQ(r.exitCode, kExitRefused);
   EXPECT_NE(r.err.find("warren: plugin " + path +
-                       " refused: plugin needs ABI 1.2, newer than the host's ABI 1.1: upgrade "
+                       " refused: plugin needs ABI 1.3, newer than the host's ABI 1.2: upgrade "
                        "the host\n"),
             std::string::npos)
       << r.err;

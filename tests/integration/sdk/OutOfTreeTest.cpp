@@ -134,7 +134,7 @@ TEST_F(OutOfTreePlugin, WarrenInspectPrintsItsDescriptor) {
                        "\n"
                        "name:                greeter\n"
                        "version:             0.9.0\n"
-                       "abi:                 1.1 (host 1.1)\n"
+                       "abi:                 1.2 (host 1.2)\n"
                        "jobs:                greet\n"
                        "resource class:      io\n"
                        "memory per job:      2 MiB\n"

@@ -98,7 +98,7 @@ TEST(LibraryRefusal, WritesAnErrorLogLineWithTheReason) {
   EXPECT_EQ(object->getValue<std::string>("msg"), "plugin refused");
   EXPECT_EQ(object->getValue<std::string>("path"), fixture("other_major").string());
   EXPECT_EQ(object->getValue<std::string>("reason"),
-            "ABI major version mismatch: plugin has ABI 2.1, host has ABI 1.1");
+            "ABI major version mismatch: plugin has ABI 2.2, host has ABI 1.2");
 }
 
 TEST(LibraryLoad, CopiesEchosDescriptor) {
@@ -125,7 +125,7 @@ TEST(LibraryLoad, TheNoopExampleIsAnInlinePlugin) {
   const auto library = Library::load(builtPlugin("noop"));
   EXPECT_EQ(library->info().resourceClass, WARREN_RESOURCE_INLINE);
   EXPECT_STREQ(plugins::resourceClassName(library->info().resourceClass), "inline");
-  EXPECT_EQ(library->info().abiMinor, 1u);
+  EXPECT_EQ(library->info().abiMinor, 2u);
 }
 
 TEST(LibraryLoad, CopiesAConfigKeyWithoutDefault) {

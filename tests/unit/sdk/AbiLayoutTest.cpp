@@ -1,4 +1,4 @@
-// Freezes the ABI 1.0 layout (LP64). The ABI is append-only: a member that moves breaks every
+// Freezes the ABI 1.0 layout and what 1.1 and 1.2 appended (LP64). The ABI is append-only: a member that moves breaks every
 // plugin already built. If one of these fails, the change is an ABI break, not a test to update.
 #include <warren/plugin.h>
 
@@ -27,7 +27,27 @@ TEST(AbiLayout, Descriptor) {
   EXPECT_EQ(offsetof(warren_plugin_descriptor, init), 80u);
   EXPECT_EQ(offsetof(warren_plugin_descriptor, handle), 88u);
   EXPECT_EQ(offsetof(warren_plugin_descriptor, shutdown), 96u);
-  EXPECT_EQ(sizeof(warren_plugin_descriptor), 104u);
+  // ABI 1.2
+  EXPECT_EQ(offsetof(warren_plugin_descriptor, job_types), 104u);
+  EXPECT_EQ(offsetof(warren_plugin_descriptor, job_type_count), 112u);
+  EXPECT_EQ(offsetof(warren_plugin_descriptor, migrations), 120u);
+  EXPECT_EQ(offsetof(warren_plugin_descriptor, migration_count), 128u);
+  EXPECT_EQ(sizeof(warren_plugin_descriptor), 136u);
+}
+
+TEST(AbiLayout, JobTypeAndMigration) {
+  EXPECT_EQ(offsetof(warren_job_type, struct_size), 0u);
+  EXPECT_EQ(offsetof(warren_job_type, name), 8u);
+  EXPECT_EQ(offsetof(warren_job_type, summary), 16u);
+  EXPECT_EQ(offsetof(warren_job_type, data_schema), 24u);
+  EXPECT_EQ(offsetof(warren_job_type, result_schema), 32u);
+  EXPECT_EQ(sizeof(warren_job_type), 40u);
+  EXPECT_EQ(offsetof(warren_migration, struct_size), 0u);
+  EXPECT_EQ(offsetof(warren_migration, version), 4u);
+  EXPECT_EQ(offsetof(warren_migration, name), 8u);
+  EXPECT_EQ(offsetof(warren_migration, postgresql), 16u);
+  EXPECT_EQ(offsetof(warren_migration, sqlite), 24u);
+  EXPECT_EQ(sizeof(warren_migration), 32u);
 }
 
 TEST(AbiLayout, ConfigKey) {
@@ -53,7 +73,10 @@ TEST(AbiLayout, HostApi) {
   EXPECT_EQ(offsetof(warren_host_api, http), 64u);
   EXPECT_EQ(offsetof(warren_host_api, db), 72u);
   EXPECT_EQ(offsetof(warren_host_api, storage), 80u);
-  EXPECT_EQ(sizeof(warren_host_api), 88u);
+  // ABI 1.2
+  EXPECT_EQ(offsetof(warren_host_api, ai), 88u);
+  EXPECT_EQ(offsetof(warren_host_api, queue), 96u);
+  EXPECT_EQ(sizeof(warren_host_api), 104u);
 }
 
 TEST(AbiLayout, JobApi) {
@@ -69,7 +92,27 @@ TEST(AbiLayout, JobApi) {
   EXPECT_EQ(offsetof(warren_job_api, log), 80u);
   EXPECT_EQ(offsetof(warren_job_api, set_result), 88u);
   EXPECT_EQ(offsetof(warren_job_api, set_error), 96u);
-  EXPECT_EQ(sizeof(warren_job_api), 104u);
+  // ABI 1.2
+  EXPECT_EQ(offsetof(warren_job_api, set_retry_at), 104u);
+  EXPECT_EQ(offsetof(warren_job_api, cancel_reason), 112u);
+  EXPECT_EQ(offsetof(warren_job_api, once_get), 120u);
+  EXPECT_EQ(offsetof(warren_job_api, once_put), 128u);
+  EXPECT_EQ(sizeof(warren_job_api), 136u);
+}
+
+TEST(AbiLayout, AiAndQueueApi) {
+  EXPECT_EQ(offsetof(warren_ai_error, struct_size), 0u);
+  EXPECT_EQ(offsetof(warren_ai_error, retryable), 4u);
+  EXPECT_EQ(offsetof(warren_ai_error, retry_at_ms), 8u);
+  EXPECT_EQ(offsetof(warren_ai_error, message), 16u);
+  EXPECT_EQ(sizeof(warren_ai_error), 32u);
+  EXPECT_EQ(offsetof(warren_ai_api, available), 8u);
+  EXPECT_EQ(offsetof(warren_ai_api, complete), 16u);
+  EXPECT_EQ(offsetof(warren_ai_api, embed), 24u);
+  EXPECT_EQ(sizeof(warren_ai_api), 32u);
+  EXPECT_EQ(offsetof(warren_queue_api, add), 8u);
+  EXPECT_EQ(offsetof(warren_queue_api, upsert_scheduler), 16u);
+  EXPECT_EQ(sizeof(warren_queue_api), 24u);
 }
 
 TEST(AbiLayout, ServiceTablesStartWithTheirSize) {
@@ -89,6 +132,10 @@ TEST(AbiLayout, VersionConstants) {
   EXPECT_EQ(WARREN_JOB_COMPLETED, 0u);
   EXPECT_EQ(WARREN_JOB_FAILED_RETRYABLE, 1u);
   EXPECT_EQ(WARREN_JOB_FAILED_UNRECOVERABLE, 2u);
+  EXPECT_EQ(WARREN_JOB_DELAYED, 3u);
+  EXPECT_EQ(WARREN_JOB_RATE_LIMITED, 4u);
+  EXPECT_EQ(WARREN_ERR_RETRY_LATER, -7);
+  EXPECT_EQ(WARREN_ERR_REFUSED, -8);
 }
 
 }  // namespace

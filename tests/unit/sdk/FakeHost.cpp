@@ -87,7 +87,11 @@ const warren_job_api kJob = {
     [](const warren_job* job, const char* message, std::size_t len) -> warren_status {
       jobOf(job).error = std::string(message, len);
       return WARREN_OK;
-    }};
+    },
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr};
 
 void freeBuffer(warren_buffer* buffer) {
   std::free(buffer->data);
@@ -107,6 +111,8 @@ warren_host_api fakeHostApi() {
                          &kMetrics,
                          &kConfig,
                          &kJob,
+                         nullptr,
+                         nullptr,
                          nullptr,
                          nullptr,
                          nullptr};
