@@ -27,7 +27,8 @@ QueryResult Db::query(const warren::Job* job, warren_db_intent intent, std::stri
     return result;
   }
   if (message.empty()) message = "database call failed with status " + std::to_string(status);
-  if (status == WARREN_ERR_INVALID) throw job::Unrecoverable("database refused a statement: " + message);
+  if (status == WARREN_ERR_INVALID)
+    throw job::Unrecoverable("database refused a statement: " + message);
   throw job::Retryable("database unavailable: " + message);
 }
 
@@ -36,9 +37,9 @@ Backend Db::backend() const {
     warren_buffer rows{};
     warren_buffer error{};
     std::int64_t affected = 0;
-    const warren_status status = api_->query(host_.raw(), nullptr, WARREN_DB_READ,
-                                             "SELECT sqlite_version() AS v", nullptr, &rows,
-                                             &affected, &error);
+    const warren_status status =
+        api_->query(host_.raw(), nullptr, WARREN_DB_READ, "SELECT sqlite_version() AS v", nullptr,
+                    &rows, &affected, &error);
     host_.take(rows);
     host_.take(error);
     backend_ = status == WARREN_OK ? Backend::sqlite : Backend::postgresql;

@@ -30,7 +30,8 @@ class Db {
   // `job` may be null (calls outside a job).
   QueryResult query(const warren::Job* job, warren_db_intent intent, std::string_view sql,
                     const Json& params = Json::array()) const;
-  Json rows(const warren::Job* job, std::string_view sql, const Json& params = Json::array()) const {
+  Json rows(const warren::Job* job, std::string_view sql,
+            const Json& params = Json::array()) const {
     return query(job, WARREN_DB_READ, sql, params).rows;
   }
   std::int64_t execute(const warren::Job* job, std::string_view sql,

@@ -329,8 +329,8 @@ struct Instance {
 };
 
 template <typename T>
-warren_status init(const warren_host_api* api, const warren_host* host,
-                   warren_plugin_state** state, char* error, std::size_t error_len) noexcept {
+warren_status init(const warren_host_api* api, const warren_host* host, warren_plugin_state** state,
+                   char* error, std::size_t error_len) noexcept {
   try {
     auto* instance = new Instance<T>{api, nullptr};
     try {
@@ -397,12 +397,16 @@ template <typename T, std::size_t N>
 constexpr std::uint32_t countOf(T (&)[N]) {
   return static_cast<std::uint32_t>(N);
 }
-constexpr std::uint32_t countOf(std::nullptr_t) { return 0; }
+constexpr std::uint32_t countOf(std::nullptr_t) {
+  return 0;
+}
 template <typename T, std::size_t N>
 constexpr const T* firstOf(T (&array)[N]) {
   return array;
 }
-constexpr std::nullptr_t firstOf(std::nullptr_t) { return nullptr; }
+constexpr std::nullptr_t firstOf(std::nullptr_t) {
+  return nullptr;
+}
 
 }  // namespace detail
 
@@ -410,8 +414,8 @@ constexpr std::nullptr_t firstOf(std::nullptr_t) { return nullptr; }
 constexpr warren_config_key configKey(const char* name, warren_config_type type,
                                       const char* default_value, bool required,
                                       const char* description) {
-  return warren_config_key{sizeof(warren_config_key), name, type, default_value,
-                           required ? 1u : 0u, description};
+  return warren_config_key{sizeof(warren_config_key), name,       type, default_value,
+                           required ? 1u : 0u,        description};
 }
 
 }  // namespace warren
@@ -430,37 +434,37 @@ constexpr warren_migration migration(std::uint32_t version, const char* name,
 // Emits the plugin's one exported symbol. JOBS is an array of const char* (job names);
 // CONFIG is an array of warren_config_key (see warren::configKey) or nullptr.
 #define WARREN_PLUGIN(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY, CONFIG) \
-  WARREN_PLUGIN_EX(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY, CONFIG,   \
+  WARREN_PLUGIN_EX(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY, CONFIG,    \
                    nullptr, nullptr)
 
 // As WARREN_PLUGIN, with the ABI 1.2 contract: JOB_TYPES is an array of warren_job_type (see
 // warren::jobType) or nullptr, MIGRATIONS an array of warren_migration (warren::migration) or
 // nullptr.
-#define WARREN_PLUGIN_EX(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY,     \
-                         CONFIG, JOB_TYPES, MIGRATIONS)                                         \
-  extern "C" WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {          \
-    static const warren_plugin_descriptor descriptor = {                                        \
-        WARREN_ABI_MAGIC,                                                                       \
-        static_cast<std::uint32_t>(sizeof(warren_plugin_descriptor)),                           \
-        WARREN_ABI_MAJOR,                                                                       \
-        WARREN_ABI_MINOR,                                                                       \
-        NAME,                                                                                   \
-        VERSION,                                                                                \
-        ::warren::detail::firstOf(JOBS),                                                        \
-        ::warren::detail::countOf(JOBS),                                                        \
-        RESOURCE,                                                                               \
-        MEMORY_PER_JOB,                                                                         \
-        CONCURRENCY,                                                                            \
-        ::warren::detail::firstOf(CONFIG),                                                      \
-        ::warren::detail::countOf(CONFIG),                                                      \
-        &::warren::detail::init<CLASS>,                                                         \
-        &::warren::detail::handle<CLASS>,                                                       \
-        &::warren::detail::shutdown<CLASS>,                                                     \
-        ::warren::detail::firstOf(JOB_TYPES),                                                   \
-        ::warren::detail::countOf(JOB_TYPES),                                                   \
-        ::warren::detail::firstOf(MIGRATIONS),                                                  \
-        ::warren::detail::countOf(MIGRATIONS)};                                                 \
-    return &descriptor;                                                                         \
+#define WARREN_PLUGIN_EX(CLASS, NAME, VERSION, JOBS, RESOURCE, MEMORY_PER_JOB, CONCURRENCY, \
+                         CONFIG, JOB_TYPES, MIGRATIONS)                                     \
+  extern "C" WARREN_EXPORT const warren_plugin_descriptor* warren_plugin_entry(void) {      \
+    static const warren_plugin_descriptor descriptor = {                                    \
+        WARREN_ABI_MAGIC,                                                                   \
+        static_cast<std::uint32_t>(sizeof(warren_plugin_descriptor)),                       \
+        WARREN_ABI_MAJOR,                                                                   \
+        WARREN_ABI_MINOR,                                                                   \
+        NAME,                                                                               \
+        VERSION,                                                                            \
+        ::warren::detail::firstOf(JOBS),                                                    \
+        ::warren::detail::countOf(JOBS),                                                    \
+        RESOURCE,                                                                           \
+        MEMORY_PER_JOB,                                                                     \
+        CONCURRENCY,                                                                        \
+        ::warren::detail::firstOf(CONFIG),                                                  \
+        ::warren::detail::countOf(CONFIG),                                                  \
+        &::warren::detail::init<CLASS>,                                                     \
+        &::warren::detail::handle<CLASS>,                                                   \
+        &::warren::detail::shutdown<CLASS>,                                                 \
+        ::warren::detail::firstOf(JOB_TYPES),                                               \
+        ::warren::detail::countOf(JOB_TYPES),                                               \
+        ::warren::detail::firstOf(MIGRATIONS),                                              \
+        ::warren::detail::countOf(MIGRATIONS)};                                             \
+    return &descriptor;                                                                     \
   }
 
 #endif  // WARREN_PLUGIN_HPP

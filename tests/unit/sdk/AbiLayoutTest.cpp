@@ -1,5 +1,6 @@
-// Freezes the ABI 1.0 layout and what 1.1 and 1.2 appended (LP64). The ABI is append-only: a member that moves breaks every
-// plugin already built. If one of these fails, the change is an ABI break, not a test to update.
+// Freezes the ABI 1.0 layout and what 1.1 and 1.2 appended (LP64). The ABI is append-only: a member
+// that moves breaks every plugin already built. If one of these fails, the change is an ABI break,
+// not a test to update.
 #include <warren/plugin.h>
 
 #include <gtest/gtest.h>
