@@ -61,12 +61,11 @@ typedef int32_t warren_status;
 #define WARREN_ERR_CANCELLED (-5)   /* the job was cancelled while the call waited */
 #define WARREN_ERR_INTERNAL (-6)    /* anything else; the error text says what */
 /* Since ABI 1.2. */
-#define WARREN_ERR_RETRY_LATER                                      \
-  (-7) /* rate limited for longer than the host waits in place: try \
-          again at the time the call reports (retry_at_ms) */
-#define WARREN_ERR_REFUSED                                         \
-  (-8) /* refused for good by the remote side: a content policy, a \
-          truncated reply, an exhausted quota, a rejected key */
+/* WARREN_ERR_RETRY_LATER: rate limited for longer than the host waits in place; try again at the
+ * time the call reports (retry_at_ms). WARREN_ERR_REFUSED: refused for good by the remote side
+ * (a content policy, a truncated reply, an exhausted quota, a rejected key). */
+#define WARREN_ERR_RETRY_LATER (-7)
+#define WARREN_ERR_REFUSED (-8)
 
 /*
  * A byte buffer the host fills for the plugin (replies, error texts).
@@ -75,15 +74,15 @@ typedef int32_t warren_status;
  * A zero-initialised buffer is empty and may be freed.
  */
 typedef struct warren_buffer {
-  char* data;
+  char *data;
   size_t len;
 } warren_buffer;
 
 /* A key/value pair of strings (metric labels, HTTP headers).
  * OWNERSHIP: whoever passes it owns it; the receiver copies what it keeps. */
 typedef struct warren_pair {
-  const char* key;
-  const char* value;
+  const char *key;
+  const char *value;
 } warren_pair;
 
 /* Opaque handles. Each is HOST-OWNED. */
@@ -107,29 +106,26 @@ typedef uint32_t warren_config_type;
  * library is loaded. */
 typedef struct warren_config_key {
   uint32_t struct_size;
-  const char* name; /* [a-z0-9_.-]+ */
+  const char *name;          /* [a-z0-9_.-]+ */
   warren_config_type type;
-  const char* default_value; /* text form, or NULL for no default */
+  const char *default_value; /* text form, or NULL for no default */
   uint32_t required;         /* 1: the host refuses to start the plugin without a value */
-  const char* description;
+  const char *description;
 } warren_config_key;
 
 /* ---- Results ------------------------------------------------------------------------------ */
 
 typedef uint32_t warren_job_outcome;
-#define WARREN_JOB_COMPLETED 0u /* return value set with job_api.set_result (or null) */
-#define WARREN_JOB_FAILED_RETRYABLE                                                            \
-  1u                                       /* message set with job_api.set_error; host retries \
+#define WARREN_JOB_COMPLETED 0u            /* return value set with job_api.set_result (or null) */
+#define WARREN_JOB_FAILED_RETRYABLE 1u     /* message set with job_api.set_error; host retries
                                               under the job's attempts and backoff */
 #define WARREN_JOB_FAILED_UNRECOVERABLE 2u /* message set with job_api.set_error; no retry */
 /* Since ABI 1.2. Both need the time set with job_api.set_retry_at; neither spends an attempt,
  * and neither holds a job slot while it waits. */
-#define WARREN_JOB_DELAYED                                \
-  3u /* the job goes to delayed until that time (BullMQ's \
-        job.moveToDelayed + DelayedError: attemptsMade unchanged) */
-#define WARREN_JOB_RATE_LIMITED                                      \
-  4u /* the whole queue pauses until that time and the job goes back \
-        to wait (BullMQ's Worker.rateLimit + RateLimitError) */
+#define WARREN_JOB_DELAYED 3u /* the job goes to delayed until that time (BullMQ's
+                                 job.moveToDelayed + DelayedError: attemptsMade unchanged) */
+#define WARREN_JOB_RATE_LIMITED 4u /* the whole queue pauses until that time and the job goes back
+                                      to wait (BullMQ's Worker.rateLimit + RateLimitError) */
 
 /* ---- Host services ------------------------------------------------------------------------ */
 
@@ -144,9 +140,10 @@ typedef uint32_t warren_log_level;
 typedef struct warren_log_api {
   uint32_t struct_size;
   /* 1 when a line at `level` would be written (check before formatting expensive text). */
-  int (*enabled)(const warren_host* host, warren_log_level level);
+  int (*enabled)(const warren_host *host, warren_log_level level);
   /* `message` (PLUGIN-OWNED, `len` bytes, need not be NUL-terminated) is copied. */
-  void (*write)(const warren_host* host, warren_log_level level, const char* message, size_t len);
+  void (*write)(const warren_host *host, warren_log_level level, const char *message,
+                size_t len);
 } warren_log_api;
 
 /* Metrics by name and labels; the host exposes them on /metrics. Names follow Prometheus rules
@@ -154,12 +151,12 @@ typedef struct warren_log_api {
  * WARREN_ERR_INVALID. Label arrays are PLUGIN-OWNED and copied. */
 typedef struct warren_metrics_api {
   uint32_t struct_size;
-  warren_status (*counter_add)(const warren_host* host, const char* name, const warren_pair* labels,
+  warren_status (*counter_add)(const warren_host *host, const char *name, const warren_pair *labels,
                                size_t label_count, double delta);
-  warren_status (*gauge_set)(const warren_host* host, const char* name, const warren_pair* labels,
+  warren_status (*gauge_set)(const warren_host *host, const char *name, const warren_pair *labels,
                              size_t label_count, double value);
-  warren_status (*histogram_observe)(const warren_host* host, const char* name,
-                                     const warren_pair* labels, size_t label_count, double value);
+  warren_status (*histogram_observe)(const warren_host *host, const char *name,
+                                     const warren_pair *labels, size_t label_count, double value);
 } warren_metrics_api;
 
 /* The plugin instance's validated config (every declared key with a value or default). */
@@ -167,7 +164,7 @@ typedef struct warren_config_api {
   uint32_t struct_size;
   /* Value of `key` as text, or NULL when the key has no value. HOST-OWNED, valid until shutdown
    * returns. Values were checked against the declared type before init was called. */
-  const char* (*get)(const warren_host* host, const char* key);
+  const char *(*get)(const warren_host *host, const char *key);
 } warren_config_api;
 
 /* Per-job functions. Every function takes the job handle given to handle(); they may be called
@@ -175,55 +172,55 @@ typedef struct warren_config_api {
 typedef struct warren_job_api {
   uint32_t struct_size;
   /* Job data as JSON text. HOST-OWNED, valid during handle(). */
-  const char* (*data)(const warren_job* job, size_t* len);
-  const char* (*id)(const warren_job* job);    /* HOST-OWNED, valid during handle() */
-  const char* (*name)(const warren_job* job);  /* HOST-OWNED, valid during handle() */
-  const char* (*queue)(const warren_job* job); /* HOST-OWNED, valid during handle() */
+  const char *(*data)(const warren_job *job, size_t *len);
+  const char *(*id)(const warren_job *job);    /* HOST-OWNED, valid during handle() */
+  const char *(*name)(const warren_job *job);  /* HOST-OWNED, valid during handle() */
+  const char *(*queue)(const warren_job *job); /* HOST-OWNED, valid during handle() */
   /* 1 on the first attempt, 2 on the first retry, and so on. */
-  uint32_t (*attempt)(const warren_job* job);
+  uint32_t (*attempt)(const warren_job *job);
   /* Deadline in Unix epoch milliseconds, or 0 when the job has none. */
-  int64_t (*deadline_ms)(const warren_job* job);
+  int64_t (*deadline_ms)(const warren_job *job);
   /* 1 once the host asked the job to stop (shutdown, drain, timeout, reload deadline). */
-  int (*is_cancelled)(const warren_job* job);
+  int (*is_cancelled)(const warren_job *job);
   /* Sleeps up to `timeout_ms`; returns 1 early as soon as the job is cancelled, else 0. */
-  int (*wait_cancelled)(const warren_job* job, uint32_t timeout_ms);
+  int (*wait_cancelled)(const warren_job *job, uint32_t timeout_ms);
   /* Progress as JSON text: a number 0..100 or an object (as BullMQ's updateProgress). */
-  warren_status (*progress)(const warren_job* job, const char* json, size_t len);
+  warren_status (*progress)(const warren_job *job, const char *json, size_t len);
   /* Appends one line to the job's log (as BullMQ's job.log). */
-  warren_status (*log)(const warren_job* job, const char* line, size_t len);
+  warren_status (*log)(const warren_job *job, const char *line, size_t len);
   /* The return value (JSON text) for WARREN_JOB_COMPLETED. Copied; last call wins.
    * Returns WARREN_ERR_INVALID when `json` is not valid JSON. */
-  warren_status (*set_result)(const warren_job* job, const char* json, size_t len);
+  warren_status (*set_result)(const warren_job *job, const char *json, size_t len);
   /* The failure message for a failed outcome. Copied; last call wins. */
-  warren_status (*set_error)(const warren_job* job, const char* message, size_t len);
+  warren_status (*set_error)(const warren_job *job, const char *message, size_t len);
 
   /* ---- Since ABI 1.2 ---- */
   /* When to try again (Unix epoch ms), for WARREN_JOB_DELAYED and WARREN_JOB_RATE_LIMITED; a
    * time in the past means "now". A reason set with set_error is kept in the job's log. */
-  warren_status (*set_retry_at)(const warren_job* job, int64_t epoch_ms);
+  warren_status (*set_retry_at)(const warren_job *job, int64_t epoch_ms);
   /* Why the job was asked to stop ("shutdown", "timeout", "cancelled: <reason>"...), or "" while
    * it was not. HOST-OWNED, valid during handle(). */
-  const char* (*cancel_reason)(const warren_job* job);
+  const char *(*cancel_reason)(const warren_job *job);
   /* The idempotency ledger, for side effects that must not run twice when BullMQ runs a job
    * again (after a stall, a crash or a retry: at-least-once delivery). Entries are scoped to the
    * job (queue and id) and kept in Redis for `ttl_s` seconds. once_get: WARREN_OK and the JSON
    * recorded for `key` in `value_json` (HOST-OWNED once filled) when the side effect finished
    * before, WARREN_ERR_NOT_FOUND when it did not. once_put records it (`value_json` is valid
    * JSON, copied). NULL when the host has no ledger. */
-  warren_status (*once_get)(const warren_job* job, const char* key, size_t key_len,
-                            warren_buffer* value_json);
-  warren_status (*once_put)(const warren_job* job, const char* key, size_t key_len,
-                            const char* value_json, size_t value_len, uint32_t ttl_s);
+  warren_status (*once_get)(const warren_job *job, const char *key, size_t key_len,
+                            warren_buffer *value_json);
+  warren_status (*once_put)(const warren_job *job, const char *key, size_t key_len,
+                            const char *value_json, size_t value_len, uint32_t ttl_s);
 } warren_job_api;
 
 /* Outbound HTTP through the host's pooled, rate-limited client. NULL until the host provides it. */
 typedef struct warren_http_request {
   uint32_t struct_size;
-  const char* method; /* "GET", "POST", ... */
-  const char* url;    /* http:// or https:// */
-  const warren_pair* headers;
+  const char *method; /* "GET", "POST", ... */
+  const char *url;    /* http:// or https:// */
+  const warren_pair *headers;
   size_t header_count;
-  const char* body;
+  const char *body;
   size_t body_len;
   uint32_t timeout_ms; /* 0: the host's default */
   uint32_t idempotent; /* 1: the host may retry on connection errors and 5xx */
@@ -234,9 +231,10 @@ typedef struct warren_http_api {
   /* On WARREN_OK, `*status_code` is set, `headers_json` holds the response headers as a JSON
    * object and `body` the body. On error, `error` holds the reason. All buffers HOST-OWNED
    * once filled. `job` may be NULL (calls outside a job are not cancelled). */
-  warren_status (*request)(const warren_host* host, const warren_job* job,
-                           const warren_http_request* request, int32_t* status_code,
-                           warren_buffer* headers_json, warren_buffer* body, warren_buffer* error);
+  warren_status (*request)(const warren_host *host, const warren_job *job,
+                           const warren_http_request *request, int32_t *status_code,
+                           warren_buffer *headers_json, warren_buffer *body,
+                           warren_buffer *error);
 } warren_http_api;
 
 /* Database access through the host's pools (PostgreSQL, or SQLite by default). NULL until the
@@ -250,28 +248,29 @@ typedef struct warren_db_api {
   /* Runs `sql` with $1..$n bound from `params_json` (a JSON array, or NULL). On WARREN_OK,
    * `rows_json` holds a JSON array of row objects and `*affected` the affected row count.
    * On error, `error` holds the reason. Buffers HOST-OWNED once filled. */
-  warren_status (*query)(const warren_host* host, const warren_job* job, warren_db_intent intent,
-                         const char* sql, const char* params_json, warren_buffer* rows_json,
-                         int64_t* affected, warren_buffer* error);
+  warren_status (*query)(const warren_host *host, const warren_job *job, warren_db_intent intent,
+                         const char *sql, const char *params_json, warren_buffer *rows_json,
+                         int64_t *affected, warren_buffer *error);
 } warren_db_api;
 
 /* Object storage (a local directory, or S3-compatible). NULL until the host provides it.
  * Data moves through local files so that nothing large sits in memory. */
 typedef struct warren_storage_api {
   uint32_t struct_size;
-  warren_status (*put_file)(const warren_host* host, const warren_job* job, const char* key,
-                            const char* local_path, const char* content_type, warren_buffer* error);
-  warren_status (*get_file)(const warren_host* host, const warren_job* job, const char* key,
-                            const char* local_path, warren_buffer* error);
+  warren_status (*put_file)(const warren_host *host, const warren_job *job, const char *key,
+                            const char *local_path, const char *content_type,
+                            warren_buffer *error);
+  warren_status (*get_file)(const warren_host *host, const warren_job *job, const char *key,
+                            const char *local_path, warren_buffer *error);
   /* `info_json`: {"size":N,"content_type":"...","etag":"...","modified_ms":N} */
-  warren_status (*head)(const warren_host* host, const char* key, warren_buffer* info_json,
-                        warren_buffer* error);
-  warren_status (*remove)(const warren_host* host, const char* key, warren_buffer* error);
+  warren_status (*head)(const warren_host *host, const char *key, warren_buffer *info_json,
+                        warren_buffer *error);
+  warren_status (*remove)(const warren_host *host, const char *key, warren_buffer *error);
   /* `keys_json`: a JSON array of keys under `prefix`. */
-  warren_status (*list)(const warren_host* host, const char* prefix, warren_buffer* keys_json,
-                        warren_buffer* error);
-  warren_status (*presign_get)(const warren_host* host, const char* key, uint32_t expires_s,
-                               warren_buffer* url, warren_buffer* error);
+  warren_status (*list)(const warren_host *host, const char *prefix, warren_buffer *keys_json,
+                        warren_buffer *error);
+  warren_status (*presign_get)(const warren_host *host, const char *key, uint32_t expires_s,
+                               warren_buffer *url, warren_buffer *error);
 } warren_storage_api;
 
 /* AI models through the host (since ABI 1.2). The host owns the providers, their keys, limits,
@@ -295,18 +294,19 @@ typedef struct warren_ai_api {
   uint32_t struct_size;
   /* 1 when a provider serving `capability` (WARREN_AI_*) is configured for the plugin's queue;
    * 0 when there is none ("no AI provider configured"): the plugin uses its offline method. */
-  int (*available)(const warren_host* host, uint32_t capability);
+  int (*available)(const warren_host *host, uint32_t capability);
   /* A completion. On WARREN_OK `response_json` (HOST-OWNED once filled) holds the response;
    * otherwise `error` says why: WARREN_ERR_NOT_FOUND (no provider), WARREN_ERR_INVALID (a bad
    * request, or a reply that failed its schema after the repair attempt), WARREN_ERR_REFUSED,
    * WARREN_ERR_RETRY_LATER, WARREN_ERR_UNAVAILABLE, WARREN_ERR_TIMEOUT, WARREN_ERR_CANCELLED.
    * `job` may be NULL (no cancellation, no deadline). */
-  warren_status (*complete)(const warren_host* host, const warren_job* job,
-                            const char* request_json, size_t request_len,
-                            warren_buffer* response_json, warren_ai_error* error);
+  warren_status (*complete)(const warren_host *host, const warren_job *job,
+                            const char *request_json, size_t request_len,
+                            warren_buffer *response_json, warren_ai_error *error);
   /* Embeddings of a batch of texts; results and errors as for complete. */
-  warren_status (*embed)(const warren_host* host, const warren_job* job, const char* request_json,
-                         size_t request_len, warren_buffer* response_json, warren_ai_error* error);
+  warren_status (*embed)(const warren_host *host, const warren_job *job, const char *request_json,
+                         size_t request_len, warren_buffer *response_json,
+                         warren_ai_error *error);
 } warren_ai_api;
 
 /* BullMQ queues on the node's Redis (since ABI 1.2): what a Node app does with Queue.add and
@@ -317,15 +317,15 @@ typedef struct warren_queue_api {
    * job options (jobId, delay, attempts, backoff, priority, lifo, removeOnComplete,
    * removeOnFail, parent...). On WARREN_OK `job_id` holds the new job's id (or the existing
    * one, for a jobId that was taken). `job` may be NULL. */
-  warren_status (*add)(const warren_host* host, const warren_job* job, const char* queue,
-                       const char* name, const char* data_json, const char* opts_json,
-                       warren_buffer* job_id, warren_buffer* error);
+  warren_status (*add)(const warren_host *host, const warren_job *job, const char *queue,
+                       const char *name, const char *data_json, const char *opts_json,
+                       warren_buffer *job_id, warren_buffer *error);
   /* Creates or updates the job scheduler `scheduler_id` of `queue`: `repeat_json` as BullMQ's
    * RepeatOptions ({"every":ms} or {"pattern":"cron", "tz":...}), `template_json` as its job
    * template ({"name":..., "data":..., "opts":...}). */
-  warren_status (*upsert_scheduler)(const warren_host* host, const char* queue,
-                                    const char* scheduler_id, const char* repeat_json,
-                                    const char* template_json, warren_buffer* error);
+  warren_status (*upsert_scheduler)(const warren_host *host, const char *queue,
+                                    const char *scheduler_id, const char *repeat_json,
+                                    const char *template_json, warren_buffer *error);
 } warren_queue_api;
 
 /*
@@ -337,18 +337,18 @@ typedef struct warren_host_api {
   uint32_t struct_size;
   uint32_t abi_major; /* the host's ABI version */
   uint32_t abi_minor;
-  const char* host_version; /* HOST-OWNED, static */
-  void (*buffer_free)(warren_buffer* buffer);
-  const warren_log_api* log;
-  const warren_metrics_api* metrics;
-  const warren_config_api* config;
-  const warren_job_api* job;
-  const warren_http_api* http;       /* NULL until the host provides outbound HTTP */
-  const warren_db_api* db;           /* NULL until the host provides database access */
-  const warren_storage_api* storage; /* NULL until the host provides object storage */
+  const char *host_version; /* HOST-OWNED, static */
+  void (*buffer_free)(warren_buffer *buffer);
+  const warren_log_api *log;
+  const warren_metrics_api *metrics;
+  const warren_config_api *config;
+  const warren_job_api *job;
+  const warren_http_api *http;       /* NULL until the host provides outbound HTTP */
+  const warren_db_api *db;           /* NULL until the host provides database access */
+  const warren_storage_api *storage; /* NULL until the host provides object storage */
   /* Since ABI 1.2. */
-  const warren_ai_api* ai;       /* NULL until the host provides AI models */
-  const warren_queue_api* queue; /* NULL until the host provides queue access */
+  const warren_ai_api *ai;       /* NULL until the host provides AI models */
+  const warren_queue_api *queue; /* NULL until the host provides queue access */
 } warren_host_api;
 
 /* ---- The plugin's side ---------------------------------------------------------------------- */
@@ -360,27 +360,28 @@ typedef struct warren_host_api {
  * `error_len` bytes into `error` (HOST-OWNED) and returns any other value; the host then never
  * calls handle or shutdown for this instance.
  */
-typedef warren_status (*warren_init_fn)(const warren_host_api* api, const warren_host* host,
-                                        warren_plugin_state** state, char* error, size_t error_len);
+typedef warren_status (*warren_init_fn)(const warren_host_api *api, const warren_host *host,
+                                        warren_plugin_state **state, char *error,
+                                        size_t error_len);
 
 /* Handles one job; see warren_job_outcome. Runs on a host worker thread, possibly concurrently
  * with other handle calls of the same instance. Must not let a C++ exception escape. */
-typedef warren_job_outcome (*warren_handle_fn)(warren_plugin_state* state, const warren_job* job);
+typedef warren_job_outcome (*warren_handle_fn)(warren_plugin_state *state, const warren_job *job);
 
 /* Releases the instance. Called once, on the control thread, after every handle call of the
  * instance returned. */
-typedef void (*warren_shutdown_fn)(warren_plugin_state* state);
+typedef void (*warren_shutdown_fn)(warren_plugin_state *state);
 
 /* The contract of one job name (since ABI 1.2), so that a web app can rely on it: docs/jobs.md
  * is written from these. OWNERSHIP: PLUGIN-OWNED static data, valid while the library is loaded. */
 typedef struct warren_job_type {
   uint32_t struct_size;
-  const char* name;          /* an exact job name the plugin handles */
-  const char* summary;       /* one line: what the job does */
-  const char* data_schema;   /* JSON Schema (draft 7) of the job data, or NULL. The host checks
+  const char *name;          /* an exact job name the plugin handles */
+  const char *summary;       /* one line: what the job does */
+  const char *data_schema;   /* JSON Schema (draft 7) of the job data, or NULL. The host checks
                                 the data before handle() and fails a job that does not validate,
                                 unrecoverably, naming the field */
-  const char* result_schema; /* JSON Schema (draft 7) of the return value, or NULL */
+  const char *result_schema; /* JSON Schema (draft 7) of the return value, or NULL */
 } warren_job_type;
 
 /* One step of the plugin's database schema (since ABI 1.2). The host applies the steps in
@@ -390,9 +391,9 @@ typedef struct warren_job_type {
 typedef struct warren_migration {
   uint32_t struct_size;
   uint32_t version;       /* 1, 2, ...; never reused */
-  const char* name;       /* [a-z0-9_]+ */
-  const char* postgresql; /* the statements for PostgreSQL ($1 placeholders are not used) */
-  const char* sqlite;     /* the statements for SQLite */
+  const char *name;       /* [a-z0-9_]+ */
+  const char *postgresql; /* the statements for PostgreSQL ($1 placeholders are not used) */
+  const char *sqlite;     /* the statements for SQLite */
 } warren_migration;
 
 typedef uint32_t warren_resource_class;
@@ -412,30 +413,30 @@ typedef uint32_t warren_resource_class;
  * other call if they do not fit.
  */
 typedef struct warren_plugin_descriptor {
-  uint32_t magic;               /* WARREN_ABI_MAGIC */
-  uint32_t struct_size;         /* sizeof(warren_plugin_descriptor) as the plugin was built */
-  uint32_t abi_major;           /* WARREN_ABI_MAJOR as the plugin was built */
-  uint32_t abi_minor;           /* WARREN_ABI_MINOR as the plugin was built */
-  const char* name;             /* [a-z0-9_-]+ */
-  const char* version;          /* free text, semver recommended */
-  const char* const* job_names; /* names handled; "prefix*" matches by prefix, "*" matches all */
+  uint32_t magic;       /* WARREN_ABI_MAGIC */
+  uint32_t struct_size; /* sizeof(warren_plugin_descriptor) as the plugin was built */
+  uint32_t abi_major;   /* WARREN_ABI_MAJOR as the plugin was built */
+  uint32_t abi_minor;   /* WARREN_ABI_MINOR as the plugin was built */
+  const char *name;     /* [a-z0-9_-]+ */
+  const char *version;  /* free text, semver recommended */
+  const char *const *job_names; /* names handled; "prefix*" matches by prefix, "*" matches all */
   uint32_t job_name_count;
   warren_resource_class resource_class;
   uint64_t memory_per_job_bytes; /* estimated peak memory of one concurrent job */
   uint32_t default_concurrency;  /* used when the node config gives none */
-  const warren_config_key* config_keys;
+  const warren_config_key *config_keys;
   uint32_t config_key_count;
   warren_init_fn init;
   warren_handle_fn handle;
   warren_shutdown_fn shutdown;
   /* Since ABI 1.2 (a descriptor whose struct_size ends before a member has none of it). */
-  const warren_job_type* job_types; /* the contract of each job name, or NULL */
+  const warren_job_type *job_types; /* the contract of each job name, or NULL */
   uint32_t job_type_count;
-  const warren_migration* migrations; /* the plugin's database schema, or NULL */
+  const warren_migration *migrations; /* the plugin's database schema, or NULL */
   uint32_t migration_count;
 } warren_plugin_descriptor;
 
-typedef const warren_plugin_descriptor* (*warren_entry_fn)(void);
+typedef const warren_plugin_descriptor *(*warren_entry_fn)(void);
 
 #ifdef __cplusplus
 } /* extern "C" */
