@@ -13,6 +13,15 @@ packages=(
   ffmpeg nlohmann-json3-dev libvalijson-dev
   # tests and benchmarks; the servers the tests start themselves
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-sentinel postgresql-15 prometheus
+  # host: AI service (host/ai)
+  # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
+  # content plugins: analyze (media, web)
+  # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
+  # content plugins: generate
+  # content plugins: publish
+  # Redis Sentinel and Cluster
+  # packaging and deployment
+  # isolation, chaos and fuzzing
 )
 # The interop suite drives Warren from Node's bullmq; Node may already be there another way.
 if ! command -v node >/dev/null 2>&1; then
