@@ -1,5 +1,6 @@
 #include "text/Segments.h"
 
+#include "text/Entities.h"
 #include "text/Unicode.h"
 #include "text/Utf8.h"
 #include "text/WordLists.h"
@@ -8,6 +9,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -108,8 +110,16 @@ std::vector<Segment> sentences(std::string_view utf8, std::string_view language)
   std::vector<Segment> out;
   if (utf8.empty()) return out;
   Breaker it(utf8, true, language);
+  // ICU would end a sentence at the "?" of "https://ex.com/a?b=c".
+  std::vector<EntityMatch> links = findUrls(utf8);
+  addEntitiesUnlessOverlapping(links, findEmails(utf8));
+  const auto insideLink = [&](std::size_t at) {
+    return std::any_of(links.begin(), links.end(), [&](const EntityMatch& e) {
+      return at > e.offset && at < e.offset + e.length;
+    });
+  };
   int32_t start = it->first();
-  bool join = false;  // the previous sentence ended with an abbreviation on the same line
+  bool join = false;  // the previous sentence ended inside a link or after an abbreviation
   for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next()) {
     Segment s = trimmed(utf8, static_cast<std::size_t>(start), static_cast<std::size_t>(end));
     if (s.text.empty()) continue;
@@ -121,7 +131,8 @@ std::vector<Segment> sentences(std::string_view utf8, std::string_view language)
     }
     const std::string_view raw =
         utf8.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start));
-    join = endsWithAbbreviation(s.text) && raw.find('\n') == std::string_view::npos;
+    join = insideLink(static_cast<std::size_t>(end)) ||
+           (endsWithAbbreviation(s.text) && raw.find('\n') == std::string_view::npos);
   }
   return out;
 }

@@ -14,8 +14,8 @@ struct Segment {
 };
 
 // Sentences; abbreviations such as "Dr." or "e.g." do not end one (ICU's "ss=standard"
-// suppressions for the language, plus data/abbreviations.txt), and a line break always does
-// (lists, headlines).
+// suppressions for the language, plus data/abbreviations.txt), nor does the "?" or "." inside
+// a link; a line break always does (lists, headlines).
 std::vector<Segment> sentences(std::string_view utf8, std::string_view language = {});
 
 enum class WordKind { Letter, Number, Kana, Ideographic };

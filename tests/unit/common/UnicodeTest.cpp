@@ -67,6 +67,12 @@ TEST(Segments, SentencesKeepAbbreviationsAndBreakAtLines) {
   EXPECT_EQ(s[3].offset, 49u);
 }
 
+TEST(Segments, LinksDoNotEndSentences) {
+  const auto s = sentences("See https://ex.com/a?b=c. And mail a.b@ex.com now. Done.", "en");
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_EQ(s[0].text, "See https://ex.com/a?b=c.");
+}
+
 TEST(Segments, WordsSkipPunctuationAndSplitFrenchElisions) {
   const auto w = words("Don't panic: 3.5 million people!", "en");
   ASSERT_EQ(w.size(), 5u);
