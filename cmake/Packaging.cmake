@@ -12,6 +12,9 @@ set(WARREN_PACKAGING_DIR "${PROJECT_SOURCE_DIR}/packaging")
 install(FILES README.md docs/deploy.md docs/sizing.md docs/rolling-updates.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
+# Fills a plugin directory by rename (the Kubernetes plugin sidecar, deploy/kubernetes).
+install(PROGRAMS ${WARREN_PACKAGING_DIR}/bin/plugin-sync DESTINATION lib/warren)
+
 set(WARREN_BIN "${WARREN_PACKAGE_PREFIX}/${CMAKE_INSTALL_BINDIR}/warren")
 set(WARREN_DOC_DIR "${WARREN_PACKAGE_PREFIX}/${CMAKE_INSTALL_DOCDIR}")
 configure_file(${WARREN_PACKAGING_DIR}/systemd/warren.service.in

@@ -5,6 +5,7 @@
 #      dpkg-shlibdeps), then its control fields and file list are checked
 #   2. --install: apt-get install ./warren_*.deb (purging an earlier one first), then
 #      - the warren user, /var/lib/warren, the conffile and the secrets file with their modes
+#      - plugin-sync (the Kubernetes plugin sidecar) copies by rename and only what changed
 #      - systemd-analyze verify on the installed unit (no output allowed) and an offline
 #        security review (exposure at most 2.5: --threshold counts tenths)
 #      - `warren demo` as the warren user: /usr/bin/warren with /usr/lib/warren/plugins
@@ -50,7 +51,7 @@ grep -q "redis-server" <<<"$(dpkg-deb --field "$deb" Recommends)" || fail "redis
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)" = "/etc/warren/warren.ini" ] ||
   fail "conffiles is not exactly /etc/warren/warren.ini"
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
-for path in ./usr/bin/warren ./usr/lib/warren/plugins/echo.so ./usr/lib/warren/modules/warren_postgres.so \
+for path in ./usr/bin/warren ./usr/lib/warren/plugin-sync ./usr/lib/warren/plugins/echo.so ./usr/lib/warren/modules/warren_postgres.so \
   ./usr/include/warren/plugin.h ./usr/include/warren/plugin.hpp \
   ./usr/lib/cmake/WarrenSDK/WarrenSDKConfig.cmake ./usr/lib/cmake/WarrenSDK/warren_plugin.map \
   ./usr/lib/systemd/system/warren.service ./etc/warren/warren.ini ./usr/share/doc/warren/deploy.md; do
@@ -95,6 +96,14 @@ verify=$(systemd-analyze verify /usr/lib/systemd/system/warren.service 2>&1) ||
 [ -z "$verify" ] || fail "systemd-analyze verify warned: $verify"
 systemd-analyze security --offline=true --threshold=25 /usr/lib/systemd/system/warren.service |
   tail -1
+
+echo "==> /usr/lib/warren/plugin-sync (the Kubernetes plugin sidecar)"
+/usr/lib/warren/plugin-sync /usr/lib/warren/plugins "$work/plugins" --once
+cmp /usr/lib/warren/plugins/echo.so "$work/plugins/echo.so" || fail "plugin-sync did not copy echo.so"
+[ -e "$work/plugins/.synced" ] || fail "plugin-sync wrote no .synced marker"
+again=$(/usr/lib/warren/plugin-sync /usr/lib/warren/plugins "$work/plugins" --once)
+[ "$again" = "plugin-sync: 0 plugin file(s) changed in $work/plugins" ] ||
+  fail "a second plugin-sync of the same files changed something: $again"
 
 echo "==> warren demo (the installed binary and plugins, as the warren user)"
 install -d -o warren -g warren "$work/demo"
