@@ -71,7 +71,12 @@ work=$(mktemp -d /tmp/warren-package-XXXXXX)
 chmod 755 "$work"
 server_pid=
 cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  # warren stops its embedded redis-server before exiting: wait for that before removing the
+  # data directory (a redis-server whose directory is gone cannot save and refuses to exit).
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
   if [ "$keep" -eq 0 ] && dpkg-query -W -f='${Status}' warren 2>/dev/null | grep -q installed; then
     apt-get purge -y warren >/dev/null
