@@ -16,10 +16,11 @@ namespace warren::http {
 
 struct CheckResult {
   bool healthy = true;
-  std::string error;  // why not, when unhealthy
+  std::string error;   // why not, when unhealthy
+  std::string detail;  // a JSON object shown with the check either way (e.g. the Redis master)
 
   static CheckResult ok() { return {}; }
-  static CheckResult failed(std::string error) { return {false, std::move(error)}; }
+  static CheckResult failed(std::string error) { return {false, std::move(error), {}}; }
 };
 
 // A check should answer within a second or two (use command timeouts): /health runs the checks

@@ -57,6 +57,9 @@ inline constexpr const char* watchdogRebuilds = "worker_watchdog_rebuilds_total"
 inline constexpr const char* redisPoolConnections =
     "warren_redis_pool_connections";                                              // {pool,state}
 inline constexpr const char* redisPoolMax = "warren_redis_pool_max_connections";  // {pool}
+inline constexpr const char* redisReconnects = "warren_redis_reconnects_total";
+inline constexpr const char* redisFailovers = "warren_redis_failovers_total";
+inline constexpr const char* redisRedirects = "warren_redis_redirects_total";  // {kind}
 inline constexpr const char* dbPoolConnections = "warren_db_pool_connections";    // {pool,state}
 inline constexpr const char* dbPoolMax = "warren_db_pool_max_connections";        // {pool}
 inline constexpr const char* dbPoolWaitTimeouts = "warren_db_pool_wait_timeouts_total";  // {pool}

@@ -159,7 +159,7 @@ TEST_F(ConfigLayers, InvalidValueFromTheEnvironmentNamesTheVariable) {
             "expected a whole number from 0 to 100000");
   EXPECT_EQ(refusal({env({"REDIS_URL=http://cache:6379"})}),
             "invalid value for REDIS_URL (redis.url) in the environment: 'http://cache:6379': "
-            "expected a redis://, rediss:// or unix:// URL");
+            "expected a redis://, rediss://, unix://, redis[s]+sentinel:// or redis[s]+cluster:// URL");
   EXPECT_EQ(refusal({env({"NODE_ENV=prod"})}),
             "invalid value for NODE_ENV (node.profile) in the environment: 'prod': expected one "
             "of development, staging, production");
