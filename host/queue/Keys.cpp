@@ -21,6 +21,16 @@ std::string Keys::workerClientName(const std::string& workerName) const {
   return name;
 }
 
+namespace {
+
+std::string untagged(std::string text) {
+  std::erase(text, '{');
+  std::erase(text, '}');
+  return text;
+}
+
+}  // namespace
+
 void requireHashTag(const Keys& keys) {
   if (redis::hashTag(keys.base())) return;
   throw std::invalid_argument(
@@ -42,8 +52,8 @@ void requireSameSlot(const Keys& child, const std::string& parentQueueKey) {
                               ") cannot have its parent in '" + parentQueueKey + "' (" +
                               shown(parentTag) +
                               ") on a Redis Cluster: a flow's queues must share one hash tag, "
-                              "e.g. the prefix {" +
-                              std::string(childTag ? *childTag : child.prefix()) + "}");
+                              "e.g. a common prefix such as {" +
+                              untagged(child.prefix()) + "}");
 }
 
 std::string base64(const std::string& bytes) {

@@ -293,7 +293,9 @@ void ClusterMap::install(std::vector<ClusterShard> shards) {
     owner_ = std::move(owner);
     stale_ = false;
     refreshedAtMs_ = steadyMs();
-    status_.masters = shards_.size();
+    status_.masters = static_cast<std::size_t>(
+        std::count_if(shards_.begin(), shards_.end(),
+                      [](const ClusterShard& shard) { return !shard.ranges.empty(); }));
     status_.slotsCovered = covered;
     status_.lastRefreshMs = epochMs();
     status_.lastError.clear();
@@ -311,7 +313,8 @@ void ClusterMap::install(std::vector<ClusterShard> shards) {
 std::vector<Address> ClusterMap::masters() const {
   std::lock_guard lock(mutex_);
   std::vector<Address> out;
-  for (const auto& shard : shards_) out.push_back(shard.master);
+  for (const auto& shard : shards_)
+    if (!shard.ranges.empty()) out.push_back(shard.master);  // a failed master keeps no slots
   return out;
 }
 
@@ -350,9 +353,9 @@ void SlotLocator::failed(const Url&) {
   map_->markStale();
 }
 
-void SlotLocator::redirected(const Redirect& redirect, const Url& server) {
+bool SlotLocator::redirected(const Redirect& redirect, const Url& server) {
   if (redirect.kind == Redirect::Kind::clusterDown) map_->markStale();
-  if (redirect.kind != Redirect::Kind::moved) return;
+  if (redirect.kind != Redirect::Kind::moved) return true;
   try {
     // "MOVED 12 :6380" (a node that does not know its own address): the same host.
     const std::string address =
@@ -361,6 +364,8 @@ void SlotLocator::redirected(const Redirect& redirect, const Url& server) {
   } catch (const std::invalid_argument&) {
     map_->markStale();
   }
+  // A key of another slot: this connection goes where its own slot is, so it cannot follow.
+  return redirect.slot == slot_;
 }
 
 bool SlotLocator::guard(std::vector<std::string>& argv) const {

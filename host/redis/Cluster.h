@@ -108,7 +108,7 @@ class SlotLocator final : public Locator {
 
   Url locate(const Url& base) override;
   void failed(const Url& server) override;
-  void redirected(const Redirect& redirect, const Url& server) override;
+  bool redirected(const Redirect& redirect, const Url& server) override;
   bool guard(std::vector<std::string>& argv) const override;
 
   int slot() const { return slot_; }

@@ -214,7 +214,7 @@ std::vector<Reply> Connection::routed(std::vector<std::vector<std::string>> comm
 // `answer` holds its final reply (an ASK answered by the importing node).
 bool Connection::follow(const Redirect& redirect, const std::vector<std::string>& argv,
                         milliseconds timeout, Reply& answer) {
-  locator_->redirected(redirect, server_);
+  if (!locator_->redirected(redirect, server_)) return false;
   switch (redirect.kind) {
     case Redirect::Kind::moved:
       ++stats().moved;

@@ -54,8 +54,10 @@ class Locator {
   // A connection to `server` failed, or the server refused to serve: the next locate() asks
   // again instead of trusting what it knew.
   virtual void failed(const Url& server) = 0;
-  // A command met `redirect` on `server`: learn from it (MOVED updates the slot map).
-  virtual void redirected(const Redirect& redirect, const Url& server) = 0;
+  // A command met `redirect` on `server`: learn from it (MOVED updates the slot map). False when
+  // following it cannot help this connection (a key of another slot than the one it serves):
+  // the reply is then returned as it is.
+  virtual bool redirected(const Redirect& redirect, const Url& server) = 0;
   // Rewrites a command before it is sent; false when it is left as it is (Cluster.h: script
   // calls also declare keys of their slot that never exist).
   virtual bool guard(std::vector<std::string>& argv) const;

@@ -88,8 +88,9 @@ void SentinelMaster::failed(const Url& server) {
   if (master_ && master_->host == server.host && master_->port == server.port) stale_ = true;
 }
 
-void SentinelMaster::redirected(const Redirect& redirect, const Url& server) {
+bool SentinelMaster::redirected(const Redirect& redirect, const Url& server) {
   if (redirect.kind == Redirect::Kind::replica) failed(server);
+  return true;
 }
 
 SentinelMaster::Status SentinelMaster::status() const {

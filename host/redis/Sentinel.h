@@ -52,7 +52,7 @@ class SentinelMaster final : public Locator {
   std::vector<std::vector<std::string>> checks() const override;
   void verify(const std::vector<Reply>& replies, const std::string& label) const override;
   void failed(const Url& server) override;
-  void redirected(const Redirect& redirect, const Url& server) override;
+  bool redirected(const Redirect& redirect, const Url& server) override;
 
   Status status() const;
   const std::string& masterName() const { return topology_.masterName; }
