@@ -113,7 +113,9 @@ std::vector<ClusterShard> parseClusterShards(const Reply& reply, bool tls) {
       if (role->str() == "master") {
         shard.master = address;
         const Reply* id = field(node, "id");
+        const Reply* health = field(node, "health");
         shard.masterId = id ? id->str() : "";
+        shard.masterFailed = health && health->str() == "failed";
         hasMaster = true;
       } else {
         shard.replicas.push_back(address);
@@ -140,7 +142,9 @@ std::vector<ClusterShard> parseClusterSlots(const Reply& reply) {
     auto shard = std::find_if(shards.begin(), shards.end(),
                               [&](const ClusterShard& s) { return s.master == master; });
     if (shard == shards.end()) {
-      shards.push_back({master, id, {}, {}});
+      shards.emplace_back();
+      shards.back().master = master;
+      shards.back().masterId = id;
       shard = shards.end() - 1;
       for (std::size_t i = 3; i < parts.size(); ++i)
         if (parts[i].elements().size() >= 2) shard->replicas.push_back(node(parts[i]));
@@ -168,7 +172,8 @@ Address ClusterMap::masterOf(int slot) {
     std::lock_guard lock(mutex_);
     const std::int16_t index = owner_[static_cast<std::size_t>(slot)];
     if (index >= 0) known = shards_[static_cast<std::size_t>(index)].master;
-    if (known && (!stale_ || steadyMs() - refreshedAtMs_ < kRefreshPaceMs)) return *known;
+    const bool fresh = !stale_ || steadyMs() - refreshedAtMs_ < kRefreshPaceMs;
+    if (known && fresh) return usable(static_cast<std::size_t>(index), slot);
   }
   try {
     refreshLocked();
@@ -183,7 +188,18 @@ Address ClusterMap::masterOf(int slot) {
   if (index < 0)
     throw ConnectionError("no master of the Redis Cluster serves slot " + std::to_string(slot) +
                           " (the cluster is down or being reconfigured)");
-  return shards_[static_cast<std::size_t>(index)].master;
+  return usable(static_cast<std::size_t>(index), slot);
+}
+
+// The master of shards_[index], unless the cluster has marked it failed: connecting to a dead
+// host could take the whole connect timeout, and its replica is about to take over. Requires
+// mutex_.
+Address ClusterMap::usable(std::size_t index, int slot) {
+  const ClusterShard& shard = shards_[index];
+  if (!shard.masterFailed) return shard.master;
+  stale_ = true;
+  throw ConnectionError("the master " + shard.master.text() + " of slot " + std::to_string(slot) +
+                        " has failed and no replica has taken over yet");
 }
 
 void ClusterMap::moved(int slot, const Address& owner) {
@@ -192,7 +208,8 @@ void ClusterMap::moved(int slot, const Address& owner) {
   auto shard = std::find_if(shards_.begin(), shards_.end(),
                             [&](const ClusterShard& s) { return s.master == owner; });
   if (shard == shards_.end()) {
-    shards_.push_back({owner, "", {}, {}});
+    shards_.emplace_back();
+    shards_.back().master = owner;
     shard = shards_.end() - 1;
   }
   owner_[static_cast<std::size_t>(slot)] = static_cast<std::int16_t>(shard - shards_.begin());

@@ -42,6 +42,7 @@ int keySlot(std::string_view key);
 struct ClusterShard {
   Address master;
   std::string masterId;
+  bool masterFailed = false;  // CLUSTER SHARDS health "failed": waiting for a replica to win
   std::vector<Address> replicas;
   std::vector<std::pair<int, int>> ranges;  // inclusive slot ranges
 };
@@ -85,6 +86,7 @@ class ClusterMap : public std::enable_shared_from_this<ClusterMap> {
 
  private:
   void refreshLocked();  // requires refreshing_
+  Address usable(std::size_t index, int slot);
   void install(std::vector<ClusterShard> shards);
 
   const Topology topology_;

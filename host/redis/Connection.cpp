@@ -21,6 +21,10 @@ namespace {
 // A connection whose last reply is more recent than this skips the idle check before sending.
 constexpr milliseconds kBusyWithin{1};
 
+// With a locator (Sentinel, Cluster) reconnect attempts are at most this far apart: each asks
+// where the master is now, which changes at a failover, so a long backoff only delays the move.
+constexpr milliseconds kLocatedRetryMax{250};
+
 std::string millis(milliseconds span) {
   return std::to_string(span.count()) + " ms";
 }
@@ -426,7 +430,9 @@ void Connection::reconnectWithBackoff() {
     if (policy.maxAttempts > 0 && attempt >= policy.maxAttempts)
       throw ConnectionError("could not reconnect to " + label_ + " after " + tries + ": " +
                             lastError_);
-    const milliseconds delay = jittered(backoffDelay(policy, attempt));
+    milliseconds delay = jittered(backoffDelay(policy, attempt));
+    // A server that moves (failover) is back within seconds, somewhere else: look often.
+    if (locator_) delay = std::min(delay, jittered(kLocatedRetryMax));
     if (policy.giveUpAfter.count() > 0 && Clock::now() + delay - started > policy.giveUpAfter)
       throw ConnectionError("could not reconnect to " + label_ + " within " +
                             millis(policy.giveUpAfter) + " (" + tries + "): " + lastError_);

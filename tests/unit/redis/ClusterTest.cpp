@@ -33,11 +33,12 @@ TEST(ClusterSlots, HashTagIsTheFirstNonEmptyBraces) {
   EXPECT_FALSE(hashTag("bull{q1"));
 }
 
-Reply node(const std::string& id, int port, const std::string& role, int tlsPort = 0) {
+Reply node(const std::string& id, int port, const std::string& role, int tlsPort = 0,
+           const std::string& health = "online") {
   std::vector<Reply> fields = {str("id"),   str(id),  str("port"), Reply::integer(port),
                                str("ip"),   str("127.0.0.1"), str("endpoint"),
                                str("127.0.0.1"), str("role"), str(role), str("health"),
-                               str("online")};
+                               str(health)};
   if (tlsPort > 0) {
     fields.push_back(str("tls-port"));
     fields.push_back(Reply::integer(tlsPort));
@@ -53,7 +54,7 @@ TEST(ClusterShards, ReadsMastersReplicasAndRanges) {
                     str("nodes"),
                     Reply::array({node("a", 7000, "master", 8000), node("d", 7003, "replica")})}),
       Reply::array({str("slots"), Reply::array({}), str("nodes"),
-                    Reply::array({node("dead", 7009, "master")})}),
+                    Reply::array({node("dead", 7009, "master", 0, "failed")})}),
   });
   const auto shards = parseClusterShards(reply, false);
   ASSERT_EQ(shards.size(), 2u);
@@ -62,7 +63,9 @@ TEST(ClusterShards, ReadsMastersReplicasAndRanges) {
   ASSERT_EQ(shards[0].replicas.size(), 1u);
   EXPECT_EQ(shards[0].replicas[0].port, 7003);
   EXPECT_EQ(shards[0].ranges, (std::vector<std::pair<int, int>>{{0, 5460}, {6000, 6001}}));
+  EXPECT_FALSE(shards[0].masterFailed);
   EXPECT_TRUE(shards[1].ranges.empty());  // a failed master that lost its slots
+  EXPECT_TRUE(shards[1].masterFailed);
   EXPECT_EQ(parseClusterShards(reply, true)[0].master.port, 8000);  // TLS: the tls-port
 }
 
