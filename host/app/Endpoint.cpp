@@ -54,8 +54,8 @@ redis::Reply Endpoint::query(const std::string& key, const std::vector<std::stri
     // A check answers within seconds: one reconnect try, not the workers' patient backoff.
     options.reconnect.maxAttempts = 1;
     options.reconnect.giveUpAfter = std::chrono::milliseconds(2000);
-    connection = std::make_unique<redis::Connection>(node_.redisUrl(),
-                                                     servers->optionsFor(key, options));
+    connection =
+        std::make_unique<redis::Connection>(node_.redisUrl(), servers->optionsFor(key, options));
   }
   try {
     return connection->command(argv);
@@ -85,12 +85,13 @@ std::string redisDetail(const redis::Servers& servers) {
   std::string out = "{\"mode\":" + log::jsonString(mode);
   if (const auto* sentinel = servers.sentinel()) {
     const auto status = sentinel->status();
-    out += ",\"master_name\":" + log::jsonString(sentinel->masterName()) +
-           ",\"master\":" + (status.master.empty() ? "null" : log::jsonString(status.master)) +
-           ",\"watching\":" + (status.watching.empty() ? "null" : log::jsonString(status.watching)) +
-           ",\"failovers\":" + std::to_string(status.failovers) +
-           ",\"last_switch\":" + (status.lastSwitch.empty() ? "null" : log::jsonString(status.lastSwitch)) +
-           ",\"last_switch_at\":" + isoTime(status.lastSwitchMs);
+    out +=
+        ",\"master_name\":" + log::jsonString(sentinel->masterName()) +
+        ",\"master\":" + (status.master.empty() ? "null" : log::jsonString(status.master)) +
+        ",\"watching\":" + (status.watching.empty() ? "null" : log::jsonString(status.watching)) +
+        ",\"failovers\":" + std::to_string(status.failovers) + ",\"last_switch\":" +
+        (status.lastSwitch.empty() ? "null" : log::jsonString(status.lastSwitch)) +
+        ",\"last_switch_at\":" + isoTime(status.lastSwitchMs);
   } else if (const auto* cluster = servers.cluster()) {
     const auto status = cluster->status();
     std::string masters;
@@ -98,8 +99,8 @@ std::string redisDetail(const redis::Servers& servers) {
       masters += (masters.empty() ? "" : ",") + log::jsonString(address.text());
     out += ",\"masters\":[" + masters + "]" +
            ",\"slots_covered\":" + std::to_string(status.slotsCovered) +
-           ",\"failovers\":" + std::to_string(status.failovers) +
-           ",\"last_failover\":" + (status.lastFailover.empty() ? "null" : log::jsonString(status.lastFailover)) +
+           ",\"failovers\":" + std::to_string(status.failovers) + ",\"last_failover\":" +
+           (status.lastFailover.empty() ? "null" : log::jsonString(status.lastFailover)) +
            ",\"last_failover_at\":" + isoTime(status.lastFailoverMs) +
            ",\"map_refreshed_at\":" + isoTime(status.lastRefreshMs);
   } else {

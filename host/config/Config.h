@@ -83,9 +83,9 @@ struct Config {
 
   std::string redisUrl;  // empty: embedded redis-server (or the Sentinels of redisSentinels)
   bool redisTls = false;
-  std::string redisUser;      // the data servers' credentials when the URL has none
-  std::string redisPassword;  // secret
-  bool redisCluster = false;  // the URL's host is a Redis Cluster seed node
+  std::string redisUser;       // the data servers' credentials when the URL has none
+  std::string redisPassword;   // secret
+  bool redisCluster = false;   // the URL's host is a Redis Cluster seed node
   std::string redisSentinels;  // "host[:port],host[:port]": Sentinel mode without a URL
   std::string redisSentinelMaster;
   std::string redisSentinelUser;

@@ -34,8 +34,8 @@ std::string untagged(std::string text) {
 void requireHashTag(const Keys& keys) {
   if (redis::hashTag(keys.base())) return;
   throw std::invalid_argument(
-      "queue '" + keys.queue() + "' cannot be served on a Redis Cluster: its keys (" +
-      keys.base() + "...) carry no hash tag, so they would spread over many slots and BullMQ's " +
+      "queue '" + keys.queue() + "' cannot be served on a Redis Cluster: its keys (" + keys.base() +
+      "...) carry no hash tag, so they would spread over many slots and BullMQ's " +
       "scripts would fail. Set redis.prefix to a tagged prefix such as {" + keys.prefix() +
       "} (every queue in one slot), or name the queue with a tag such as {" + keys.queue() +
       "} (a slot per queue); Node producers must use the same prefix and names");

@@ -104,8 +104,8 @@ std::vector<ClusterShard> parseClusterShards(const Reply& reply, bool tls) {
     for (const auto& node : nodes->elements()) {
       const Reply* ip = field(node, "ip");
       const Reply* endpoint = field(node, "endpoint");
-      const Reply* port = tls && field(node, "tls-port") ? field(node, "tls-port")
-                                                         : field(node, "port");
+      const Reply* port =
+          tls && field(node, "tls-port") ? field(node, "tls-port") : field(node, "port");
       const Reply* role = field(node, "role");
       if (!port || !role || (!ip && !endpoint)) continue;
       const bool named = endpoint && !endpoint->str().empty() && endpoint->str() != "?";
@@ -262,7 +262,7 @@ void ClusterMap::refreshLocked() {
       if (reply.str().find("cluster support disabled") != std::string::npos) ++notCluster;
       problem = reply.isError() ? reply.str() : "no slots are assigned";
     } catch (const HandshakeError&) {
-      throw;  // wrong password: every node would say so
+      throw;                                 // wrong password: every node would say so
     } catch (const std::runtime_error& e) {  // ConnectionError, or a reply we cannot read
       problem = e.what();
     }
@@ -299,8 +299,8 @@ void ClusterMap::install(std::vector<ClusterShard> shards) {
         if (before < 0) continue;
         const ClusterShard& old = shards_[static_cast<std::size_t>(before)];
         if (old.master == shard.master) continue;
-        const bool promoted = std::find(old.replicas.begin(), old.replicas.end(), shard.master) !=
-                              old.replicas.end();
+        const bool promoted =
+            std::find(old.replicas.begin(), old.replicas.end(), shard.master) != old.replicas.end();
         const std::string change = old.master.text() + " -> " + shard.master.text();
         if (promoted && std::find(failovers.begin(), failovers.end(), change) == failovers.end())
           failovers.push_back(change);

@@ -99,7 +99,7 @@ class ClusterMap : public std::enable_shared_from_this<ClusterMap> {
   std::vector<std::int16_t> owner_;  // slot -> index in shards_, -1: unknown
   bool stale_ = true;
   std::optional<Address> preferred_;  // asked first at the next refresh (a MOVED's new owner)
-  std::int64_t refreshedAtMs_ = 0;  // steady clock, for pacing refreshes
+  std::int64_t refreshedAtMs_ = 0;    // steady clock, for pacing refreshes
   Status status_;
 };
 

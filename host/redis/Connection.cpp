@@ -183,8 +183,9 @@ std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::strin
 std::vector<Reply> Connection::routed(std::vector<std::vector<std::string>> commands,
                                       milliseconds timeout) {
   for (auto& argv : commands) locator_->guard(argv);
-  const milliseconds budget =
-      options_.reconnect.giveUpAfter.count() > 0 ? options_.reconnect.giveUpAfter : milliseconds(30000);
+  const milliseconds budget = options_.reconnect.giveUpAfter.count() > 0
+                                  ? options_.reconnect.giveUpAfter
+                                  : milliseconds(30000);
   const auto deadline = Clock::now() + budget;
   std::vector<Reply> replies(commands.size());
   std::vector<std::size_t> todo(commands.size());
@@ -484,9 +485,9 @@ void Connection::applySettings(Clock::time_point deadline) {
   for (std::size_t i = 0; i < commands.size(); ++i)
     if (replies[i].isError()) settingRefused(commands[i], replies[i], label_);
   if (own < commands.size())
-    locator_->verify(std::vector<Reply>(replies.begin() + static_cast<std::ptrdiff_t>(own),
-                                        replies.end()),
-                     label_);
+    locator_->verify(
+        std::vector<Reply>(replies.begin() + static_cast<std::ptrdiff_t>(own), replies.end()),
+        label_);
 }
 
 void Connection::install(std::unique_ptr<detail::Transport> transport) {
@@ -577,7 +578,8 @@ std::optional<Reply> Connection::nextPush(milliseconds timeout) {
     return readReply(Clock::now() + options_.commandTimeout);
   } catch (const ConnectionError& e) {
     markBroken(e.what());
-    if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "waiting for a message");
+    if (const Stop stop = takeStop(); stop != Stop::None)
+      throwStopped(stop, "waiting for a message");
     throw;
   }
 }

@@ -173,9 +173,9 @@ class Connection {
 
   const Url url_;
   const ConnectionOptions options_;
-  Locator* const locator_;  // options_.locator, or null
-  Url server_;              // where the socket goes: url_, or what the locator named
-  std::string label_;       // redacted server_ for messages
+  Locator* const locator_;              // options_.locator, or null
+  Url server_;                          // where the socket goes: url_, or what the locator named
+  std::string label_;                   // redacted server_ for messages
   std::unique_ptr<Connection> asking_;  // to the node of the last ASK redirection
   Poco::Net::Context::Ptr tls_;
   ReplyReader reader_;

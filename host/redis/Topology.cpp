@@ -81,11 +81,10 @@ Topology Topology::parse(const std::string& text) {
     try {
       topology.server = Url::parse(text);
     } catch (const std::invalid_argument& e) {
-      fail(text,
-           problemOf(e) == "scheme must be redis://, rediss:// or unix://"
-               ? "scheme must be redis://, rediss://, unix://, redis+sentinel://, "
-                 "rediss+sentinel://, redis+cluster:// or rediss+cluster://"
-               : problemOf(e));
+      fail(text, problemOf(e) == "scheme must be redis://, rediss:// or unix://"
+                     ? "scheme must be redis://, rediss://, unix://, redis+sentinel://, "
+                       "rediss+sentinel://, redis+cluster:// or rediss+cluster://"
+                     : problemOf(e));
     }
     return topology;
   }

@@ -23,7 +23,7 @@ struct Address {
   std::string host;  // without brackets for IPv6
   int port = 6379;
 
-  std::string text() const;  // host:port, IPv6 in brackets
+  std::string text() const;                                        // host:port, IPv6 in brackets
   static Address parse(const std::string& text, int defaultPort);  // throws std::invalid_argument
   friend bool operator==(const Address&, const Address&) = default;
 };

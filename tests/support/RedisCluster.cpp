@@ -11,9 +11,8 @@ RedisCluster::RedisCluster(int masters, int replicas) {
   for (int i = 0; i < count; ++i) {
     // The bus port gets a free port of its own: port + 10000 may not exist.
     nodes_.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
-        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-        "--cluster-node-timeout", "1000", "--cluster-port",
-        std::to_string(RedisServer::freePort())}));
+        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+        "1000", "--cluster-port", std::to_string(RedisServer::freePort())}));
   }
   std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
   for (const auto& node : nodes_) create.push_back("127.0.0.1:" + std::to_string(node->port()));
@@ -29,8 +28,8 @@ RedisServer& RedisCluster::node(int port) {
 }
 
 std::string RedisCluster::url() const {
-  return "redis+cluster://127.0.0.1:" + std::to_string(nodes_[0]->port()) + ",127.0.0.1:" +
-         std::to_string(nodes_[1 % nodes_.size()]->port());
+  return "redis+cluster://127.0.0.1:" + std::to_string(nodes_[0]->port()) +
+         ",127.0.0.1:" + std::to_string(nodes_[1 % nodes_.size()]->port());
 }
 
 void RedisCluster::waitUntilOk(int seconds) const {

@@ -27,16 +27,13 @@ RedisSentinel::~RedisSentinel() {
 
 void RedisSentinel::writeConfig() const {
   const std::string& name = options_.masterName;
-  std::string config = "port " + std::to_string(port_) + "\nbind 127.0.0.1\n" +
-                       "dir " + dir_.path().string() + "\nlogfile " +
-                       (dir_ / "sentinel.log").string() + "\n" +
-                       "sentinel monitor " + name + " 127.0.0.1 " +
-                       std::to_string(options_.masterPort) + " " +
-                       std::to_string(options_.quorum) + "\n" +
-                       "sentinel down-after-milliseconds " + name + " " +
-                       std::to_string(options_.downAfterMs) + "\n" +
-                       "sentinel failover-timeout " + name + " " +
-                       std::to_string(options_.failoverTimeoutMs) + "\n";
+  std::string config = "port " + std::to_string(port_) + "\nbind 127.0.0.1\n" + "dir " +
+                       dir_.path().string() + "\nlogfile " + (dir_ / "sentinel.log").string() +
+                       "\n" + "sentinel monitor " + name + " 127.0.0.1 " +
+                       std::to_string(options_.masterPort) + " " + std::to_string(options_.quorum) +
+                       "\n" + "sentinel down-after-milliseconds " + name + " " +
+                       std::to_string(options_.downAfterMs) + "\n" + "sentinel failover-timeout " +
+                       name + " " + std::to_string(options_.failoverTimeoutMs) + "\n";
   if (options_.tls) {
     config += "tls-port " + std::to_string(tlsPort_) + "\ntls-cert-file " +
               options_.tls->serverCert.string() + "\ntls-key-file " +

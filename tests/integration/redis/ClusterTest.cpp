@@ -52,19 +52,19 @@ class RedisClusterTest : public ::testing::Test {
 
   // The first half of a migration: the slot is open on both sides.
   static void openMigration(int slot, int from, int to) {
-    ASSERT_EQ(direct(to)->command({"CLUSTER", "SETSLOT", std::to_string(slot), "IMPORTING",
-                                   nodeId(from)})
+    ASSERT_EQ(direct(to)
+                  ->command({"CLUSTER", "SETSLOT", std::to_string(slot), "IMPORTING", nodeId(from)})
                   .str(),
               "OK");
-    ASSERT_EQ(direct(from)->command({"CLUSTER", "SETSLOT", std::to_string(slot), "MIGRATING",
-                                     nodeId(to)})
+    ASSERT_EQ(direct(from)
+                  ->command({"CLUSTER", "SETSLOT", std::to_string(slot), "MIGRATING", nodeId(to)})
                   .str(),
               "OK");
   }
 
   static void migrateKeys(int from, int to, const std::vector<std::string>& keys) {
     std::vector<std::string> migrate = {"MIGRATE", "127.0.0.1", std::to_string(to), "", "0",
-                                        "5000", "KEYS"};
+                                        "5000",    "KEYS"};
     migrate.insert(migrate.end(), keys.begin(), keys.end());
     const Reply reply = direct(from)->command(migrate);
     ASSERT_FALSE(reply.isError()) << reply.describe();
@@ -141,8 +141,7 @@ TEST_F(RedisClusterTest, AskIsAnsweredByTheImportingNode) {
 // A script that writes one key, then reads another: run half during a migration, it would leave
 // its first write behind. Guarded, it waits for the migration to end and runs once, whole.
 TEST_F(RedisClusterTest, ScriptsWaitForTheirSlotToSettle) {
-  const std::string script =
-      "redis.call('INCR', '{q1}runs') return redis.call('GET', '{q1}late')";
+  const std::string script = "redis.call('INCR', '{q1}runs') return redis.call('GET', '{q1}late')";
   const auto connection = serving("{q1}");
   connection->command({"SET", "{q1}late", "read"});
   connection->command({"SET", "{q1}runs", "0"});

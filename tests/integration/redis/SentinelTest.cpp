@@ -80,8 +80,7 @@ TEST(RedisSentinel, ConnectionsMoveToTheNewMasterOnFailover) {
   RedisServer replica({"--replicaof", "127.0.0.1", port(master.port())});
   RedisSentinel sentinel(watching(master.port()));
   waitForReplica(sentinel);
-  auto locator = std::make_shared<SentinelMaster>(topologyOf({sentinel.address()}),
-                                                  quickOptions());
+  auto locator = std::make_shared<SentinelMaster>(topologyOf({sentinel.address()}), quickOptions());
   Connection idle(Url::parse("redis://127.0.0.1"), through(locator));
   Connection blocked(Url::parse("redis://127.0.0.1"), through(locator));
   ASSERT_EQ(idle.command({"SET", "before", "1"}).str(), "OK");
@@ -109,7 +108,8 @@ TEST(RedisSentinel, ConnectionsMoveToTheNewMasterOnFailover) {
   ASSERT_TRUE(eventually([&] {
     set = idle.command({"SET", "after", "2"});
     return set.str() == "OK" && idle.server().port == replica.port();
-  })) << set.describe() << " on " << idle.server().port;
+  })) << set.describe()
+      << " on " << idle.server().port;
   Connection direct(Url::parse("redis://127.0.0.1:" + port(replica.port())), quickOptions());
   EXPECT_EQ(direct.command({"GET", "after"}).str(), "2");
   // The blocked one waits there again: an element added on the new master ends it.
@@ -131,8 +131,8 @@ TEST(RedisSentinel, ConnectionsMoveToTheNewMasterOnFailover) {
 
 TEST(RedisSentinel, TlsAndSentinelCredentialsOfTheirOwn) {
   test::TempDir certs("warren-sentinel-tls");
-  const auto tls =
-      std::make_shared<const test::TestCertificates>(test::TestCertificates::generate(certs.path()));
+  const auto tls = std::make_shared<const test::TestCertificates>(
+      test::TestCertificates::generate(certs.path()));
   RedisServer master(test::RedisServerOptions{{"--requirepass", "master-pw"}, tls, 10s});
   RedisSentinelOptions options = watching(master.tlsPort());
   options.tls = tls;
@@ -153,8 +153,8 @@ TEST(RedisSentinel, TlsAndSentinelCredentialsOfTheirOwn) {
 
   topology.sentinelPassword = "wrong";
   auto refused = std::make_shared<SentinelMaster>(topology, connection);
-  const std::string message =
-      thrownMessage<HandshakeError>([&] { Connection(topology.server, through(refused, connection)); });
+  const std::string message = thrownMessage<HandshakeError>(
+      [&] { Connection(topology.server, through(refused, connection)); });
   EXPECT_TRUE(contains(message, "no Sentinel named the master 'mymaster'")) << message;
   EXPECT_TRUE(contains(message, "check redis.sentinel_user / redis.sentinel_password")) << message;
   EXPECT_FALSE(contains(message, "master-pw")) << message;

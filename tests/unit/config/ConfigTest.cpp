@@ -157,9 +157,10 @@ TEST_F(ConfigLayers, InvalidValueFromTheEnvironmentNamesTheVariable) {
   EXPECT_EQ(refusal({env({"WORKER_CONCURRENCY=lots"})}),
             "invalid value for WORKER_CONCURRENCY (node.concurrency) in the environment: 'lots': "
             "expected a whole number from 0 to 100000");
-  EXPECT_EQ(refusal({env({"REDIS_URL=http://cache:6379"})}),
-            "invalid value for REDIS_URL (redis.url) in the environment: 'http://cache:6379': "
-            "expected a redis://, rediss://, unix://, redis[s]+sentinel:// or redis[s]+cluster:// URL");
+  EXPECT_EQ(
+      refusal({env({"REDIS_URL=http://cache:6379"})}),
+      "invalid value for REDIS_URL (redis.url) in the environment: 'http://cache:6379': "
+      "expected a redis://, rediss://, unix://, redis[s]+sentinel:// or redis[s]+cluster:// URL");
   EXPECT_EQ(refusal({env({"NODE_ENV=prod"})}),
             "invalid value for NODE_ENV (node.profile) in the environment: 'prod': expected one "
             "of development, staging, production");
@@ -294,10 +295,9 @@ TEST_F(ConfigLayers, RedisSentinelAndClusterKeys) {
 }
 
 TEST(ConfigKeys, SecretKeys) {
-  for (const char* key :
-       {"admin.token", "ai.gemini_api_key", "ai.openai_api_key", "ai.anthropic_api_key",
-        "s3.access_key", "s3.secret_key", "security.encryption_key", "redis.password",
-        "redis.sentinel_password"}) {
+  for (const char* key : {"admin.token", "ai.gemini_api_key", "ai.openai_api_key",
+                          "ai.anthropic_api_key", "s3.access_key", "s3.secret_key",
+                          "security.encryption_key", "redis.password", "redis.sentinel_password"}) {
     EXPECT_TRUE(config::isSecretKey(key)) << key;
   }
   for (const char* key : {"ai.provider", "s3.endpoint", "s3.bucket", "redis.url", "node.id"}) {

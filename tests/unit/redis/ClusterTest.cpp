@@ -35,10 +35,9 @@ TEST(ClusterSlots, HashTagIsTheFirstNonEmptyBraces) {
 
 Reply node(const std::string& id, int port, const std::string& role, int tlsPort = 0,
            const std::string& health = "online") {
-  std::vector<Reply> fields = {str("id"),   str(id),  str("port"), Reply::integer(port),
-                               str("ip"),   str("127.0.0.1"), str("endpoint"),
-                               str("127.0.0.1"), str("role"), str(role), str("health"),
-                               str(health)};
+  std::vector<Reply> fields = {str("id"),   str(id),          str("port"),     Reply::integer(port),
+                               str("ip"),   str("127.0.0.1"), str("endpoint"), str("127.0.0.1"),
+                               str("role"), str(role),        str("health"),   str(health)};
   if (tlsPort > 0) {
     fields.push_back(str("tls-port"));
     fields.push_back(Reply::integer(tlsPort));
@@ -75,9 +74,8 @@ TEST(ClusterShards, SlotsReplyGroupsRangesByMaster) {
                          Reply::array({str("127.0.0.1"), Reply::integer(master), str("id")}),
                          Reply::array({str("127.0.0.1"), Reply::integer(replica), str("r")})});
   };
-  const auto shards = parseClusterSlots(
-      Reply::array({entry(0, 100, 7000, 7003), entry(101, 200, 7001, 7004),
-                    entry(300, 400, 7000, 7003)}));
+  const auto shards = parseClusterSlots(Reply::array(
+      {entry(0, 100, 7000, 7003), entry(101, 200, 7001, 7004), entry(300, 400, 7000, 7003)}));
   ASSERT_EQ(shards.size(), 2u);
   EXPECT_EQ(shards[0].ranges, (std::vector<std::pair<int, int>>{{0, 100}, {300, 400}}));
   EXPECT_EQ(shards[1].master.port, 7001);
@@ -92,9 +90,9 @@ TEST(Redirects, TellWhatDidNotRun) {
   const Redirect ask = redirectOf(Reply::error("ASK 12 [::1]:7000"));
   EXPECT_EQ(ask.kind, Redirect::Kind::ask);
   EXPECT_EQ(ask.address, "[::1]:7000");
-  EXPECT_EQ(redirectOf(Reply::error("TRYAGAIN Multiple keys request during rehashing of slot"))
-                .kind,
-            Redirect::Kind::tryAgain);
+  EXPECT_EQ(
+      redirectOf(Reply::error("TRYAGAIN Multiple keys request during rehashing of slot")).kind,
+      Redirect::Kind::tryAgain);
   EXPECT_EQ(redirectOf(Reply::error("CLUSTERDOWN The cluster is down")).kind,
             Redirect::Kind::clusterDown);
   EXPECT_EQ(redirectOf(Reply::error("READONLY You can't write against a read only replica. "
