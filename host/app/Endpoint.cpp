@@ -122,14 +122,18 @@ http::CheckResult Endpoint::checkRedis() {
   }
   if (keys.empty()) keys.push_back(node_.config().redisPrefix + ":");
   http::CheckResult result;
-  for (const auto& key : keys) {
-    const redis::Reply reply = query(key, {"PING"});
-    if (reply.isError()) {
-      result = http::CheckResult::failed(reply.str());
-      break;
+  try {
+    for (const auto& key : keys) {
+      const redis::Reply reply = query(key, {"PING"});
+      if (reply.isError()) {
+        result = http::CheckResult::failed(reply.str());
+        break;
+      }
     }
+  } catch (const std::exception& e) {
+    result = http::CheckResult::failed(std::string("check failed: ") + e.what());
   }
-  result.detail = redisDetail(*servers);
+  result.detail = redisDetail(*servers);  // where the node looks for Redis, also when it fails
   return result;
 }
 

@@ -42,9 +42,10 @@ void requireHashTag(const Keys& keys) {
 }
 
 void requireSameSlot(const Keys& child, const std::string& parentQueueKey) {
+  const std::string parentBase = parentQueueKey + ":";  // outlives the tag views below
   const auto childTag = redis::hashTag(child.base());
-  const auto parentTag = redis::hashTag(parentQueueKey + ":");
-  if (redis::keySlot(child.base()) == redis::keySlot(parentQueueKey + ":")) return;
+  const auto parentTag = redis::hashTag(parentBase);
+  if (redis::keySlot(child.base()) == redis::keySlot(parentBase)) return;
   const auto shown = [](const std::optional<std::string_view>& tag) {
     return tag ? "{" + std::string(*tag) + "}" : std::string("no hash tag");
   };

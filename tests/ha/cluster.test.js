@@ -114,6 +114,9 @@ test('Cluster: resharding and a master failover under load', { timeout: 180000 }
     const victim = await ownerOf(seed, keySlot(failing));
     const killedAt = Date.now();
     await nodes.find((n) => n.port === victim.port).kill9();
+    await waitFor(async () => (await ownerOf(to.port, keySlot(failing))).port !== victim.port,
+      { timeout: 30000, interval: 100, what: 'the cluster to promote the replica' });
+    const promotedSeenAt = Date.now();
     const resumed = await waitFor(() => firstCompletionAfter(warren, killedAt, failing),
       { timeout: 30000, interval: 50, what: `${failing} to resume on the promoted replica` });
     await sleep(3000);
@@ -137,6 +140,8 @@ test('Cluster: resharding and a master failover under load', { timeout: 180000 }
       reshard_ms: reshardEnd - reshardStart,
       resharded_queue_longest_pause_ms: longestGap(warren, resharded, reshardStart - 1000, reshardEnd + 2000),
       failover_time_to_resume_ms: resumed.tsMs - killedAt,
+      promotion_seen_by_test_ms: promotedSeenAt - killedAt,
+      resume_after_promotion_ms: resumed.tsMs - promotedSeenAt,
       other_queue_first_completion_after_kill_ms: othersResumed ? othersResumed.tsMs - killedAt : null,
       lost_unreplicated: outcome.missing.length,
       acked_in_last_second_before_kill: load.ackedBetween(killedAt - 1000, killedAt),
@@ -156,8 +161,8 @@ test('Cluster: resharding and a master failover under load', { timeout: 180000 }
     // The slot's new master got Warren's function library when Warren's connections arrived.
     assert.ok(JSON.stringify(functions).includes('warren_'), JSON.stringify(functions));
     assert.notEqual(promoted.port, victim.port, 'a replica took over');
-    assert.ok(figures.failover_time_to_resume_ms < 15000,
-      `resumed ${figures.failover_time_to_resume_ms} ms after the kill`);
+    assert.ok(figures.resume_after_promotion_ms < 3000,
+      `resumed ${figures.resume_after_promotion_ms} ms after the promotion`);
     assert.ok(figures.lost_unreplicated <= figures.acked_in_last_second_before_kill,
       `lost ${figures.lost_unreplicated} jobs`);
     assert.equal(detail.mode, 'cluster');

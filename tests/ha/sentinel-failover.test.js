@@ -74,6 +74,7 @@ test('Sentinel: the master is SIGKILLed under load', { timeout: 120000 }, async 
       time_to_resume_ms: resumed.tsMs - killedAt,
       switch_seen_by_warren_ms: switched ? switched.tsMs - killedAt : null,
       promotion_seen_by_test_ms: promotedSeenAt - killedAt,
+      resume_after_promotion_ms: resumed.tsMs - promotedSeenAt,
       lost_unreplicated: outcome.missing.length,
       acked_in_last_second_before_kill: load.ackedBetween(killedAt - 1000, killedAt),
       rerun_jobs: outcome.reruns,
@@ -86,8 +87,9 @@ test('Sentinel: the master is SIGKILLed under load', { timeout: 120000 }, async 
     console.log(`[ha figures] sentinel ${JSON.stringify(figures)}`);
 
     assert.deepEqual(twice, [], 'no job completed twice');
-    assert.ok(figures.time_to_resume_ms < DOWN_AFTER_MS + 8000,
-      `resumed ${figures.time_to_resume_ms} ms after the kill`);
+    // Within the failover time plus a few seconds: measured from the promotion the test saw.
+    assert.ok(resumed.tsMs - promotedSeenAt < 3000,
+      `resumed ${resumed.tsMs - promotedSeenAt} ms after the promotion`);
     // Only the last writes before the kill can be lost (asynchronous replication).
     assert.ok(figures.lost_unreplicated <= figures.acked_in_last_second_before_kill,
       `lost ${figures.lost_unreplicated} jobs`);
