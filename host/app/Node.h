@@ -10,6 +10,7 @@
 #include "lifecycle/Signals.h"
 #include "plugins/Generation.h"
 #include "queue/Worker.h"
+#include "redis/Servers.h"
 #include "redis/Url.h"
 
 #include <atomic>
@@ -75,6 +76,8 @@ class Node {
   void watchdog();
 
   const redis::Url& redisUrl() const { return url_; }
+  // Sentinel's master or Cluster's slot map, shared by every connection of the node.
+  const std::shared_ptr<redis::Servers>& redisServers() const { return servers_; }
   const config::Config& config() const { return config_; }
   db::Database& database() { return *services_.database; }
   // The workers serving now (a snapshot: reloads may add and remove workers meanwhile).
@@ -92,6 +95,7 @@ class Node {
   struct Plan;
 
   plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir) const;
+  void checkRedisFor(const std::vector<config::QueueConfig>& queues) const;
   Served startQueue(const config::QueueConfig& q, plugins::Generation generation,
                     std::uint32_t slots);
   ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,
@@ -106,6 +110,7 @@ class Node {
   config::Config config_;
   ConfigSource source_;
   std::unique_ptr<lifecycle::EmbeddedRedis> embedded_;
+  std::shared_ptr<redis::Servers> servers_;
   redis::Url url_;
   Services services_;  // outlives every plugin instance (declared before queues_)
   std::filesystem::path copiesDir_;

@@ -26,6 +26,17 @@ namespace {
 
 constexpr std::uint32_t kMaxFetchBatch = 32;
 
+// How long the io and waiter threads pause after a lost connection. The first loss after a
+// quiet while (a failover: the master is elsewhere already, or soon) is retried after 100 ms;
+// losses in a row wait 1 s, as other errors do, so a Redis that stays away is not hammered with
+// connects and the log with errors. `last` is the thread's previous loss.
+std::chrono::milliseconds reconnectPause(std::chrono::steady_clock::time_point& last) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool first = now - last > std::chrono::seconds(3);
+  last = now;
+  return first ? std::chrono::milliseconds(100) : std::chrono::milliseconds(1000);
+}
+
 std::string seconds(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f", value);
@@ -281,12 +292,18 @@ void Worker::noteError(const std::string& what) {
 // ---- io thread -------------------------------------------------------------------------------
 
 void Worker::ioLoop() {
+  Clock::time_point lastLoss{};
   for (;;) {
     lingerForSettlements();
     try {
       std::lock_guard baton(ioBaton_);
       pumpFlights();
       fetchJobs();
+    } catch (const redis::ConnectionError& e) {
+      noteError(e.what());
+      const auto pause = reconnectPause(lastLoss);
+      std::unique_lock lock(mutex_);
+      ioWake_.wait_for(lock, pause, [this] { return stopping_; });
     } catch (const std::exception& e) {
       noteError(e.what());
       std::unique_lock lock(mutex_);
@@ -716,6 +733,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
 // ---- waiter thread ---------------------------------------------------------------------------
 
 void Worker::waitLoop() {
+  Clock::time_point lastLoss{};
   for (;;) {
     double timeout = 0;
     {
@@ -726,6 +744,7 @@ void Worker::waitLoop() {
       waiting_ = true;
     }
     bool failed = false;
+    auto pause = std::chrono::milliseconds(1000);
     redis::Reply reply;
     try {
       const auto limit =
@@ -734,6 +753,8 @@ void Worker::waitLoop() {
                                               limit);
     } catch (const std::exception& e) {
       failed = true;
+      if (dynamic_cast<const redis::ConnectionError*>(&e) != nullptr)
+        pause = reconnectPause(lastLoss);
       std::lock_guard lock(mutex_);
       if (fetching_ && !stopping_) status_.lastError = e.what();
     }
@@ -754,7 +775,7 @@ void Worker::waitLoop() {
       fetchAfterWait();
     if (failed) {
       std::unique_lock lock(mutex_);
-      waiterWake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      waiterWake_.wait_for(lock, pause, [this] { return stopping_; });
     }
   }
 }

@@ -145,6 +145,7 @@ class Worker {
   void receiveFlights();
   void completeFlight();
   void retryMissing(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
+  void retryRedirected(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
   void requeueFlights(std::vector<Flight>& lost);
   redis::Connection& scriptsConnection();
   redis::ScriptMode prepareScripts(redis::Connection& connection,
