@@ -83,6 +83,9 @@ Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config,
       config_(validateConfig(library_->info(), config)),
       scope_(std::move(scope)),
       handle_(std::make_unique<HostHandle>(HostHandle{warren_host{this}})) {
+  for (const JobTypeSpec& type : info().jobTypes) {
+    if (type.dataSchema) dataSchemas_.emplace(type.name, *type.dataSchema);
+  }
   // From here on plugin code runs, so the library must stay mapped for good.
   library_->pinForever();
   char error[1024] = {0};
@@ -105,9 +108,24 @@ Instance::~Instance() {
   library_->descriptor().shutdown(state_);
 }
 
+std::optional<std::string> Instance::invalidData(const JobInput& input) const {
+  const auto schema = dataSchemas_.find(input.name);
+  if (schema == dataSchemas_.end()) return std::nullopt;
+  auto failure = schema->second.validate(input.data);
+  if (!failure) return std::nullopt;
+  return "invalid job data for " + input.name + ": " + *failure;
+}
+
 JobOutcome Instance::handle(JobContext& job) {
-  warren_job handle{&job};
   JobOutcome outcome;
+  if (!dataSchemas_.empty()) {
+    if (auto invalid = invalidData(job.input())) {
+      outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+      outcome.error = std::move(*invalid);
+      return outcome;
+    }
+  }
+  warren_job handle{&job};
   outcome.outcome = library_->descriptor().handle(state_, &handle);
   switch (outcome.outcome) {
     case WARREN_JOB_COMPLETED:
