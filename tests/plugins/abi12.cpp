@@ -13,6 +13,11 @@
 //   abi12:enqueue    {"queue", "name", "data", "opts"?}: Queue.add through the host, returns
 //                    {"id": id}; a refusal fails the job with the host's text
 //   abi12:schedule   {"queue", "id", "repeat", "template"}: upsertJobScheduler through the host
+//   abi12:notes      returns the rows of abi12_notes, the table its migrations create
+//
+// Its migrations create abi12_notes and seed one row; its init reads the table when the host
+// has a database, so it fails unless the migrations ran first. Built a second time as
+// abi12_broken with a third migration that does not parse.
 #include <warren/plugin.hpp>
 
 #include <nlohmann/json.hpp>
@@ -29,9 +34,28 @@ std::int64_t nowMs() {
       .count();
 }
 
+std::string query(const warren::Host& host, const char* sql) {
+  warren_buffer rows{};
+  warren_buffer error{};
+  std::int64_t affected = 0;
+  const warren_status status =
+      host.db().query(host.raw(), nullptr, WARREN_DB_READ, sql, nullptr, &rows, &affected, &error);
+  const std::string text = host.take(status == WARREN_OK ? rows : error);
+  host.api()->buffer_free(status == WARREN_OK ? &error : &rows);
+  if (status != WARREN_OK) throw std::runtime_error(text);
+  return text;
+}
+
 class Abi12 final : public warren::Plugin {
  public:
-  explicit Abi12(const warren::Host& host) : warren::Plugin(host) {}
+  explicit Abi12(const warren::Host& host) : warren::Plugin(host) {
+    try {
+      host.db();
+    } catch (const warren::ServiceUnavailable&) {
+      return;  // no database: nothing to check
+    }
+    query(host, "SELECT count(*) AS notes FROM abi12_notes");
+  }
 
   warren::Result handle(warren::Job& job) override {
     const std::string_view name = job.name();
@@ -58,6 +82,9 @@ class Abi12 final : public warren::Plugin {
     if (name == "abi12:once") return once(job, data);
     if (name == "abi12:enqueue") return enqueue(job, data);
     if (name == "abi12:schedule") return schedule(data);
+    if (name == "abi12:notes") {
+      return warren::Result::completed(query(host(), "SELECT body FROM abi12_notes ORDER BY id"));
+    }
     return warren::Result::fail("abi12 does not handle " + std::string(name));
   }
 
@@ -114,7 +141,25 @@ const warren_job_type kJobTypes[] = {
     warren::jobType("abi12:delay", "Waits in the delayed set until a time", nullptr, nullptr),
 };
 
+const warren_migration kMigrations[] = {
+    warren::migration(1, "create_notes",
+                      "CREATE TABLE abi12_notes (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL);",
+                      "CREATE TABLE abi12_notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"),
+    warren::migration(2, "seed_note",
+                      "INSERT INTO abi12_notes (body) VALUES ('seeded by migration 2');",
+                      "INSERT INTO abi12_notes (body) VALUES ('seeded by migration 2');"),
+#ifdef ABI12_BROKEN_MIGRATION
+    warren::migration(3, "broken", "CREATE TABLE abi12_broken (;", "CREATE TABLE abi12_broken (;"),
+#endif
+};
+
+#ifdef ABI12_BROKEN_MIGRATION
+constexpr const char* kName = "abi12_broken";
+#else
+constexpr const char* kName = "abi12";
+#endif
+
 }  // namespace
 
-WARREN_PLUGIN_EX(Abi12, "abi12", "1.2.0", kJobs, WARREN_RESOURCE_IO, 1u << 20, 4, nullptr,
-                 kJobTypes, nullptr)
+WARREN_PLUGIN_EX(Abi12, kName, "1.2.0", kJobs, WARREN_RESOURCE_IO, 1u << 20, 4, nullptr, kJobTypes,
+                 kMigrations)

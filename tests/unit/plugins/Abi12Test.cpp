@@ -3,6 +3,7 @@
 #include "Jobs.h"
 #include "Paths.h"
 
+#include "plugins/Generation.h"
 #include "plugins/Library.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +46,35 @@ TEST_F(Abi12Jobs, JobsWithoutADataSchemaAreNotChecked) {
   const Recorded r = run("abi12:delay", R"({"until":0,"unchecked":true})");
   EXPECT_EQ(r.outcome.outcome, WARREN_JOB_COMPLETED);
   EXPECT_EQ(run("abi12:cancel", R"({"wait_ms":0})").outcome.outcome, WARREN_JOB_COMPLETED);
+}
+
+// The node applies a plugin's migrations in this hook, on start and on every reload.
+TEST(Abi12Generation, BeforeInitRunsOnTheAcceptedDescriptorBeforeInit) {
+  plugins::GenerationSpec spec;
+  spec.plugin = fixture("abi12").string();
+  spec.scope = "q";
+  std::vector<std::string> seen;
+  spec.beforeInit = [&seen](const Library& library) {
+    seen.push_back(library.info().name + " " + std::to_string(library.info().migrations.size()));
+  };
+  const plugins::Generation generation = plugins::loadGeneration(spec);
+  EXPECT_EQ(seen, std::vector<std::string>{"abi12 2"});
+  EXPECT_NE(generation.instance, nullptr);
+}
+
+TEST(Abi12Generation, ARefusalInBeforeInitMeansInitNeverRuns) {
+  plugins::GenerationSpec spec;
+  spec.plugin = fixture("contract").string();  // its init aborts the process
+  spec.beforeInit = [](const Library& library) {
+    throw plugins::PluginError("plugin " + library.path().string() + " refused: no database");
+  };
+  try {
+    plugins::loadGeneration(spec);
+    FAIL() << "expected a refusal";
+  } catch (const plugins::PluginError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "plugin " + fixture("contract").string() + " refused: no database");
+  }
 }
 
 }  // namespace
