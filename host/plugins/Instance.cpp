@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 
 namespace warren::plugins {
@@ -135,12 +136,41 @@ JobOutcome Instance::handle(JobContext& job) {
     case WARREN_JOB_FAILED_UNRECOVERABLE:
       outcome.error = job.error().value_or("plugin " + info().name + " failed without a message");
       break;
+    case WARREN_JOB_DELAYED:
+    case WARREN_JOB_RATE_LIMITED:
+      waitUntil(job, outcome);
+      break;
     default:
       outcome.error =
           "plugin " + info().name + " returned unknown outcome " + std::to_string(outcome.outcome);
       outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
   }
   return outcome;
+}
+
+// A delayed or rate-limited outcome needs a time to try again, within kMaxRetryWaitMs; without
+// one the job fails retryably, saying why. A time in the past means now.
+void Instance::waitUntil(const JobContext& job, JobOutcome& outcome) const {
+  const char* kind =
+      outcome.outcome == WARREN_JOB_DELAYED ? "WARREN_JOB_DELAYED" : "WARREN_JOB_RATE_LIMITED";
+  const std::string reason = job.error().value_or("");
+  const std::string because = reason.empty() ? "" : " (" + reason + ")";
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const auto at = job.retryAt();
+  if (!at) {
+    outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
+    outcome.error = "plugin " + info().name + " returned " + kind +
+                    " without a time to try again (set_retry_at)" + because;
+  } else if (*at > now + kMaxRetryWaitMs) {
+    outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
+    outcome.error = "plugin " + info().name + " returned " + kind + " until " + isoTime(*at) +
+                    ", more than 30 days ahead" + because;
+  } else {
+    outcome.retryAtMs = std::max(*at, now);
+    outcome.error = reason;
+  }
 }
 
 const char* Instance::configValue(const std::string& key) const {

@@ -39,6 +39,7 @@ class Instance {
 
  private:
   std::optional<std::string> invalidData(const JobInput& input) const;
+  void waitUntil(const JobContext& job, JobOutcome& outcome) const;
 
   std::shared_ptr<Library> library_;
   ConfigValues config_;

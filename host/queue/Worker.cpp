@@ -696,11 +696,21 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     job->settling = true;
     command.outcome = std::move(outcome);
     if (outbox_.empty()) outboxSince_ = Clock::now();
+    // A plugin's own wait leaves a job log line, written before the job moves.
+    const bool waits = command.outcome.outcome == WARREN_JOB_DELAYED ||
+                       command.outcome.outcome == WARREN_JOB_RATE_LIMITED;
+    if (waits) {
+      Command line;
+      line.kind = Command::Kind::log;
+      line.job = job;
+      line.text = waitLogLine(command.outcome);
+      outbox_.push_back(std::move(line));
+    }
     outbox_.push_back(std::move(command));
     if (onFetchingThread) return;
     // Alone (no other job running or settling): send it from here. Under load the io thread
     // batches settlements instead, which costs Redis fewer round trips per job.
-    alone = slotsUsed_ == 0 && outbox_.size() == 1;
+    alone = slotsUsed_ == 0 && outbox_.size() == (waits ? 2u : 1u);
     // The io thread lingers while jobs of the batch still run: wake it for the first settlement
     // (it starts the linger), at half of the batch and at the last, not for every one.
     const std::uint32_t running = slotsUsed_ - reservedInFlight_;

@@ -132,6 +132,8 @@ class Worker {
   struct Settlement;
   Settlement settle(const Command& command, bool fetchNext, const std::string& token,
                     const std::string& now);
+  void waitAgain(Settlement& s, const Command& command, bool fetchNext, const std::string& token,
+                 const std::string& now) const;
   std::vector<redis::Reply> runScripts(const std::vector<Settlement>& calls);
   std::vector<std::string> finishHead(const std::string& now) const;
   // Batches on the wire (WorkerFlights.cpp); ioBaton_ holders only.

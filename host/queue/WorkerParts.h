@@ -41,7 +41,8 @@ struct Worker::Command {
 struct Worker::Settlement {
   ScriptId script = ScriptId::finish;
   std::vector<std::string> args;
-  std::string status;  // completed | failed | retried | delayed | requeued; empty: not a settlement
+  // completed | failed | retried | delayed | rate_limited | requeued; empty: not a settlement
+  std::string status;
   bool fetchNext = false;
 };
 
@@ -61,5 +62,8 @@ struct Worker::Flight {
   std::vector<redis::Reply> replies;  // one per wire call, once received
   bool received = false;
 };
+
+// The job log line of a plugin's own wait: "delayed until <time>: <reason>".
+std::string waitLogLine(const plugins::JobOutcome& outcome);
 
 }  // namespace warren::queue
