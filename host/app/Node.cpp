@@ -346,7 +346,7 @@ void Node::startRetirement(std::function<void()> work) {
 void Node::retireQueue(std::shared_ptr<queue::Worker> worker) {
   const auto timeout = std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
   startRetirement([worker, timeout] {
-    const std::size_t givenBack = worker->close(timeout);
+    const std::size_t givenBack = worker->close(timeout, "queue removed by a reload");
     log::info("queue stopped", {{"queue", worker->options().queue},
                                 {"given_back", static_cast<std::int64_t>(givenBack)}});
   });

@@ -184,6 +184,10 @@ warren_status jobSetRetryAt(const warren_job* job, std::int64_t epochMs) noexcep
   return WARREN_OK;
 }
 
+const char* jobCancelReason(const warren_job* job) noexcept {
+  return contextOf(job).cancelReason();
+}
+
 const warren_log_api kLog = {sizeof(warren_log_api), logEnabled, logWrite};
 const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), counterAdd, gaugeSet,
                                      histogramObserve};
@@ -202,7 +206,7 @@ const warren_job_api kJob = {sizeof(warren_job_api),
                              jobSetResult,
                              jobSetError,
                              jobSetRetryAt,
-                             nullptr,   // cancel_reason
+                             jobCancelReason,
                              nullptr,   // once_get
                              nullptr};  // once_put
 

@@ -6,12 +6,18 @@
 
 namespace warren::plugins {
 
-void JobContext::cancel() {
+void JobContext::cancel(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
+    if (!cancelReason_) cancelReason_ = reason;
     cancelled_.store(true);
   }
   cancelSignal_.notify_all();
+}
+
+const char* JobContext::cancelReason() const {
+  std::lock_guard lock(mutex_);
+  return cancelReason_ ? cancelReason_->c_str() : "";
 }
 
 bool JobContext::waitCancelled(std::uint32_t timeoutMs) {

@@ -51,9 +51,12 @@ class JobContext {
   const JobInput& input() const { return input_; }
   const JobSinks& sinks() const { return sinks_; }
 
-  // Asks the plugin to stop; wakes any wait_cancelled. Callable from any thread.
-  void cancel();
+  // Asks the plugin to stop, saying why ("shutdown", "timeout", "reload deadline"...); wakes
+  // any wait_cancelled. Callable from any thread; the first reason given stays.
+  void cancel(const std::string& reason);
   bool cancelled() const { return cancelled_.load(); }
+  // The reason given to cancel, or "" before. The text stays valid while the context lives.
+  const char* cancelReason() const;
   // Returns true as soon as cancelled, false after `timeoutMs`.
   bool waitCancelled(std::uint32_t timeoutMs);
 
@@ -73,6 +76,7 @@ class JobContext {
   std::string result_ = "null";
   std::optional<std::string> error_;
   std::optional<std::int64_t> retryAt_;
+  std::optional<std::string> cancelReason_;  // set once
 };
 
 }  // namespace warren::plugins

@@ -27,6 +27,7 @@ struct Worker::ActiveJob {
   std::int64_t deadlineMs = 0;  // 0: no timeout
   bool timedOut = false;        // cancelled at its deadline
   bool abandoned = false;       // settled in Redis without waiting for the plugin
+  std::string cancelReason;     // why it was abandoned, for a plugin call that starts after
   bool settling = false;        // its settlement is queued: its lock is about to go
 };
 

@@ -7,7 +7,8 @@
 //                    returns {"attempt": n}
 //   abi12:ratelimit  {"until": ms, "reason"?}: rate limited until `until`, as abi12:delay
 //   abi12:far        delayed 31 days ahead (the host refuses it)
-//   abi12:cancel     {"wait_ms": n}: waits for cancellation, returns {"reason": cancel_reason}
+//   abi12:cancel     {"wait_ms": n, "file"?}: waits for cancellation, logs "cancelled: <reason>"
+//                    (and appends the reason to `file`), returns {"reason": cancel_reason}
 //   abi12:once       {"file": path, "key": k, "fail_first"?: bool}: appends one line to `file`
 //                    inside job.once(key); fails its first attempt after it when fail_first
 //   abi12:enqueue    {"queue", "name", "data", "opts"?}: Queue.add through the host, returns
@@ -27,6 +28,13 @@
 #include <string>
 
 namespace {
+
+void append(const std::string& file, std::string_view line) {
+  std::FILE* out = std::fopen(file.c_str(), "a");
+  if (out == nullptr) throw std::runtime_error("cannot open " + file);
+  std::fprintf(out, "%.*s\n", static_cast<int>(line.size()), line.data());
+  std::fclose(out);
+}
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -75,7 +83,10 @@ class Abi12 final : public warren::Plugin {
       return warren::Result::delayUntil(nowMs() + 31LL * 24 * 3600 * 1000, "far away");
     }
     if (name == "abi12:cancel") {
-      job.waitCancelled(std::chrono::milliseconds(data.at("wait_ms").get<std::int64_t>()));
+      if (job.waitCancelled(std::chrono::milliseconds(data.at("wait_ms").get<std::int64_t>()))) {
+        job.log("cancelled: " + std::string(job.cancelReason()));
+        if (data.contains("file")) append(data["file"].get<std::string>(), job.cancelReason());
+      }
       return warren::Result::completed(
           nlohmann::json{{"reason", std::string(job.cancelReason())}}.dump());
     }
@@ -92,10 +103,7 @@ class Abi12 final : public warren::Plugin {
   static warren::Result once(const warren::Job& job, const nlohmann::json& data) {
     const std::string file = data.at("file").get<std::string>();
     const std::string recorded = job.once(data.at("key").get<std::string>(), [&] {
-      std::FILE* out = std::fopen(file.c_str(), "a");
-      if (out == nullptr) throw std::runtime_error("cannot open " + file);
-      std::fprintf(out, "side effect of attempt %u\n", job.attempt());
-      std::fclose(out);
+      append(file, "side effect of attempt " + std::to_string(job.attempt()));
       return std::string("{\"attempt\":") + std::to_string(job.attempt()) + "}";
     });
     if (job.attempt() == 1 && data.value("fail_first", false)) {

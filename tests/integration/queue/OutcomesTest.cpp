@@ -4,6 +4,7 @@
 #include "Paths.h"
 #include "QueueSupport.h"
 #include "RedisServer.h"
+#include "TempDir.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "plugins/Library.h"
@@ -12,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 namespace warren::queue {
@@ -176,6 +179,43 @@ TEST_F(Outcomes, AWaitOfMoreThanThirtyDaysIsARetryableFailure) {
   EXPECT_EQ(reason.rfind("plugin abi12 returned WARREN_JOB_DELAYED until ", 0), 0u) << reason;
   EXPECT_NE(reason.find("Z, more than 30 days ahead (far away)"), std::string::npos) << reason;
   EXPECT_FALSE(in("delayed", "1"));
+}
+
+TEST_F(Outcomes, APluginAskedToStopAtItsTimeoutReadsTimeout) {
+  options_.timeoutMs = 200;
+  auto worker = startWorker();
+  add("1", "abi12:cancel", R"({"wait_ms":20000})");
+  ASSERT_TRUE(waitFor([&] { return in("failed", "1"); }));
+  EXPECT_EQ(field("1", "failedReason").str(), "timed out after 200 ms");
+  ASSERT_TRUE(waitFor([&] { return !logs("1").empty(); }));
+  EXPECT_EQ(logs("1"), std::vector<std::string>{"cancelled: timeout"});
+}
+
+TEST_F(Outcomes, AJobGivenBackAtTheReloadDeadlineReadsReloadDeadline) {
+  auto library = plugins::Library::load(test::fixture("abi12"));
+  auto instance = std::make_shared<plugins::Instance>(library, plugins::ConfigValues{}, "q");
+  Worker worker(options_, redis::Url::parse(server_.url()), redis::ConnectionOptions{}, instance);
+  worker.start();
+  add("1", "abi12:cancel", R"({"wait_ms":20000})");
+  ASSERT_TRUE(waitFor([&] { return worker.runningIn(instance) == 1; }));
+  EXPECT_EQ(worker.requeueRunningIn(instance), 1u);
+  ASSERT_TRUE(waitFor([&] { return !logs("1").empty(); }));
+  EXPECT_EQ(logs("1"), std::vector<std::string>{"cancelled: reload deadline"});
+  worker.close(std::chrono::milliseconds(0));
+}
+
+TEST_F(Outcomes, AJobGivenBackAtShutdownReadsShutdown) {
+  const test::TempDir dir("warren-cancel");
+  const std::string file = (dir / "reasons").string();
+  auto worker = startWorker();
+  add("1", "abi12:cancel", R"({"wait_ms":20000,"file":")" + file + R"("})");
+  ASSERT_TRUE(waitFor([&] { return worker->activeJobs() == 1; }));
+  EXPECT_EQ(worker->close(std::chrono::milliseconds(50)), 1u);
+  // close returns once the plugin call has returned (its job log line may not reach Redis).
+  std::ifstream in(file);
+  const std::string reasons((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(reasons, "shutdown\n");
+  EXPECT_EQ(redis_->command({"LRANGE", "bull:q:wait", "0", "-1"}).elements().size(), 1u);
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace warren::test {
 namespace {
 
@@ -46,6 +49,43 @@ TEST_F(Abi12Jobs, JobsWithoutADataSchemaAreNotChecked) {
   const Recorded r = run("abi12:delay", R"({"until":0,"unchecked":true})");
   EXPECT_EQ(r.outcome.outcome, WARREN_JOB_COMPLETED);
   EXPECT_EQ(run("abi12:cancel", R"({"wait_ms":0})").outcome.outcome, WARREN_JOB_COMPLETED);
+}
+
+TEST_F(Abi12Jobs, ThePluginReadsWhyItWasCancelled) {
+  plugins::JobContext context(jobInput("abi12:cancel", R"({"wait_ms":30000})"), {});
+  std::thread canceller([&context] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    context.cancel("reload deadline");
+  });
+  const plugins::JobOutcome outcome = plugin_->handle(context);
+  canceller.join();
+  EXPECT_EQ(outcome.outcome, WARREN_JOB_COMPLETED);
+  EXPECT_EQ(outcome.result, R"({"reason":"reload deadline"})");
+  // Never cancelled: "".
+  EXPECT_EQ(run("abi12:cancel", R"({"wait_ms":0})").outcome.result, R"({"reason":""})");
+}
+
+TEST_F(Abi12Jobs, ADelayedOutcomeCarriesItsTimeAndReason) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  Recorded r =
+      run("abi12:delay", R"({"until":)" + std::to_string(now + 60000) + R"(,"reason":"busy"})");
+  EXPECT_EQ(r.outcome.outcome, WARREN_JOB_DELAYED);
+  EXPECT_EQ(r.outcome.retryAtMs, now + 60000);
+  EXPECT_EQ(r.outcome.error, "busy");
+  r = run("abi12:ratelimit", R"({"until":)" + std::to_string(now + 60000) + "}");
+  EXPECT_EQ(r.outcome.outcome, WARREN_JOB_RATE_LIMITED);
+  EXPECT_EQ(r.outcome.error, "");
+  r = run("abi12:far", "{}");
+  EXPECT_EQ(r.outcome.outcome, WARREN_JOB_FAILED_RETRYABLE);
+  EXPECT_NE(r.outcome.error.find("more than 30 days ahead (far away)"), std::string::npos)
+      << r.outcome.error;
+}
+
+TEST(Abi12Time, IsoTimeIsUtcWithMilliseconds) {
+  EXPECT_EQ(plugins::isoTime(1796686582967), "2026-12-07T23:36:22.967Z");
+  EXPECT_EQ(plugins::isoTime(0), "1970-01-01T00:00:00.000Z");
 }
 
 // The node applies a plugin's migrations in this hook, on start and on every reload.
