@@ -87,6 +87,8 @@ Node::Node(const config::Config& config, ConfigSource source)
   copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
   pluginRedis_ = std::make_shared<queue::RedisPool>(url_, redisOptions(config_));
   ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
+  queueService_ = std::make_unique<queue::QueueService>(pluginRedis_, config_.redisPrefix);
+  plugins::installQueueService(queueService_->table());
   std::uint32_t slots = 0;
   for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
   services_ = openServices(config_, static_cast<std::uint32_t>(config_.queues.size()), slots);

@@ -280,6 +280,10 @@ void installServices(const OptionalServices& services) {
   api.storage = services.storage;
 }
 
+void installQueueService(const warren_queue_api* queue) {
+  table().queue = queue;
+}
+
 bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept {
   if (buffer == nullptr) return true;
   auto* data = static_cast<char*>(std::malloc(text.size() + 1));

@@ -4,8 +4,20 @@
 
 namespace warren::queue {
 
+namespace {
+
+// An idle connection may find its server restarted: it reconnects once, then the call fails (a
+// plugin thread is not held in a reconnect backoff).
+redis::ConnectionOptions pooled(redis::ConnectionOptions options) {
+  options.autoReconnect = true;
+  options.reconnect.maxAttempts = 1;
+  return options;
+}
+
+}  // namespace
+
 RedisPool::RedisPool(redis::Url url, redis::ConnectionOptions options, std::size_t maxIdle)
-    : url_(std::move(url)), options_(std::move(options)), maxIdle_(maxIdle) {}
+    : url_(std::move(url)), options_(pooled(std::move(options))), maxIdle_(maxIdle) {}
 
 RedisPool::~RedisPool() = default;
 
