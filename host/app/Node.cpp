@@ -1,6 +1,7 @@
 #include "app/Node.h"
 
 #include "app/Commands.h"
+#include "app/PluginMigrations.h"
 
 #include "app/Slots.h"
 #include "http/Health.h"
@@ -8,6 +9,7 @@
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "plugins/HostApi.h"
+#include "queue/OnceLedger.h"
 #include "queue/Preflight.h"
 #include "redis/Connection.h"
 #include "sizing/Profiles.h"
@@ -82,6 +84,13 @@ Node::Node(const config::Config& config, ConfigSource source)
   url_ = servers_->url();
   checkRedisFor(config_.queues);
   copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
+  // Plugins' Redis services (the once ledger, queue access) reach the master through the
+  // topology; on a Cluster a command for another slot follows its MOVED reply.
+  pluginRedis_ = std::make_shared<queue::RedisPool>(
+      url_, servers_->optionsFor(config_.redisPrefix + ":", redisOptions(config_)));
+  ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
+  queueService_ = std::make_unique<queue::QueueService>(pluginRedis_, config_.redisPrefix);
+  plugins::installQueueService(queueService_->table());
   std::uint32_t slots = 0;
   for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
   services_ = openServices(config_, static_cast<std::uint32_t>(config_.queues.size()), slots);
@@ -135,7 +144,8 @@ void Node::checkRedisFor(const std::vector<config::QueueConfig>& queues) const {
   }
 }
 
-// What to load for a queue; runs the plugin's database migrations first (once per node set).
+// What to load for a queue; runs the queue's migration directory first (once per node set),
+// and the plugin's own migrations once its descriptor is read (before its init).
 plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
                                       const std::string& pluginDir) const {
   plugins::GenerationSpec spec;
@@ -145,6 +155,12 @@ plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
   spec.config = q.pluginConfig;
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
+  if (services_.database) {
+    db::Database* database = services_.database.get();
+    spec.beforeInit = [database](const plugins::Library& library) {
+      migratePlugin(*database, library);
+    };
+  }
   if (!q.migrations.empty()) {
     const db::MigrationReport report =
         services_.database->runMigrations("plugin:" + q.plugin, q.migrations);
@@ -162,9 +178,11 @@ Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation 
   generation.number = ++generations_;
   const auto& info = generation.instance->info();
   const queue::Keys keys(config_.redisPrefix, q.name);
+  queue::WorkerOptions options = workerOptions(config_, q, slots);
+  options.ledger = ledger_;
   served.worker = std::make_shared<queue::Worker>(
-      workerOptions(config_, q, slots), url_,
-      servers_->optionsFor(keys.base(), redisOptions(config_)), generation.instance);
+      std::move(options), url_, servers_->optionsFor(keys.base(), redisOptions(config_)),
+      generation.instance);
   // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
   std::weak_ptr<queue::Worker> weak = served.worker;
   served.check = std::make_shared<http::ConsumptionCheck>(
@@ -367,7 +385,7 @@ void Node::startRetirement(std::function<void()> work) {
 void Node::retireQueue(std::shared_ptr<queue::Worker> worker) {
   const auto timeout = std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
   startRetirement([worker, timeout] {
-    const std::size_t givenBack = worker->close(timeout);
+    const std::size_t givenBack = worker->close(timeout, "queue removed by a reload");
     log::info("queue stopped", {{"queue", worker->options().queue},
                                 {"given_back", static_cast<std::int64_t>(givenBack)}});
   });
