@@ -15,7 +15,8 @@ constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 constexpr std::array<std::int8_t, 256> decodeTable() {
   std::array<std::int8_t, 256> table{};
   for (auto& entry : table) entry = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
   return table;
 }
 constexpr std::array<std::int8_t, 256> kDecode = decodeTable();
@@ -41,7 +42,8 @@ std::string base64Encode(std::string_view bytes) {
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16 |
-                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8 |
+                            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1]))
+                                << 8 |
                             static_cast<unsigned char>(bytes[i + 2]);
     out += kAlphabet[n >> 18];
     out += kAlphabet[(n >> 12) & 63];
@@ -85,7 +87,8 @@ std::string encodeFloat32(const Vector& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     std::uint32_t bits;
     std::memcpy(&bits, &v[i], sizeof bits);
-    for (int b = 0; b < 4; ++b) bytes[i * 4 + static_cast<std::size_t>(b)] = static_cast<char>((bits >> (8 * b)) & 0xFF);
+    for (int b = 0; b < 4; ++b)
+      bytes[i * 4 + static_cast<std::size_t>(b)] = static_cast<char>((bits >> (8 * b)) & 0xFF);
   }
   return base64Encode(bytes);
 }
@@ -99,7 +102,9 @@ Vector decodeFloat32(std::string_view base64) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     std::uint32_t bits = 0;
     for (int b = 0; b < 4; ++b)
-      bits |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i * 4 + static_cast<std::size_t>(b)])) << (8 * b);
+      bits |= static_cast<std::uint32_t>(
+                  static_cast<unsigned char>(bytes[i * 4 + static_cast<std::size_t>(b)]))
+              << (8 * b);
     v[i] = checkedFloat(bits);
   }
   return v;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <cstddef>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -20,8 +20,15 @@ std::u32string decodeUtf8(std::string_view text) {
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
-    char32_t cp = length == 1 ? byte : length == 2 ? byte & 0x1F : length == 3 ? byte & 0x0F : byte & 0x07;
+    std::size_t length = byte < 0x80           ? 1
+                         : (byte >> 5) == 0x6  ? 2
+                         : (byte >> 4) == 0xE  ? 3
+                         : (byte >> 3) == 0x1E ? 4
+                                               : 0;
+    char32_t cp = length == 1   ? byte
+                  : length == 2 ? byte & 0x1F
+                  : length == 3 ? byte & 0x0F
+                                : byte & 0x07;
     bool valid = length != 0 && i + length <= text.size();
     for (std::size_t k = 1; valid && k < length; ++k) {
       const auto next = static_cast<unsigned char>(text[i + k]);
@@ -58,15 +65,17 @@ char32_t lower(char32_t c) {
 }
 
 bool isLetterOrDigit(char32_t c) {
-  if (c < 0x80) return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9');
+  if (c < 0x80)
+    return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9');
   if (c == 0xD7 || c == 0xF7) return false;
   if (c < 0xC0) return c == 0xAA || c == 0xB5 || c == 0xBA;
   // Punctuation, symbols, arrows, box drawing, dingbats, CJK punctuation, full-width ASCII
   // punctuation, variation selectors, emoji and the replacement character are not word
   // characters.
-  if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFE00 && c <= 0xFE0F) ||
-      (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || c == 0xFFFD ||
-      (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0xE0000 && c <= 0xE007F))
+  if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+      (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xFF00 && c <= 0xFF0F) ||
+      (c >= 0xFF1A && c <= 0xFF20) || c == 0xFFFD || (c >= 0x1F000 && c <= 0x1FAFF) ||
+      (c >= 0xE0000 && c <= 0xE007F))
     return false;
   return true;
 }
@@ -78,8 +87,9 @@ bool isPictograph(char32_t c) {
 
 // Ideographs and kana: written without spaces, so each run is split into overlapping pairs.
 bool isIdeographic(char32_t c) {
-  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
-         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+  return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
 }
 
 void appendUtf8(std::string& out, char32_t c) {
@@ -108,7 +118,16 @@ std::string utf8(const std::u32string& text) {
 
 // ---- Tokens --------------------------------------------------------------------------------
 
-enum class Kind : char { word = 'w', pair = 'p', hashtag = 'h', mention = 'm', link = 'u', gram = 'g', pictograph = 'e', whole = 't' };
+enum class Kind : char {
+  word = 'w',
+  pair = 'p',
+  hashtag = 'h',
+  mention = 'm',
+  link = 'u',
+  gram = 'g',
+  pictograph = 'e',
+  whole = 't'
+};
 
 struct Token {
   Kind kind;
@@ -118,16 +137,16 @@ struct Token {
 // Function words of the languages posts are most often written in: they carry little meaning,
 // so they weigh less and form no character n-grams or pairs. Sorted, for binary search.
 constexpr std::string_view kStopwords[] = {
-    "a",    "all",  "an",  "and",  "are",   "as",   "at",   "be",   "been", "but",  "by",
-    "can",  "che",  "con", "d",    "das",   "de",   "den",  "der",  "des",  "di",   "did",
-    "die",  "do",   "does", "du",  "e",     "ein",  "eine", "el",   "en",   "es",   "est",
-    "et",   "for",  "from", "had", "has",   "have", "he",   "her",  "here", "his",  "how",
-    "i",    "if",   "il",  "in",   "is",    "ist",  "it",   "its",  "just", "la",   "las",
-    "le",   "les",  "ll",  "los",  "m",     "me",   "mit",  "more", "my",   "no",   "not",
-    "now",  "of",   "on",  "or",   "our",   "para", "por",  "pour", "que",  "re",   "s",
-    "she",  "so",   "t",   "than", "that",  "the",  "their", "then", "there", "these", "they",
-    "this", "those", "to", "un",   "una",   "und",  "une",  "us",   "ve",   "von",  "was",
-    "we",   "were", "what", "which", "who", "will", "with", "y",    "you",  "your", "zu"};
+    "a",    "all",   "an",   "and",   "are",  "as",   "at",    "be",   "been",  "but",   "by",
+    "can",  "che",   "con",  "d",     "das",  "de",   "den",   "der",  "des",   "di",    "did",
+    "die",  "do",    "does", "du",    "e",    "ein",  "eine",  "el",   "en",    "es",    "est",
+    "et",   "for",   "from", "had",   "has",  "have", "he",    "her",  "here",  "his",   "how",
+    "i",    "if",    "il",   "in",    "is",   "ist",  "it",    "its",  "just",  "la",    "las",
+    "le",   "les",   "ll",   "los",   "m",    "me",   "mit",   "more", "my",    "no",    "not",
+    "now",  "of",    "on",   "or",    "our",  "para", "por",   "pour", "que",   "re",    "s",
+    "she",  "so",    "t",    "than",  "that", "the",  "their", "then", "there", "these", "they",
+    "this", "those", "to",   "un",    "una",  "und",  "une",   "us",   "ve",    "von",   "was",
+    "we",   "were",  "what", "which", "who",  "will", "with",  "y",    "you",   "your",  "zu"};
 
 bool isStopword(const std::u32string& word) {
   const std::string text = utf8(word);
@@ -157,14 +176,17 @@ std::vector<Token> tokenize(const std::u32string& text) {
       std::u32string name;
       for (std::size_t k = host; k < end; ++k) name += lower(text[k]);
       if (!name.empty()) tokens.push_back({Kind::link, name});
-      while (end < text.size() && text[end] != U' ' && text[end] != U'\n' && text[end] != U'\t') ++end;
+      while (end < text.size() && text[end] != U' ' && text[end] != U'\n' && text[end] != U'\t')
+        ++end;
       i = end;
       continue;
     }
-    if ((c == U'#' || c == U'@' || c == 0xFF03) && i + 1 < text.size() && isLetterOrDigit(text[i + 1])) {
+    if ((c == U'#' || c == U'@' || c == 0xFF03) && i + 1 < text.size() &&
+        isLetterOrDigit(text[i + 1])) {
       std::size_t end = i + 1;
       std::u32string name;
-      while (end < text.size() && (isLetterOrDigit(text[end]) || text[end] == U'_')) name += lower(text[end++]);
+      while (end < text.size() && (isLetterOrDigit(text[end]) || text[end] == U'_'))
+        name += lower(text[end++]);
       tokens.push_back({c == U'@' ? Kind::mention : Kind::hashtag, name});
       i = end;
       continue;
@@ -208,7 +230,9 @@ std::uint64_t featureHash(Kind kind, const std::u32string& text) {
 struct FeatureKey {
   Kind kind;
   std::u32string text;
-  bool operator==(const FeatureKey& other) const { return kind == other.kind && text == other.text; }
+  bool operator==(const FeatureKey& other) const {
+    return kind == other.kind && text == other.text;
+  }
 };
 struct FeatureKeyHash {
   std::size_t operator()(const FeatureKey& key) const {

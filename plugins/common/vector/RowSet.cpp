@@ -74,7 +74,8 @@ void RowSet::insertAt(std::size_t at, const std::string& id, std::int64_t create
 
 void RowSet::eraseAt(std::size_t at) {
   const auto offset = static_cast<std::ptrdiff_t>(at * stride_);
-  data_.erase(data_.begin() + offset, data_.begin() + offset + static_cast<std::ptrdiff_t>(stride_));
+  data_.erase(data_.begin() + offset,
+              data_.begin() + offset + static_cast<std::ptrdiff_t>(stride_));
   inverseNorms_.erase(inverseNorms_.begin() + static_cast<std::ptrdiff_t>(at));
   idBytes_ -= ids_[at].size();
   index_.erase(ids_[at]);
@@ -124,8 +125,8 @@ RowsView RowSet::view(std::size_t first) const {
 std::size_t RowSet::bytes() const {
   // Per row: the matrix row, its inverse norm and time, the id's string and its index entry
   // (about 64 bytes of node and bucket besides the key).
-  constexpr std::size_t kPerRowOverhead = sizeof(float) + sizeof(std::int64_t) +
-                                          2 * sizeof(std::string) + 64;
+  constexpr std::size_t kPerRowOverhead =
+      sizeof(float) + sizeof(std::int64_t) + 2 * sizeof(std::string) + 64;
   return data_.capacity() * sizeof(float) + size() * kPerRowOverhead + 2 * idBytes_;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,6 +72,12 @@ class RowSet {
   // has dims() floats. Returns false (and stores nothing) for a zero or non-finite vector.
   bool upsert(const std::string& id, std::int64_t created, const float* values);
   bool contains(const std::string& id) const { return index_.count(id) != 0; }
+  // The creation time of the row with this id, if there is one.
+  std::optional<std::int64_t> createdOf(const std::string& id) const {
+    const auto found = index_.find(id);
+    if (found == index_.end()) return std::nullopt;
+    return found->second;
+  }
   // The first row created at or after `micros`.
   std::size_t firstFrom(std::int64_t micros) const;
   // Removes the rows created before `micros`.

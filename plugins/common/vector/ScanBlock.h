@@ -6,6 +6,10 @@
 
 #include "vector/Scan.h"
 
+// Fully unrolls a loop over a tile's rows or inputs, so that its accumulators live in registers
+// (GCC 12 at -O2 keeps them on the stack otherwise, which costs 3-5x).
+#define WARREN_UNROLL _Pragma("GCC unroll 16")
+
 namespace common::vector::detail {
 
 // `rows` is the block (its data and inverse norms start at the block's first row); rowBase is

@@ -14,22 +14,26 @@ struct PortableTile {
   template <int R, int Q>
   static void dots(const float* rows, const float* inputs, std::size_t stride, float* out) {
     constexpr int kLanes = 8;
-    float acc[R][Q][kLanes] = {};
+    float acc[R * Q][kLanes] = {};
     for (std::size_t k = 0; k < stride; k += kLanes) {
+      WARREN_UNROLL
       for (int r = 0; r < R; ++r) {
         const float* x = rows + static_cast<std::size_t>(r) * stride + k;
+        WARREN_UNROLL
         for (int q = 0; q < Q; ++q) {
           const float* y = inputs + static_cast<std::size_t>(q) * stride + k;
-          for (int l = 0; l < kLanes; ++l) acc[r][q][l] += x[l] * y[l];
+          WARREN_UNROLL
+          for (int l = 0; l < kLanes; ++l) {
+            acc[r * Q + q][l] += x[l] * y[l];
+          }
         }
       }
     }
-    for (int r = 0; r < R; ++r) {
-      for (int q = 0; q < Q; ++q) {
-        float sum = 0;
-        for (int l = 0; l < kLanes; ++l) sum += acc[r][q][l];
-        out[r * Q + q] = sum;
-      }
+    WARREN_UNROLL
+    for (int i = 0; i < R * Q; ++i) {
+      float sum = 0;
+      for (int l = 0; l < kLanes; ++l) sum += acc[i][l];
+      out[i] = sum;
     }
   }
 };

@@ -35,8 +35,8 @@ std::int64_t nowMicros() {
 }
 
 std::int64_t parseTimestamp(std::string_view text) {
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':')
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
     invalid(text);
   std::tm tm{};
   tm.tm_year = digits(text, 0, 4) - 1900;

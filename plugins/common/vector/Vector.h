@@ -10,7 +10,9 @@ using Vector = std::vector<float>;
 
 // Euclidean norm, accumulated in double.
 double norm(const float* values, std::size_t count);
-inline double norm(const Vector& v) { return norm(v.data(), v.size()); }
+inline double norm(const Vector& v) {
+  return norm(v.data(), v.size());
+}
 
 // Scales `v` to unit length and returns its norm before scaling. A vector that cannot be
 // normalised (empty, all zeros, or with a NaN/infinite component) throws std::invalid_argument.

@@ -43,7 +43,8 @@ TEST(Base64, RefusesWhatIsNotBase64) {
 
 TEST(Float32, IsLittleEndianAsTheAiServiceSendsIt) {
   // 1.0f = 0x3F800000 -> bytes 00 00 80 3F; -2.0f = 0xC0000000 -> 00 00 00 C0.
-  EXPECT_EQ(encodeFloat32({1.0f, -2.0f}), base64Encode(std::string("\x00\x00\x80\x3F\x00\x00\x00\xC0", 8)));
+  EXPECT_EQ(encodeFloat32({1.0f, -2.0f}),
+            base64Encode(std::string("\x00\x00\x80\x3F\x00\x00\x00\xC0", 8)));
   const Vector v{0.1f, -0.25f, 3.5e-8f, 1e30f};
   EXPECT_EQ(decodeFloat32(encodeFloat32(v)), v);
   EXPECT_TRUE(decodeFloat32("").empty());
@@ -52,8 +53,9 @@ TEST(Float32, IsLittleEndianAsTheAiServiceSendsIt) {
 TEST(Float32, RefusesPartialAndNonFiniteValues) {
   EXPECT_EQ(refusal([] { decodeFloat32(base64Encode("abcde")); }),
             "base64 vector of 5 bytes is not a whole number of float32 values");
-  EXPECT_EQ(refusal([] { decodeFloat32(encodeFloat32({std::numeric_limits<float>::quiet_NaN()})); }),
-            "the vector has a NaN or infinite value");
+  EXPECT_EQ(
+      refusal([] { decodeFloat32(encodeFloat32({std::numeric_limits<float>::quiet_NaN()})); }),
+      "the vector has a NaN or infinite value");
 }
 
 TEST(Pgvector, LiteralsReadBackExactly) {

@@ -125,9 +125,15 @@ TEST(HashEmbedder, SymbolsOnlyTextMatchesItselfAndEmptyTextIsRefused) {
 
 TEST(HashEmbedder, NonLatinScriptsGetFeatures) {
   const HashEmbedder embedder;
-  EXPECT_GE(similarity(embedder, "新しい春のコレクションが登場しました。", "春の新しいコレクションが登場しました！"), 0.8);
-  EXPECT_LT(similarity(embedder, "新しい春のコレクションが登場しました。", "今夜のレシピはレンズ豆のカレーです。"), 0.3);
-  EXPECT_GE(similarity(embedder, "Новая весенняя коллекция уже в магазинах", "НОВАЯ ВЕСЕННЯЯ КОЛЛЕКЦИЯ уже в магазинах!"), 0.95);
+  EXPECT_GE(similarity(embedder, "新しい春のコレクションが登場しました。",
+                       "春の新しいコレクションが登場しました！"),
+            0.8);
+  EXPECT_LT(similarity(embedder, "新しい春のコレクションが登場しました。",
+                       "今夜のレシピはレンズ豆のカレーです。"),
+            0.3);
+  EXPECT_GE(similarity(embedder, "Новая весенняя коллекция уже в магазинах",
+                       "НОВАЯ ВЕСЕННЯЯ КОЛЛЕКЦИЯ уже в магазинах!"),
+            0.95);
 }
 
 TEST(HashEmbedder, RefusesDimensionsOutOfRange) {

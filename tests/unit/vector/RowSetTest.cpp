@@ -11,7 +11,9 @@
 namespace common::vector {
 namespace {
 
-Vector filled(std::size_t dims, float value) { return Vector(dims, value); }
+Vector filled(std::size_t dims, float value) {
+  return Vector(dims, value);
+}
 
 std::vector<std::string> ids(const RowSet& set) {
   std::vector<std::string> out;
@@ -53,7 +55,8 @@ TEST(RowSet, RefusesVectorsThatCannotBeCompared) {
 TEST(RowSet, CountsItsMemory) {
   RowSet set(1536);
   const std::size_t empty = set.bytes();
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(set.upsert(std::to_string(i), i, filled(1536, 1).data()));
+  for (int i = 0; i < 100; ++i)
+    ASSERT_TRUE(set.upsert(std::to_string(i), i, filled(1536, 1).data()));
   EXPECT_GE(set.bytes() - empty, 100u * 1536 * 4);
   EXPECT_LE(set.bytes() - empty, 2u * 100 * 1536 * 4 + 100 * 200);
 }

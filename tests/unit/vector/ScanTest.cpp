@@ -73,8 +73,8 @@ void checkAgainstReference(Isa isa, std::size_t rowCount, std::size_t dims, std:
   for (std::size_t i = 0; i < inputs; ++i) {
     const Reference want = reference(rows, queries[i]);
     const std::string where = std::string(isaName(isa)) + " rows=" + std::to_string(rowCount) +
-                              " dims=" + std::to_string(dims) + " inputs=" + std::to_string(inputs) +
-                              " input " + std::to_string(i);
+                              " dims=" + std::to_string(dims) +
+                              " inputs=" + std::to_string(inputs) + " input " + std::to_string(i);
     ASSERT_NE(tops[i].row, Top::kNone) << where;
     EXPECT_NEAR(tops[i].score, want.score, 1e-5) << where;
     if (want.score - want.runnerUp > 1e-5) {
