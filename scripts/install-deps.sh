@@ -17,6 +17,7 @@ packages=(
   # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
   # content plugins: analyze (media, web)
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
+  postgresql-server-dev-15
   # content plugins: generate
   # content plugins: publish
   # Redis Sentinel and Cluster
