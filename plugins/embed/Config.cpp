@@ -25,8 +25,6 @@ Settings readSettings(const warren::Host& host) {
       static_cast<std::uint32_t>(ranged(host, "dimensions", 0, 0, 16000));
   settings.embedder.offlineDimensions =
       static_cast<std::uint32_t>(ranged(host, "offline_dimensions", 512, 64, 4096));
-  settings.embedder.batchSize =
-      static_cast<std::size_t>(ranged(host, "ai_batch_size", 100, 1, 2048));
   settings.threshold = host.getDouble("similarity_threshold", 0.9);
   if (settings.threshold < -1 || settings.threshold > 1)
     throw std::invalid_argument("similarity_threshold must be from -1 to 1");

@@ -18,8 +18,6 @@ inline constexpr warren_config_key kConfigKeys[] = {
                       "Dimensions asked of the AI provider (0: the model's own)"),
     warren::configKey("offline_dimensions", WARREN_CONFIG_INT, "512", false,
                       "Length of the offline warren-hash-1 vectors (64 to 4096)"),
-    warren::configKey("ai_batch_size", WARREN_CONFIG_INT, "100", false,
-                      "Texts per AI embed call (1 to 2048)"),
     warren::configKey("similarity_threshold", WARREN_CONFIG_FLOAT, "0.9", false,
                       "embedding:similarity marks duplicate at or above this cosine similarity"),
     warren::configKey("default_days", WARREN_CONFIG_INT, "30", false,

@@ -74,16 +74,10 @@ Embeddings Embedder::embedOffline(const std::vector<std::string>& texts) const {
 Embeddings Embedder::embedRemote(const warren::Job* job, const std::vector<std::string>& texts,
                                  const std::string& model) const {
   Embeddings out;
-  const warren::Ai ai(host_);
-  for (std::size_t first = 0; first < texts.size(); first += options_.batchSize) {
-    const std::size_t count = std::min(options_.batchSize, texts.size() - first);
-    Json batch = Json::array();
-    for (std::size_t i = first; i < first + count; ++i) batch.push_back(texts[i]);
-    Json request = {{"texts", std::move(batch)}, {"task", "document"}, {"encoding", "base64"}};
-    if (!model.empty()) request["model"] = model;
-    if (options_.dimensions > 0) request["dimensions"] = options_.dimensions;
-    appendReply(out, ai.embed(job, dumpJson(request)), count);
-  }
+  Json request = {{"texts", texts}, {"task", "document"}, {"encoding", "base64"}};
+  if (!model.empty()) request["model"] = model;
+  if (options_.dimensions > 0) request["dimensions"] = options_.dimensions;
+  appendReply(out, warren::Ai(host_).embed(job, dumpJson(request)), texts.size());
   return out;
 }
 

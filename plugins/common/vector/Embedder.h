@@ -1,5 +1,6 @@
 // Embeddings of a batch of texts: through the host's AI service (docs/ai.md, `embed`) when a
-// provider is configured for the queue, otherwise the offline model warren-hash-1.
+// provider is configured for the queue, otherwise the offline model warren-hash-1. One AI call
+// per batch: the host splits it by the provider's limits.
 #pragma once
 
 #include "json/Json.h"
@@ -19,7 +20,6 @@ struct EmbedderOptions {
   std::uint32_t offlineDimensions = HashEmbedder::kDefaultDimensions;
   std::string model;             // the provider's model; empty: the host's configured default
   std::uint32_t dimensions = 0;  // asked of the provider; 0: the model's own
-  std::size_t batchSize = 100;   // texts per AI call (Gemini takes at most 100)
 };
 
 struct Embeddings {

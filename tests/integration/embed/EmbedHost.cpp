@@ -35,10 +35,15 @@ EmbedHost::EmbedHost(const std::string& databaseUrl, const plugins::ConfigValues
   plugins::installServices(
       plugins::OptionalServices{nullptr, services::dbApi(*database_), nullptr});
   library_ = plugins::Library::load(builtPlugin("embed"));
-  // The descriptor's migrations, as the host applies them before init.
-  const warren_plugin_descriptor& descriptor = library_->descriptor();
+  applyPluginMigrations(*database_);
+  restart(config);
+}
+
+void EmbedHost::applyPluginMigrations(db::Database& database) {
+  const std::shared_ptr<plugins::Library> library = plugins::Library::load(builtPlugin("embed"));
+  const warren_plugin_descriptor& descriptor = library->descriptor();
   std::vector<db::Migration> migrations;
-  const bool postgres = database_->backend() == db::Backend::postgresql;
+  const bool postgres = database.backend() == db::Backend::postgresql;
   for (std::uint32_t i = 0; i < descriptor.migration_count; ++i) {
     const warren_migration& step = descriptor.migrations[i];
     db::Migration migration;
@@ -48,9 +53,8 @@ EmbedHost::EmbedHost(const std::string& databaseUrl, const plugins::ConfigValues
     migration.sql = postgres ? step.postgresql : step.sqlite;
     migrations.push_back(std::move(migration));
   }
-  const db::MigrationReport report = database_->applyMigrations("plugin:embed", migrations);
+  const db::MigrationReport report = database.applyMigrations("plugin:embed", migrations);
   if (!report.ok) throw std::runtime_error("embed migrations failed: " + report.error);
-  restart(config);
 }
 
 EmbedHost::~EmbedHost() {

@@ -41,6 +41,10 @@ class EmbedHost {
   Json sql(const std::string& statement, const Json& params = Json::array());
   db::Database& database() { return *database_; }
 
+  // Applies the embed plugin's descriptor migrations to `database` (scope plugin:embed), as the
+  // host does before init; throws with the database's error.
+  static void applyPluginMigrations(db::Database& database);
+
  private:
   TempDir dir_{"warren-embed"};
   std::unique_ptr<db::Database> database_;

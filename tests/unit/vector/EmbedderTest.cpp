@@ -100,29 +100,27 @@ class EmbedderTest : public ::testing::Test {
   FakeAi ai_;
 };
 
-TEST_F(EmbedderTest, AsksTheAiServiceInBatchesAndNormalises) {
+TEST_F(EmbedderTest, AsksTheAiServiceAndNormalises) {
   ai_.reply = [](const Json& request, std::string& out, warren_ai_error&) {
     return replyWith(request, out, 4);
   };
   EmbedderOptions options;
   options.model = "text-embedding-3-small";
   options.dimensions = 4;
-  options.batchSize = 2;
   const Embeddings e = embedder(options).embed(nullptr, {"one", "two", "three"});
   EXPECT_EQ(e.provider, "openai");
   EXPECT_EQ(e.model, "text-embedding-3-small");
   EXPECT_EQ(e.dimensions, 4u);
   ASSERT_EQ(e.vectors.size(), 3u);
   EXPECT_FLOAT_EQ(e.vectors[0][0], 1.0f);
-  EXPECT_FLOAT_EQ(e.vectors[2][0], 1.0f);  // the second batch starts again at index 0
-  EXPECT_EQ(e.inputTokens, 10);
-  ASSERT_EQ(ai_.requests.size(), 2u);
-  EXPECT_EQ(ai_.requests[0], (Json{{"texts", {"one", "two"}},
+  EXPECT_FLOAT_EQ(e.vectors[2][2], 1.0f);
+  EXPECT_EQ(e.inputTokens, 5);
+  ASSERT_EQ(ai_.requests.size(), 1u);  // one call: the host splits by the provider's limits
+  EXPECT_EQ(ai_.requests[0], (Json{{"texts", {"one", "two", "three"}},
                                    {"task", "document"},
                                    {"encoding", "base64"},
                                    {"model", "text-embedding-3-small"},
                                    {"dimensions", 4}}));
-  EXPECT_EQ(ai_.requests[1]["texts"], Json::array({"three"}));
 }
 
 TEST_F(EmbedderTest, ReadsVectorsSentAsNumbers) {
