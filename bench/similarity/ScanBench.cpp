@@ -56,7 +56,9 @@ double bestScan(const Matrix& m, const common::vector::InputBatch& inputs, Isa i
   return best;
 }
 
-const char* mark(bool ok) { return ok ? "PASS" : "MISS"; }
+const char* mark(bool ok) {
+  return ok ? "PASS" : "MISS";
+}
 
 }  // namespace
 
@@ -64,23 +66,28 @@ bool runScanBench(const ScanBenchOptions& options) {
   bool allMet = true;
   std::vector<Isa> levels;
   for (const Isa isa : {Isa::avx512, Isa::avx2, Isa::portable})
-    if (common::vector::isaAvailable(isa) && (options.allLevels || isa == common::vector::bestIsa()))
+    if (common::vector::isaAvailable(isa) &&
+        (options.allLevels || isa == common::vector::bestIsa()))
       levels.push_back(isa);
   std::printf("## Exact scan against the memory-bandwidth limit\n\n");
-  std::printf("Chosen level: %s. Each cell is the best of %d passes. \"bandwidth\" is a streaming "
-              "read (sum) of the same rows in the same run; \"x limit\" = scan time / read time "
-              "(target <= 1.5 for one input); \"per input vs 1\" = (batch time / inputs) / "
-              "one-input time (target <= 1).\n\n",
-              common::vector::isaName(common::vector::bestIsa()), options.repeat);
-  std::printf("| D | rows | MB | bandwidth GB/s | level | inputs | ms/pass | ms/input | Mrows/s | GB/s | x limit | per input vs 1 | targets |\n");
+  std::printf(
+      "Chosen level: %s. Each cell is the best of %d passes. \"bandwidth\" is a streaming "
+      "read (sum) of the same rows in the same run; \"x limit\" = scan time / read time "
+      "(target <= 1.5 for one input); \"per input vs 1\" = (batch time / inputs) / "
+      "one-input time (target <= 1).\n\n",
+      common::vector::isaName(common::vector::bestIsa()), options.repeat);
+  std::printf(
+      "| D | rows | MB | bandwidth GB/s | level | inputs | ms/pass | ms/input | Mrows/s | GB/s | x "
+      "limit | per input vs 1 | targets |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const std::size_t dims : options.dims) {
     for (const std::size_t rows : options.rows) {
       const std::size_t need = rows * common::vector::paddedStride(dims) * sizeof(float);
       const std::size_t available = availableBytes();
       if (need > available * 6 / 10) {
-        std::printf("| %zu | %zu | %zu | skipped: needs %zu MB, %zu MB available | | | | | | | | | |\n",
-                    dims, rows, need >> 20, need >> 20, available >> 20);
+        std::printf(
+            "| %zu | %zu | %zu | skipped: needs %zu MB, %zu MB available | | | | | | | | | |\n",
+            dims, rows, need >> 20, need >> 20, available >> 20);
         continue;
       }
       const Matrix m = randomMatrix(rows, dims, dims * 31 + rows);
@@ -109,12 +116,14 @@ bool runScanBench(const ScanBenchOptions& options) {
             targets = std::string(mark(ok)) + " <=1 per input";
             if (isa == common::vector::bestIsa()) allMet = allMet && ok;
           }
-          std::printf("| %zu | %zu | %zu | %.1f | %s | %zu | %.2f | %.3f | %.1f | %.1f | %.2f | %s | %s |\n",
-                      dims, rows, m.bytes() >> 20, bandwidth, common::vector::isaName(isa), batch,
-                      t * 1e3, perInput * 1e3, static_cast<double>(rows) / t / 1e6,
-                      static_cast<double>(m.bytes()) / t / 1e9, limitRatio,
-                      batch == 1 || single == 0 ? "-" : std::to_string(perInputRatio).substr(0, 5).c_str(),
-                      targets.c_str());
+          std::printf(
+              "| %zu | %zu | %zu | %.1f | %s | %zu | %.2f | %.3f | %.1f | %.1f | %.2f | %s | %s "
+              "|\n",
+              dims, rows, m.bytes() >> 20, bandwidth, common::vector::isaName(isa), batch, t * 1e3,
+              perInput * 1e3, static_cast<double>(rows) / t / 1e6,
+              static_cast<double>(m.bytes()) / t / 1e9, limitRatio,
+              batch == 1 || single == 0 ? "-" : std::to_string(perInputRatio).substr(0, 5).c_str(),
+              targets.c_str());
           std::fflush(stdout);
         }
       }
