@@ -79,5 +79,5 @@ pg_pid="$(head -1 "$tmp/pg/data/postmaster.pid")"
 if [ -n "$quick" ]; then pg_rows="${BENCH_PG_ROWS:-20000}"; else pg_rows="${BENCH_PG_ROWS:-100000}"; fi
 "$bin" "${args[@]}" --pg "host=127.0.0.1 port=$port user=postgres dbname=postgres" \
   --pg-rows "$pg_rows" --pg-dims "${BENCH_PG_DIMS:-768}" --pg-brands "${BENCH_PG_BRANDS:-100}" \
-  --pg-queries "${BENCH_PG_QUERIES:-200}"
+  --pg-queries "${BENCH_PG_QUERIES:-100}"
 echo "(PostgreSQL: shared_buffers=1GB, jit=off, fsync=off; one connection)"

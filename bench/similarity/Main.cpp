@@ -28,7 +28,7 @@ std::vector<std::size_t> sizes(const std::string& text) {
       "usage: similarity-bench [--dims 768,1536] [--rows 100000,1000000] [--batches 1,32]\n"
       "                        [--repeat 3] [--chosen-level-only] [--no-scan]\n"
       "                        [--pg CONNINFO] [--pg-rows 100000] [--pg-dims 768]\n"
-      "                        [--pg-brands 100] [--pg-queries 200]\n");
+      "                        [--pg-brands 100] [--pg-queries 100]\n");
   std::exit(2);
 }
 
