@@ -21,9 +21,7 @@ build="${BENCH_BUILD_DIR:-$root/build-bench}"
 bin="${SIMILARITY_BENCH:-$build/bench/similarity/similarity-bench}"
 if [ -z "${SIMILARITY_BENCH:-}" ]; then
   if [ ! -f "$build/build.ninja" ]; then
-    # -Wno-error=restrict: GCC 12 at -O3 reports a false -Wrestrict inside std::string.
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DWARREN_BUILD_TESTS=OFF \
-      -DCMAKE_CXX_FLAGS="-Wno-error=restrict" >/dev/null
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DWARREN_BUILD_TESTS=OFF >/dev/null
   fi
   ninja -C "$build" similarity-bench >/dev/null
 fi

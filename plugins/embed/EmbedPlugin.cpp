@@ -44,17 +44,18 @@ class EmbedPlugin final : public warren::Plugin {
 const char* const kJobNames[] = {"embedding:generate", "embedding:similarity"};
 
 const warren_job_type kJobTypes[] = {
-    jobType("embedding:generate",
-            "Embeds texts (AI provider or offline) and stores one vector each for a brand",
-            schemas::k_generate_data, schemas::k_generate_result),
-    jobType("embedding:similarity",
-            "For each text or vector, the most similar of the brand's recent stored vectors",
-            schemas::k_similarity_data, schemas::k_similarity_result),
+    warren::jobType("embedding:generate",
+                    "Embeds texts (AI provider or offline) and stores one vector each for a brand",
+                    schemas::k_generate_data, schemas::k_generate_result),
+    warren::jobType(
+        "embedding:similarity",
+        "For each text or vector, the most similar of the brand's recent stored vectors",
+        schemas::k_similarity_data, schemas::k_similarity_result),
 };
 
 const warren_migration kMigrations[] = {
-    migration(1, "content_embeddings", common::vector::schema::kPostgres,
-              common::vector::schema::kSqlite),
+    warren::migration(1, "content_embeddings", common::vector::schema::kPostgres,
+                      common::vector::schema::kSqlite),
 };
 
 }  // namespace

@@ -266,9 +266,11 @@ TEST_P(EmbedJobsTest, BadInputFailsForGoodWithTheReason) {
       refused("embedding:similarity",
               {{"brandProfileId", "b"}, {"embeddings", {Json::array({0, 0})}}, {"model", "m"}}),
       "cannot compare the vectors: input 0: the vector is all zeros");
-  EXPECT_EQ(refused("embedding:generate",
-                    {{"brandProfileId", "b"},
-                     {"items", {{{"text", "one"}, {"id", "p"}}, {{"text", "two"}}, {{"text", "three"}, {"id", "p"}}}}}),
+  EXPECT_EQ(refused("embedding:generate", {{"brandProfileId", "b"},
+                                           {"items",
+                                            {{{"text", "one"}, {"id", "p"}},
+                                             {{"text", "two"}},
+                                             {{"text", "three"}, {"id", "p"}}}}}),
             "items 0 and 2 have the same id 'p' (text): store each once");
   EXPECT_EQ(refused("embedding:other", {{"brandProfileId", "b"}}),
             "the embed plugin has no job 'embedding:other'");

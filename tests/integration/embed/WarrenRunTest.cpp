@@ -10,8 +10,6 @@
 #include "Paths.h"
 #include "TempDir.h"
 
-#include "db/Database.h"
-
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -43,18 +41,8 @@ class WarrenRunTest : public ::testing::Test {
     environment.push_back("WARREN_DATA_DIR=" + data_.path().string());
     environment.push_back("WARREN_MODULE_DIR=" WARREN_EMBED_TEST_MODULE_DIR);
     environment.insert(environment.end(), env.begin(), env.end());
-    applyMigrations();
     node_ = std::make_unique<BackgroundProcess>(args, environment);
     ASSERT_TRUE(node_->waitForStderr("warren started", std::chrono::seconds(30))) << node_->err();
-  }
-
-  // Until the host applies descriptor migrations itself, the test applies the embed plugin's
-  // as the host will (same scope, version and name), so the node finds the table either way.
-  void applyMigrations() {
-    db::Options options;
-    options.dataDir = data_.path().string();
-    db::Database database(options);
-    EmbedHost::applyPluginMigrations(database);
   }
 
   Finished job(const std::string& name, const Json& data) {
@@ -171,6 +159,12 @@ TEST_F(WarrenRunTest, WithoutAProviderTheOfflineModelServes) {
   ASSERT_TRUE(checked.completed) << checked.describe();
   EXPECT_EQ(checked.result["results"][0]["duplicate"], true);
   EXPECT_TRUE(fake_.requests().empty());
+  // The host checks job data against the declared schema before the plugin sees it.
+  const Finished refused =
+      job("embedding:generate", {{"brandProfileId", 7}, {"items", Json::array()}});
+  ASSERT_FALSE(refused.completed) << refused.describe();
+  EXPECT_EQ(refused.reason.rfind("invalid job data for embedding:generate: /items", 0), 0u)
+      << refused.reason;
 }
 
 }  // namespace
