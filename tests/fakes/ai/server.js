@@ -391,11 +391,17 @@ function scenarioFailure(provider, scenario) {
       const kind = scenario.name === '429-long' ? (provider === 'gemini' ? '429-delay' : '429-after') : scenario.name;
       if (kind === '429-ms') headers['retry-after-ms'] = String(limit.remainingMs);
       if (kind === '429-after') headers['retry-after'] = String(remainingS);
-      if (kind === '429-date') headers['retry-after'] = new Date(Date.now() + remainingS * 1000).toUTCString();
+      // An HTTP date has whole seconds: round up, so a client that waits for it is not early.
+      if (kind === '429-date') headers['retry-after'] = new Date(Math.ceil((Date.now() + limit.remainingMs) / 1000) * 1000).toUTCString();
       if (kind === '429-delay') details = [...details, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${remainingS}s` }];
       if (kind === '429-reset') {
-        if (provider === 'anthropic') headers['anthropic-ratelimit-requests-reset'] = new Date(Date.now() + limit.remainingMs).toISOString();
-        else headers['x-ratelimit-reset-requests'] = `${remainingS}s`;
+        if (provider === 'anthropic') {
+          headers['anthropic-ratelimit-requests-remaining'] = '0';
+          headers['anthropic-ratelimit-requests-reset'] = new Date(Date.now() + limit.remainingMs).toISOString();
+        } else {
+          headers['x-ratelimit-remaining-requests'] = '0';
+          headers['x-ratelimit-reset-requests'] = `${remainingS}s`;
+        }
       }
       return new WireError(429, rateMessage, { code: 'rate_limit_exceeded', headers, details });
     }
@@ -868,6 +874,8 @@ async function control(req, res, url, bodyText) {
   }
   const image = /^\/__fake\/image\/([a-z]+)$/.exec(path);
   if (image && req.method === 'GET') {
+    state.seq += 1;
+    record({ seq: state.seq, provider: 'image', op: 'image', method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body: null, receivedAt: Date.now(), status: 200 });
     if (image[1] === 'big') {
       const mb = Number(url.searchParams.get('mb') || '30');
       const bytes = Buffer.alloc(Math.floor(mb * 1024 * 1024));
