@@ -648,8 +648,10 @@ std::vector<std::pair<std::string, std::string>> describeKeys() {
                      spec.help);
   }
   for (const auto& [key, env] : secretKeys()) {
+    const std::string user =
+        std::string(key).rfind("ai.", 0) == 0 ? "for the AI service (docs/ai.md)" : "for plugins";
     out.emplace_back(std::string(key) + " (" + env + ")",
-                     isSecretKey(key) ? "for plugins; secret, never logged" : "for plugins");
+                     isSecretKey(key) ? user + "; secret, never logged" : user);
   }
   for (const auto& spec : queueKeys()) {
     out.emplace_back(std::string("queue.NAME.") + spec.option, spec.help);
