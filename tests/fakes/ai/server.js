@@ -856,6 +856,9 @@ async function control(req, res, url, bodyText) {
     const provider = url.searchParams.get('provider');
     return send(res, 200, provider ? state.requests.filter((r) => r.provider === provider) : state.requests);
   }
+  if (path === '/__fake/timings' && req.method === 'GET') {
+    return send(res, 200, state.requests.filter((r) => r.provider !== 'image').map((r) => ({ seq: r.seq, provider: r.provider, op: r.op, status: r.status, handledUs: r.handledUs })));
+  }
   if (path === '/__fake/requests' && req.method === 'DELETE') {
     state.requests = [];
     return send(res, 200, { ok: true });
