@@ -179,6 +179,7 @@ function scenarioFor(provider, model) {
   const script = state.scripts[provider];
   if (script.length > 0) {
     const step = script.shift();
+    if (isObject(step)) return { name: 'ok', reply: step.reply, scripted: true };
     return { ...(parseScenario(step) || { name: 'ok' }), scripted: true };
   }
   const m = /^(?:models\/)?fake-(.+)$/.exec(String(model || ''));
@@ -436,6 +437,7 @@ function plainReply(provider, texts, images) {
 
 // The reply's text for a completion: structured (schema given) or plain.
 function replyText(provider, scenario, schema, texts, images, repairing) {
+  if (typeof scenario.reply === 'string') return scenario.reply;
   if (schema !== undefined) {
     const bad = scenario.name === 'json-bad-always' || (scenario.name === 'json-bad' && !repairing);
     const notJson = scenario.name === 'not-json-always' || (scenario.name === 'not-json' && !repairing);
@@ -866,7 +868,7 @@ async function control(req, res, url, bodyText) {
   if (path === '/__fake/script' && req.method === 'POST') {
     const body = JSON.parse(bodyText || '{}');
     if (!state.scripts[body.provider]) return send(res, 400, { error: 'provider must be openai, gemini or anthropic' });
-    const bad = (body.steps || []).filter((s) => !parseScenario(s));
+    const bad = (body.steps || []).filter((s) => !(isObject(s) ? typeof s.reply === 'string' : parseScenario(s)));
     if (bad.length > 0) return send(res, 400, { error: `unknown scenario ${bad[0]}` });
     state.scripts[body.provider].push(...(body.steps || []));
     return send(res, 200, { queued: state.scripts[body.provider].length });

@@ -40,7 +40,9 @@ TEST_F(ApiTable, ACompletionThroughTheTable) {
   EXPECT_EQ(table_->struct_size, sizeof(warren_ai_api));
   EXPECT_EQ(table_->available(&host_, WARREN_AI_COMPLETE), 1);
   EXPECT_EQ(table_->available(&host_, WARREN_AI_EMBED), 1);
-  EXPECT_EQ(table_->available(&host_, 99), 0);
+  EXPECT_EQ(table_->available(&host_, WARREN_AI_COMPLETE | WARREN_AI_EMBED), 1);
+  EXPECT_EQ(table_->available(&host_, 0), 0);
+  EXPECT_EQ(table_->available(&host_, 4), 0);
   std::string response;
   warren_ai_error error;
   ASSERT_EQ(complete(textRequest(""), response, error), WARREN_OK);

@@ -147,6 +147,7 @@ TEST_F(EmbeddingRoutes, ClaudeHasNoEmbeddingsUnlessRoutedElsewhere) {
   h_.serve(AiHarness::settingsFor(ProviderKind::claude));
   EXPECT_FALSE(h_.service().available("q", WARREN_AI_EMBED));
   EXPECT_TRUE(h_.service().available("q", WARREN_AI_COMPLETE));
+  EXPECT_FALSE(h_.service().available("q", WARREN_AI_COMPLETE | WARREN_AI_EMBED));
   const Failure f = failureOf([&] { h_.embed(embedRequest({"a"})); });
   EXPECT_EQ(statusOf(f.fault()), WARREN_ERR_NOT_FOUND);
   EXPECT_STREQ(f.what(),

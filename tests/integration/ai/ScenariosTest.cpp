@@ -182,6 +182,21 @@ TEST_P(Scenarios, VisionFromInlineDataAFileAndAUrl) {
   }
 }
 
+TEST_P(Scenarios, OptionalPropertiesLeftOutOrNullComeBackAsTheSchemaMeansThem) {
+  // Strict mode makes the model write null for optional properties; the reply has none of them.
+  AiHarness::fake().reply(fakeName(kind()),
+                          R"({"summary":"s","tone":null,"topics":["a"],"media":null})");
+  const Json r = complete(
+      textRequest("", "Analyse.", std::string(R"({"json_schema":)") + kAnalysisSchema + "}"));
+  if (kind() == ProviderKind::openai || kind() == ProviderKind::custom) {
+    EXPECT_EQ(r["json"].dump(), R"({"summary":"s","topics":["a"]})");
+    EXPECT_EQ(r["repaired"], false);
+  } else {
+    // Gemini and Anthropic were not told to write nulls: a null is a schema failure, repaired.
+    EXPECT_EQ(r["repaired"], true);
+  }
+}
+
 TEST_P(Scenarios, ASchemaFailureIsRepairedOnce) {
   const Json r = complete(textRequest("fake-json-bad", "Analyse.",
                                       std::string(R"({"json_schema":)") + kAnalysisSchema + "}"));
