@@ -18,12 +18,16 @@ packages=(
   # host: AI service (host/ai): nothing of its own (nlohmann-json, OpenSSL and Poco above); its
   # tests and bench/ai run the providers' fake with node
   # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
+  libicu-dev libcld2-dev libstemmer-dev libhyphen-dev
+  hyphen-en-us hyphen-es hyphen-fr hyphen-it hyphen-pt-pt hyphen-nl
   # content plugins: analyze (media, web)
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   # content plugins: generate
   # content plugins: publish
   # Redis Sentinel and Cluster
-  # packaging and deployment
+  # packaging and deployment: cpack's dpkg-shlibdeps (dpkg-dev), the unit check
+  # (systemd-analyze), the package's own dependency (adduser); deploy/ validation uses npm
+  dpkg-dev systemd adduser
   # isolation, chaos and fuzzing
 )
 # The interop suite drives Warren from Node's bullmq; Node may already be there another way.
