@@ -183,7 +183,7 @@ unsigned Sender::send(const Outgoing& out, const outbound::Budget& budget,
     if (!miss) return n;
     const milliseconds wait = waitBeforeRetry(*miss, provider, n, budget);
     if (!budget.sleepUntil(Clock::now() + wait)) {
-      throw Failure(Fault::cancelled, provider + ": the job was cancelled while waiting to retry");
+      throw cancelledFailure(provider, budget, " while it waited to retry");
     }
   }
 }

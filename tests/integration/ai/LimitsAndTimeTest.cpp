@@ -85,7 +85,7 @@ TEST_F(LimitsAndTime, ACancelledJobStopsItsCall) {
   auto context = job();
   std::thread cancel([&] {
     std::this_thread::sleep_for(200ms);
-    context->cancel();
+    context->cancel("cancelled: test");
   });
   const auto started = Clock::now();
   const Failure f = failureOf([&] { h_.complete(textRequest("fake-slow-5000"), context.get()); });
@@ -99,12 +99,14 @@ TEST_F(LimitsAndTime, ACancelledJobStopsWaitingForAHint) {
   auto context = job();
   std::thread cancel([&] {
     std::this_thread::sleep_for(200ms);
-    context->cancel();
+    context->cancel("cancelled: test");
   });
   const auto started = Clock::now();
   const Failure f = failureOf([&] { h_.complete(textRequest("fake-429-after-3"), context.get()); });
   cancel.join();
   EXPECT_EQ(f.fault(), Fault::cancelled);
+  EXPECT_STREQ(f.what(),
+               "openai: the job was cancelled while it waited to retry (cancelled: test)");
   EXPECT_LT(Clock::now() - started, 1500ms);
 }
 

@@ -1,5 +1,6 @@
 // The AI service in a running node (`warren run`): installed in the plugins' host table, each
-// queue on its own provider (queue.NAME.ai.provider), keys nowhere in the node's output.
+// queue on its own provider (queue.NAME.ai.provider), keys nowhere in the node's output, and a
+// long rate limit turned into a delayed job that neither holds its slot nor spends an attempt.
 #include "AiHarness.h"
 
 #include "Command.h"
@@ -75,6 +76,43 @@ TEST(AiNode, EachQueueReachesItsOwnProvider) {
   for (const auto& key : {kOpenAiKey, kAnthropicKey, kGeminiKey}) {
     EXPECT_EQ(output.find(key), std::string::npos) << key;
   }
+}
+
+TEST(AiNode, ALongRateLimitDelaysTheJobWithoutHoldingItsSlot) {
+  warren::test::AiFake fake;
+  warren::test::RedisServer redis;
+  const warren::test::TempDir data("warren-ai-node");
+  auto env = warren::test::cleanEnvironment();
+  for (const std::string& e : std::vector<std::string>{
+           "REDIS_URL=" + redis.url(), "WARREN_DATA_DIR=" + data.path().string(),
+           "AI_PROVIDER=openai", "OPENAI_API_KEY=" + kOpenAiKey,
+           "OPENAI_BASE_URL=" + fake.openaiBaseUrl()}) {
+    env.push_back(e);
+  }
+  const std::string plugin = std::string(WARREN_TEST_FIXTURE_DIR) + "/ai_probe.so";
+  // One slot, and any hint over 100 ms delays the job instead of waiting in it.
+  warren::test::BackgroundProcess node(
+      {std::string(WARREN_TEST_BIN_DIR) + "/warren", "run", "--plugin", plugin, "--queue", "q",
+       "--concurrency", "1", "--set", "ai.max_inline_wait_ms=100"},
+      env);
+  ASSERT_TRUE(node.waitForStderr("\"msg\":\"warren started\"", 30s)) << node.err();
+  queue::Producer producer(redis::Url::parse(redis.url()), {}, "bull", "q");
+  const auto added = Clock::now();
+  const std::string limited = producer.add("ask", textRequest("fake-429-after-3", "limited"), "{}");
+  // While the first job waits out its 3 s hint in the delayed set, the slot serves the next one.
+  std::this_thread::sleep_for(300ms);
+  const std::string next = producer.add("ask", textRequest("", "next"), "{}");
+  const auto second = waitFinished(producer, next);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->state, "completed");
+  EXPECT_LT(Clock::now() - added, 2500ms) << "the second job waited for the first one's hint";
+  const auto first = waitFinished(producer, limited);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->state, "completed") << first->failedReason.value_or("");
+  EXPECT_GE(Clock::now() - added, 2900ms);
+  EXPECT_EQ(first->attemptsMade, 1) << "the delay spent an attempt";
+  EXPECT_EQ(Json::parse(*first->returnvalue)["text"], "fake reply (openai): limited");
+  EXPECT_EQ(node.stop(SIGTERM, 30s), 0);
 }
 
 TEST(AiNode, BadAiSettingsAreRefusedAtStartNamingTheKey) {
