@@ -35,6 +35,8 @@ class AiFake {
   // Queues scenarios ("500", "429-ms-200", "ok"...) for the next requests to `provider`
   // (openai, gemini or anthropic), one per request, before the model name's scenario.
   void script(const std::string& provider, const std::vector<std::string>& steps);
+  // Queues one successful reply with exactly `text` (for structured output: the JSON text).
+  void reply(const std::string& provider, const std::string& text);
   // Every provider request received so far (optionally of one provider), in order: objects
   // with seq, provider, op, method, path, query, headers, body, scenario, status, handledUs.
   nlohmann::json requests(const std::string& provider = "") const;
