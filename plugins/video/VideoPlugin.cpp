@@ -1,10 +1,10 @@
 // video: probes, transcodes and samples videos with FFmpeg's libraries (see README.md for the
 // job data of each job name). Serves the `video-process` queue.
-#include "Errors.h"
 #include "JobScope.h"
 #include "Json.h"
 #include "Probe.h"
 #include "Settings.h"
+#include "Shared.h"
 #include "Stills.h"
 #include "Transcode.h"
 
@@ -76,8 +76,9 @@ class VideoPlugin final : public warren::Plugin {
       Json result = run(job.name(), scope, data);
       scope.commit();
       return warren::Result::completed(result.dump());
-    } catch (const JobError& e) {
-      if (e.kind() == Failure::Unrecoverable) return warren::Result::fail(e.what());
+    } catch (const common::job::Unrecoverable& e) {
+      return warren::Result::fail(e.what());
+    } catch (const common::job::Retryable& e) {
       return warren::Result::retry(e.what());
     } catch (const warren::ServiceUnavailable& e) {
       return warren::Result::retry(e.what());

@@ -2,13 +2,13 @@
 // apply, and the refusals every job shares (not a video, too long, too large).
 #pragma once
 
-#include "Av.h"
-#include "Input.h"
-#include "JobScope.h"
+#include "media/Av.h"
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 
-namespace video {
+namespace common::media {
 
 struct VideoStream {
   int index = -1;
@@ -21,11 +21,31 @@ struct VideoStream {
   AVRational fps{0, 1};  // {0, 1} when unknown
 };
 
+// What a job accepts: the demuxers FFmpeg may use, and how refusals name the kind of file.
+struct Accept {
+  const char* formats;  // a format_whitelist
+  const char* noun;     // "video file", "image"
+};
+// MP4/MOV, Matroska/WebM, AVI, FLV, MPEG-TS/PS, Ogg, ASF, WAV, MP3, AAC, FLAC, GIF.
+extern const Accept kVideos;
+// JPEG, PNG, GIF and WebP (what the AI providers read).
+extern const Accept kImages;
+
+// The largest input a job takes; `owner` names the plugin in refusals ("video.max_width").
+struct Limits {
+  double maxDurationS = 0;  // 0: no limit
+  int maxWidth = 0;
+  int maxHeight = 0;
+  std::string owner;
+};
+
 class Media {
  public:
-  // Opens a local file as a media container (containers on a whitelist, local files only) and
-  // reads its stream info. An unreadable file fails the job unrecoverably.
-  Media(const std::filesystem::path& path, std::string name, const AVIOInterruptCB* interrupt);
+  // Opens a local file as a media container (demuxers on `accept`'s whitelist, local files
+  // only) and reads its stream info. An unreadable file fails the job unrecoverably. FFmpeg's
+  // blocking calls return early once `interrupt` says so (the job was cancelled).
+  Media(const std::filesystem::path& path, std::string name, const AVIOInterruptCB* interrupt,
+        const Accept& accept = kVideos);
 
   AVFormatContext* format() const { return format_.get(); }
   const std::string& name() const { return name_; }
@@ -36,18 +56,21 @@ class Media {
 
   // The video stream, or an unrecoverable "input is not a video" failure.
   const VideoStream& requireVideo() const;
-  // Refuses inputs beyond max_duration_s, max_width and max_height.
-  void checkLimits(const Settings& settings) const;
+  // Refuses inputs beyond the limits (as shown: rotation applied).
+  void checkLimits(const Limits& limits) const;
   // Refuses a video whose packets stop well before the end its header announces (a cut-off
   // upload). Reads the packets of the last GOP or so; leaves the read position there.
   void checkComplete() const;
   // Where the file starts, in the time base of stream `index` (timestamps are shifted by it
   // so that the output starts at 0).
   std::int64_t origin(int index) const;
+  // Throws the cancellation failure once the job's interrupt callback says stop.
+  void checkCancelled() const;
 
  private:
   void pickStreams();
 
+  AVIOInterruptCB interrupt_;
   InputPtr format_;
   std::string name_;
   VideoStream video_;
@@ -59,4 +82,4 @@ int rotationOf(const AVStream& stream);
 // "4", "4.5": seconds for messages.
 std::string seconds(double value);
 
-}  // namespace video
+}  // namespace common::media

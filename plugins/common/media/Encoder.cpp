@@ -1,6 +1,6 @@
-#include "Encoder.h"
+#include "media/Encoder.h"
 
-#include "Errors.h"
+#include "media/Errors.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -9,7 +9,7 @@ extern "C" {
 #include <algorithm>
 #include <cmath>
 
-namespace video {
+namespace common::media {
 
 Encoder::Encoder(const char* name) : packet_(newPacket()) {
   const AVCodec* codec = avcodec_find_encoder_by_name(name);
@@ -104,4 +104,4 @@ void Encoder::encode(const AVFrame* frame, const std::function<void(AVPacket*)>&
   }
 }
 
-}  // namespace video
+}  // namespace common::media

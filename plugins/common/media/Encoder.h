@@ -1,12 +1,12 @@
 // Encoders the jobs use: H.264 (libx264) and AAC for transcodes, JPEG and PNG for stills.
 #pragma once
 
-#include "Av.h"
+#include "media/Av.h"
 
 #include <functional>
 #include <string>
 
-namespace video {
+namespace common::media {
 
 struct H264Settings {
   int width = 0;
@@ -42,4 +42,4 @@ class Encoder {
   PacketPtr packet_;
 };
 
-}  // namespace video
+}  // namespace common::media

@@ -1,6 +1,6 @@
-#include "Media.h"
+#include "media/Media.h"
 
-#include "Errors.h"
+#include "media/Errors.h"
 
 extern "C" {
 #include <libavutil/display.h>
@@ -11,27 +11,23 @@ extern "C" {
 #include <cstdio>
 #include <limits>
 
-namespace video {
+namespace common::media {
 namespace {
 
-// Demuxers we accept. Others (playlists, concat, image sequences...) could read other files or
-// behave in ways a worker does not need.
-constexpr const char* kContainers = "mov,matroska,avi,flv,mpegts,mpeg,ogg,asf,wav,mp3,aac,flac,gif";
-
 InputPtr open(const std::filesystem::path& path, const std::string& name,
-              const AVIOInterruptCB* interrupt) {
+              const AVIOInterruptCB* interrupt, const Accept& accept) {
   AVFormatContext* raw = avformat_alloc_context();
   if (raw == nullptr) throw std::bad_alloc();
   raw->interrupt_callback = *interrupt;
   Options options;
-  options.set("format_whitelist", kContainers);
+  options.set("format_whitelist", accept.formats);
   options.set("protocol_whitelist", "file");
   // On failure avformat_open_input frees the context itself.
   int rc = avformat_open_input(&raw, path.c_str(), nullptr, options.get());
   if (rc == AVERROR_EXIT) cancelled();
   if (rc < 0) {
-    unrecoverable("cannot read input '" + name + "': " + avError(rc) +
-                  " (not a supported video file, or corrupt or truncated)");
+    unrecoverable("cannot read input '" + name + "': " + avError(rc) + " (not a supported " +
+                  accept.noun + ", or corrupt or truncated)");
   }
   InputPtr format(raw);
   rc = avformat_find_stream_info(format.get(), nullptr);
@@ -49,6 +45,11 @@ AVRational frameRateOf(const AVStream& stream) {
 }
 
 }  // namespace
+
+// Demuxers we accept. Others (playlists, concat, image sequences...) could read other files or
+// behave in ways a worker does not need. The image "pipe" demuxers read one file by its content.
+const Accept kVideos{"mov,matroska,avi,flv,mpegts,mpeg,ogg,asf,wav,mp3,aac,flac,gif", "video file"};
+const Accept kImages{"jpeg_pipe,png_pipe,gif,webp_pipe", "image"};
 
 std::string seconds(double value) {
   char text[32];
@@ -70,9 +71,14 @@ int rotationOf(const AVStream& stream) {
   return static_cast<int>(std::lround(clockwise / 90.0) % 4) * 90;
 }
 
-Media::Media(const std::filesystem::path& path, std::string name, const AVIOInterruptCB* interrupt)
-    : format_(open(path, name, interrupt)), name_(std::move(name)) {
+Media::Media(const std::filesystem::path& path, std::string name, const AVIOInterruptCB* interrupt,
+             const Accept& accept)
+    : interrupt_(*interrupt), format_(open(path, name, interrupt, accept)), name_(std::move(name)) {
   pickStreams();
+}
+
+void Media::checkCancelled() const {
+  if (interrupt_.callback != nullptr && interrupt_.callback(interrupt_.opaque) != 0) cancelled();
 }
 
 void Media::pickStreams() {
@@ -118,20 +124,20 @@ const VideoStream& Media::requireVideo() const {
   return video_;
 }
 
-void Media::checkLimits(const Settings& settings) const {
+void Media::checkLimits(const Limits& limits) const {
   const double duration = durationS();
-  if (duration > static_cast<double>(settings.maxDurationS)) {
-    unrecoverable("input too long: " + seconds(duration) + " s exceeds video.max_duration_s " +
-                  std::to_string(settings.maxDurationS));
+  if (limits.maxDurationS > 0 && duration > limits.maxDurationS) {
+    unrecoverable("input too long: " + seconds(duration) + " s exceeds " + limits.owner +
+                  ".max_duration_s " + seconds(limits.maxDurationS));
   }
   if (video_.index < 0) return;
-  if (video_.displayWidth > settings.maxWidth) {
-    unrecoverable("input too wide: " + std::to_string(video_.displayWidth) +
-                  " px exceeds video.max_width " + std::to_string(settings.maxWidth));
+  if (limits.maxWidth > 0 && video_.displayWidth > limits.maxWidth) {
+    unrecoverable("input too wide: " + std::to_string(video_.displayWidth) + " px exceeds " +
+                  limits.owner + ".max_width " + std::to_string(limits.maxWidth));
   }
-  if (video_.displayHeight > settings.maxHeight) {
-    unrecoverable("input too tall: " + std::to_string(video_.displayHeight) +
-                  " px exceeds video.max_height " + std::to_string(settings.maxHeight));
+  if (limits.maxHeight > 0 && video_.displayHeight > limits.maxHeight) {
+    unrecoverable("input too tall: " + std::to_string(video_.displayHeight) + " px exceeds " +
+                  limits.owner + ".max_height " + std::to_string(limits.maxHeight));
   }
 }
 
@@ -172,4 +178,4 @@ std::int64_t Media::origin(int index) const {
   return av_rescale_q(start, AV_TIME_BASE_Q, format_->streams[index]->time_base);
 }
 
-}  // namespace video
+}  // namespace common::media

@@ -14,7 +14,7 @@ extern "C" {
 #include <memory>
 #include <string>
 
-namespace video {
+namespace common::media {
 
 // av_strerror's text for an FFmpeg error code.
 inline std::string avError(int code) {
@@ -76,4 +76,4 @@ inline PacketPtr newPacket() {
   return packet;
 }
 
-}  // namespace video
+}  // namespace common::media

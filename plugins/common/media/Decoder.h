@@ -1,11 +1,11 @@
 // One stream's decoder over avcodec's send_packet / receive_frame.
 #pragma once
 
-#include "Av.h"
+#include "media/Av.h"
 
 #include <string>
 
-namespace video {
+namespace common::media {
 
 class Decoder {
  public:
@@ -30,4 +30,4 @@ class Decoder {
   int errors_ = 0;
 };
 
-}  // namespace video
+}  // namespace common::media

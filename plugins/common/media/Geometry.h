@@ -1,5 +1,5 @@
-// Output shapes: the named presets, fitting a picture into a target size (pad or crop), and
-// the filters that turn a rotated picture upright.
+// Picture shapes: fitting a picture into a target size (pad or crop), and the filters that turn
+// a rotated picture upright.
 #pragma once
 
 extern "C" {
@@ -7,21 +7,8 @@ extern "C" {
 }
 
 #include <string>
-#include <string_view>
 
-namespace video {
-
-struct Preset {
-  const char* name;
-  int width;
-  int height;
-  int maxBitrateKbps;  // default VBV cap on top of CRF
-};
-
-// "vertical", "square", "landscape", "landscape_720"; nullptr when unknown.
-const Preset* findPreset(std::string_view name);
-// The names, for messages.
-std::string presetNames();
+namespace common::media {
 
 enum class Fit { Pad, Crop };
 
@@ -44,4 +31,4 @@ std::string rotationFilters(int rotation);
 // The nearest even number, at least 2 (4:2:0 video needs even sizes).
 int even(double value);
 
-}  // namespace video
+}  // namespace common::media

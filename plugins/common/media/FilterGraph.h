@@ -2,12 +2,12 @@
 // built from a filter description (e.g. "[in]fps=30,split=2[a][b];[a]scale=...[out0];...").
 #pragma once
 
-#include "Av.h"
+#include "media/Av.h"
 
 #include <string>
 #include <vector>
 
-namespace video {
+namespace common::media {
 
 class FilterGraph {
  public:
@@ -38,4 +38,4 @@ class FilterGraph {
   std::vector<AVFilterContext*> sinks_;
 };
 
-}  // namespace video
+}  // namespace common::media

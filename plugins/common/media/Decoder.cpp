@@ -1,8 +1,8 @@
-#include "Decoder.h"
+#include "media/Decoder.h"
 
-#include "Errors.h"
+#include "media/Errors.h"
 
-namespace video {
+namespace common::media {
 
 Decoder::Decoder(const AVStream& stream, int threads, const std::string& inputName)
     : inputName_(inputName) {
@@ -50,4 +50,4 @@ void Decoder::flush() {
   avcodec_flush_buffers(context_.get());
 }
 
-}  // namespace video
+}  // namespace common::media

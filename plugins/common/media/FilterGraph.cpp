@@ -1,6 +1,6 @@
-#include "FilterGraph.h"
+#include "media/FilterGraph.h"
 
-#include "Errors.h"
+#include "media/Errors.h"
 
 extern "C" {
 #include <libavfilter/buffersink.h>
@@ -9,7 +9,7 @@ extern "C" {
 #include <libavutil/samplefmt.h>
 }
 
-namespace video {
+namespace common::media {
 namespace {
 
 // Graph set-up failures are our own bug or a frame shape FFmpeg cannot filter: either way
@@ -126,4 +126,4 @@ AVRational FilterGraph::timeBase(int index) const {
   return av_buffersink_get_time_base(sinks_[static_cast<std::size_t>(index)]);
 }
 
-}  // namespace video
+}  // namespace common::media
