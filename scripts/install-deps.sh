@@ -13,6 +13,8 @@ packages=(
   ffmpeg nlohmann-json3-dev libvalijson-dev
   # tests and benchmarks; the servers the tests start themselves
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-sentinel postgresql-15 prometheus
+  # host: SDK 1.2 services (JSON Schema patterns in host/json)
+  libpcre2-dev
   # host: AI service (host/ai)
   # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
   # content plugins: analyze (media, web)
