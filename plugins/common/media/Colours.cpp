@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 
@@ -87,6 +88,33 @@ std::string hex(Rgb colour) {
   char text[8];
   std::snprintf(text, sizeof text, "#%02x%02x%02x", colour.r, colour.g, colour.b);
   return text;
+}
+
+std::string colourName(Rgb colour) {
+  const double r = colour.r / 255.0;
+  const double g = colour.g / 255.0;
+  const double b = colour.b / 255.0;
+  const double high = std::max({r, g, b});
+  const double low = std::min({r, g, b});
+  const double chroma = high - low;
+  if (high < 0.16) return "black";
+  if (chroma < 0.12 || chroma / high < 0.18) return high > 0.85 ? "white" : "gray";
+  double hue = 0;  // degrees
+  if (high == r) {
+    hue = 60.0 * std::fmod((g - b) / chroma + 6.0, 6.0);
+  } else if (high == g) {
+    hue = 60.0 * ((b - r) / chroma + 2.0);
+  } else {
+    hue = 60.0 * ((r - g) / chroma + 4.0);
+  }
+  if (hue < 15 || hue >= 345) return high < 0.55 ? "brown" : "red";
+  if (hue < 45) return high < 0.65 ? "brown" : "orange";
+  if (hue < 70) return "yellow";
+  if (hue < 165) return "green";
+  if (hue < 200) return "cyan";
+  if (hue < 260) return "blue";
+  if (hue < 295) return "purple";
+  return "pink";
 }
 
 double brightness(const std::vector<Rgb>& pixels) {

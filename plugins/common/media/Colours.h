@@ -23,6 +23,9 @@ struct Colour {
 
 // "#1f2a3b".
 std::string hex(Rgb colour);
+// A plain name for the colour: black, gray, white, or (when it has colour enough) red, orange,
+// brown, yellow, green, cyan, blue, purple or pink by its hue.
+std::string colourName(Rgb colour);
 // Mean luma (BT.601) of the pixels, 0 (black) to 1 (white); 0 for no pixels.
 double brightness(const std::vector<Rgb>& pixels);
 

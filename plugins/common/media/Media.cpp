@@ -127,17 +127,17 @@ const VideoStream& Media::requireVideo() const {
 void Media::checkLimits(const Limits& limits) const {
   const double duration = durationS();
   if (limits.maxDurationS > 0 && duration > limits.maxDurationS) {
-    unrecoverable("input too long: " + seconds(duration) + " s exceeds " + limits.owner +
-                  ".max_duration_s " + seconds(limits.maxDurationS));
+    unrecoverable("input too long: " + seconds(duration) + " s exceeds " + limits.durationKey +
+                  " " + seconds(limits.maxDurationS));
   }
   if (video_.index < 0) return;
   if (limits.maxWidth > 0 && video_.displayWidth > limits.maxWidth) {
     unrecoverable("input too wide: " + std::to_string(video_.displayWidth) + " px exceeds " +
-                  limits.owner + ".max_width " + std::to_string(limits.maxWidth));
+                  limits.widthKey + " " + std::to_string(limits.maxWidth));
   }
   if (limits.maxHeight > 0 && video_.displayHeight > limits.maxHeight) {
     unrecoverable("input too tall: " + std::to_string(video_.displayHeight) + " px exceeds " +
-                  limits.owner + ".max_height " + std::to_string(limits.maxHeight));
+                  limits.heightKey + " " + std::to_string(limits.maxHeight));
   }
 }
 

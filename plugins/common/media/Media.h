@@ -31,12 +31,14 @@ extern const Accept kVideos;
 // JPEG, PNG, GIF and WebP (what the AI providers read).
 extern const Accept kImages;
 
-// The largest input a job takes; `owner` names the plugin in refusals ("video.max_width").
+// The largest input a job takes (0: no limit), and the config keys refusals name.
 struct Limits {
-  double maxDurationS = 0;  // 0: no limit
+  double maxDurationS = 0;
   int maxWidth = 0;
   int maxHeight = 0;
-  std::string owner;
+  std::string durationKey;  // "video.max_duration_s"
+  std::string widthKey;     // "video.max_width"
+  std::string heightKey;    // "video.max_height"
 };
 
 class Media {
