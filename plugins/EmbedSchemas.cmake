@@ -49,5 +49,5 @@ function(warren_embed_schemas target)
     COMMENT "Embedding the JSON Schemas of ${target}"
     VERBATIM)
   target_sources(${target} PRIVATE ${output})
-  target_include_directories(${target} PRIVATE ${dir})
+  target_include_directories(${target} PUBLIC ${dir})
 endfunction()

@@ -3,6 +3,9 @@
 #include "media/Decoder.h"
 #include "media/Errors.h"
 
+#include <algorithm>
+#include <array>
+#include <fstream>
 #include <string_view>
 
 namespace common::media {
@@ -18,6 +21,24 @@ std::string formatName(std::string_view demuxer) {
     demuxer.remove_suffix(pipe.size());
   }
   return std::string(demuxer);
+}
+
+// The demuxer of a JPEG, PNG, GIF or WebP file by its first bytes, or nullptr. Probing would
+// let the file's name win ("x.jpg" is an image2 sequence to FFmpeg).
+const char* demuxerOf(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<unsigned char, 12> head{};
+  in.read(reinterpret_cast<char*>(head.data()), head.size());
+  const auto starts = [&](std::string_view magic, std::size_t at = 0) {
+    return static_cast<std::size_t>(in.gcount()) >= at + magic.size() &&
+           std::equal(magic.begin(), magic.end(), head.begin() + static_cast<std::ptrdiff_t>(at),
+                      [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; });
+  };
+  if (starts("\xff\xd8\xff")) return "jpeg_pipe";
+  if (starts("\x89PNG\r\n\x1a\n")) return "png_pipe";
+  if (starts("GIF87a") || starts("GIF89a")) return "gif";
+  if (starts("RIFF") && starts("WEBP", 8)) return "webp_pipe";
+  return nullptr;
 }
 
 // The first picture of the stream (an animation's first frame).
@@ -47,7 +68,11 @@ FramePtr firstPicture(const Media& media, const VideoStream& video) {
 ImageFacts readImage(const std::filesystem::path& path, const std::string& name,
                      const AVIOInterruptCB* interrupt, const Limits& limits,
                      std::size_t colourCount) {
-  const Media media(path, name, interrupt, kImages);
+  const char* demuxer = demuxerOf(path);
+  if (demuxer == nullptr) {
+    unrecoverable("cannot read image '" + name + "': not a JPEG, PNG, GIF or WebP file");
+  }
+  const Media media(path, name, interrupt, Accept{kImages.formats, kImages.noun, demuxer});
   const VideoStream* video = media.video();
   if (video == nullptr) unrecoverable("cannot read image '" + name + "': it holds no picture");
   media.checkLimits(limits);

@@ -22,8 +22,10 @@ InputPtr open(const std::filesystem::path& path, const std::string& name,
   Options options;
   options.set("format_whitelist", accept.formats);
   options.set("protocol_whitelist", "file");
+  const AVInputFormat* forced =
+      accept.forced != nullptr ? av_find_input_format(accept.forced) : nullptr;
   // On failure avformat_open_input frees the context itself.
-  int rc = avformat_open_input(&raw, path.c_str(), nullptr, options.get());
+  int rc = avformat_open_input(&raw, path.c_str(), forced, options.get());
   if (rc == AVERROR_EXIT) cancelled();
   if (rc < 0) {
     unrecoverable("cannot read input '" + name + "': " + avError(rc) + " (not a supported " +

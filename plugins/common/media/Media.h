@@ -23,8 +23,9 @@ struct VideoStream {
 
 // What a job accepts: the demuxers FFmpeg may use, and how refusals name the kind of file.
 struct Accept {
-  const char* formats;  // a format_whitelist
-  const char* noun;     // "video file", "image"
+  const char* formats;           // a format_whitelist
+  const char* noun;              // "video file", "image"
+  const char* forced = nullptr;  // a demuxer to use without probing (one of `formats`)
 };
 // MP4/MOV, Matroska/WebM, AVI, FLV, MPEG-TS/PS, Ogg, ASF, WAV, MP3, AAC, FLAC, GIF.
 extern const Accept kVideos;
