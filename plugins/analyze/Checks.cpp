@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace analyze {
 namespace {
@@ -80,11 +81,15 @@ void checkBounds(const Json& reply, const Bounds& bounds, const ReplyRules& rule
   }
 }
 
-// '#' then letters, digits or '_' (any non-ASCII byte counts as a letter).
+// Letters, digits and '_' (any non-ASCII byte counts as a letter).
+bool wordByte(unsigned char c) {
+  return c >= 0x80 || std::isalnum(c) != 0 || c == '_';
+}
+
+// '#' then letters, digits or '_'.
 bool isHashtag(const std::string& tag) {
   if (tag.size() < 2 || tag[0] != '#') return false;
-  return std::all_of(tag.begin() + 1, tag.end(),
-                     [](unsigned char c) { return c >= 0x80 || std::isalnum(c) != 0 || c == '_'; });
+  return std::all_of(tag.begin() + 1, tag.end(), [](unsigned char c) { return wordByte(c); });
 }
 
 void checkLanguage(const Json& reply) {
@@ -109,6 +114,34 @@ void checkEntities(const Json& reply, const ReplyRules& rules) {
 }
 
 }  // namespace
+
+std::string hashtagOf(std::string_view text) {
+  std::vector<std::string> words(1);
+  for (const char c : text) {
+    if (wordByte(static_cast<unsigned char>(c))) {
+      words.back() += c;
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  if (words.empty()) return {};
+  std::string tag = "#";
+  for (std::string word : words) {
+    if (words.size() > 1)
+      word[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[0])));
+    tag += word;
+  }
+  return tag;
+}
+
+void normalizeHashtags(Json& reply) {
+  const auto found = reply.find("hashtags");
+  if (found == reply.end() || !found->is_array()) return;
+  for (Json& tag : *found) {
+    if (tag.is_string()) tag = hashtagOf(tag.get<std::string>());
+  }
+}
 
 std::size_t characters(std::string_view utf8) {
   return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {

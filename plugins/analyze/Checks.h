@@ -19,6 +19,12 @@ struct ReplyRules {
 // Throws job::Unrecoverable("AI reply rejected: <field>: <why>") for the first failure.
 void checkReply(const common::Json& reply, const ReplyRules& rules);
 
+// A hashtag as models write them ("#Bakery", "bakery", "#two words") made one: '#', then the
+// words in CamelCase when there are several, without punctuation; "" when nothing is left.
+std::string hashtagOf(std::string_view text);
+// The reply's hashtags made hashtags (before checkReply).
+void normalizeHashtags(common::Json& reply);
+
 // Characters (Unicode code points) of UTF-8 text.
 std::size_t characters(std::string_view utf8);
 

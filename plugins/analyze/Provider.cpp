@@ -106,6 +106,7 @@ ProviderAnalysis analyzeWithProvider(const common::ai::Client& client, const war
   const common::ai::Completion completion =
       buildCompletion(input, settings, &analysis.analysedCharacters);
   analysis.call = client.complete(job, completion);
+  normalizeHashtags(analysis.call.json);
   const Kind kind = input.request.kind;
   checkReply(analysis.call.json,
              ReplyRules{kind == Kind::image || kind == Kind::video, settings.bannedTerms});

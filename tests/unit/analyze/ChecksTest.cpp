@@ -99,3 +99,26 @@ TEST(AnalyzeChecks, MediaRepliesDescribeWhatIsSeen) {
 
 }  // namespace
 }  // namespace warren::test
+
+namespace warren::test {
+namespace {
+
+TEST(AnalyzeChecks, HashtagsAsModelsWriteThemAreMadeHashtags) {
+  EXPECT_EQ(analyze::hashtagOf("#Bakery"), "#Bakery");
+  EXPECT_EQ(analyze::hashtagOf("bakery"), "#bakery");
+  EXPECT_EQ(analyze::hashtagOf("#two words"), "#TwoWords");
+  EXPECT_EQ(analyze::hashtagOf("spring-menu 2026!"), "#SpringMenu2026");
+  EXPECT_EQ(analyze::hashtagOf("#pain_frais"), "#pain_frais");
+  EXPECT_EQ(analyze::hashtagOf("#Caf\xc3\xa9"), "#Caf\xc3\xa9");
+  EXPECT_EQ(analyze::hashtagOf("!!!"), "");
+  Json reply = goodReply();
+  reply["hashtags"] = {"fake hashtags", "!!!"};
+  analyze::normalizeHashtags(reply);
+  EXPECT_EQ(reply["hashtags"], (Json{"#FakeHashtags", ""}));
+  EXPECT_EQ(rejection(reply),
+            "AI reply rejected: hashtags[1]: '' is not '#' followed by letters, "
+            "digits or '_'");
+}
+
+}  // namespace
+}  // namespace warren::test
