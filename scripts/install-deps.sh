@@ -17,6 +17,8 @@ packages=(
   libpcre2-dev
   # host: AI service (host/ai)
   # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
+  libicu-dev libcld2-dev libstemmer-dev libhyphen-dev
+  hyphen-en-us hyphen-es hyphen-fr hyphen-it hyphen-pt-pt hyphen-nl
   # content plugins: analyze (media, web)
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   # content plugins: generate
