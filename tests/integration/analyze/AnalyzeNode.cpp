@@ -22,9 +22,13 @@ std::string FinishedJob::failedReason() const {
   return found == hash.end() ? "" : found->second;
 }
 
+// As BullMQ reads it: the legacy field, else atm.
 int FinishedJob::attemptsMade() const {
-  const auto found = hash.find("attemptsMade");
-  return found == hash.end() ? 0 : std::stoi(found->second);
+  for (const char* field : {"attemptsMade", "atm"}) {
+    const auto found = hash.find(field);
+    if (found != hash.end() && !found->second.empty()) return std::stoi(found->second);
+  }
+  return 0;
 }
 
 std::string FinishedJob::describe() const {
@@ -32,7 +36,7 @@ std::string FinishedJob::describe() const {
   for (const auto& [field, value] : hash) {
     if (field == "data" || field == "returnvalue" || field == "failedReason" ||
         field == "stacktrace") {
-      text += "\n  " + field + "=" + value.substr(0, 2000);
+      text += "\n  " + field + "=" + value.substr(0, 300);
     }
   }
   return text;

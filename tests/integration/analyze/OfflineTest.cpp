@@ -42,7 +42,7 @@ TEST(AnalyzeOffline, TextFromTheJob) {
   EXPECT_TRUE(contains(result["keywords"], "bakery")) << result["keywords"];
   EXPECT_TRUE(contains(result["keywords"], "shop")) << result["keywords"];
   EXPECT_FALSE(result["summary"].get<std::string>().empty());
-  EXPECT_EQ(result["source"], (Json{{"kind", "text"}, {"characters", 197}}));
+  EXPECT_EQ(result["source"], (Json{{"kind", "text"}, {"characters", 207}}));
   EXPECT_EQ(result["counts"]["sentences"], 3);
   EXPECT_FALSE(result.contains("media"));
   EXPECT_FALSE(result.contains("id"));
@@ -70,7 +70,7 @@ TEST(AnalyzeOffline, AWebPageInStorageIsReducedToItsText) {
   expectLocal(result);
   EXPECT_EQ(result["source"]["title"], "Spring menu");
   EXPECT_EQ(result["source"]["key"], "pages/menu.html");
-  EXPECT_EQ(result["source"]["characters"], 197);
+  EXPECT_EQ(result["source"]["characters"], 207);
   EXPECT_EQ(result.dump().find("cookie"), std::string::npos) << result.dump();
   EXPECT_EQ(result.dump().find("Cart"), std::string::npos) << result.dump();
 }

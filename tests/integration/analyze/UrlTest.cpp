@@ -17,20 +17,20 @@ const char* const kPage =
     "<footer>Copyright</footer></body></html>";
 
 Reply route(const Arrival& arrival, std::size_t) {
-  if (arrival.uri == "/old") return Reply{301, {{"Location", "/blog/spring?utm=x"}}, "", false, {}};
-  if (arrival.uri == "/blog/spring?utm=x") {
+  const std::string path = arrival.uri.substr(0, arrival.uri.find('?'));
+  if (path == "/old") return Reply{301, {{"Location", "/blog/spring?utm=x"}}, "", false, {}};
+  if (path == "/blog/spring") {
     return Reply{200, {{"Content-Type", "text/html; charset=utf-8"}}, kPage, false, {}};
   }
-  if (arrival.uri == "/notes.txt") {
+  if (path == "/notes.txt") {
     return Reply{200, {{"Content-Type", "text/plain"}}, "Fresh bread every morning.", false, {}};
   }
-  if (arrival.uri == "/loop") return Reply{302, {{"Location", "/loop"}}, "", false, {}};
-  if (arrival.uri == "/away")
-    return Reply{302, {{"Location", "ftp://files.example/a"}}, "", false, {}};
-  if (arrival.uri == "/report.pdf") {
+  if (path == "/loop") return Reply{302, {{"Location", "/loop"}}, "", false, {}};
+  if (path == "/away") return Reply{302, {{"Location", "ftp://files.example/a"}}, "", false, {}};
+  if (path == "/report.pdf") {
     return Reply{200, {{"Content-Type", "application/pdf"}}, "%PDF-1.7", false, {}};
   }
-  if (arrival.uri == "/busy") return Reply{503, {}, "try later", false, {}};
+  if (path == "/busy") return Reply{503, {}, "try later", false, {}};
   return Reply{404, {{"Content-Type", "text/plain"}}, "not found", false, {}};
 }
 
