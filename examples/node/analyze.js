@@ -71,6 +71,10 @@ async function main() {
   const connection = connectionFrom(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const queue = new Queue(options.queue, { connection });
   const events = new QueueEvents(options.queue, { connection });
+  // Connection trouble surfaces as 'error' events; the wait below reports what it means.
+  for (const emitter of [queue, events]) {
+    emitter.on('error', (err) => process.stderr.write(`redis: ${err.message}\n`));
+  }
   try {
     await events.waitUntilReady();
     const job = await queue.add('content:analyze', data, {
