@@ -7,7 +7,7 @@
 # For each kind: a fresh `warren run --plugin analyze --concurrency 1` on a private Redis (a unix
 # socket), its peak RSS (VmHWM) once it is idle, one job, its peak RSS after; the difference is
 # what the job took. Material is made here: 10 MB of text and of HTML (max_text_mb), an
-# 8192x8192 PNG and JPEG (max_image_width/height; the PNG stays under max_image_mb), a 3840x2160
+# 7296x5472 PNG and JPEG (max_image_width/height; the PNG stays under max_image_mb), a 3840x2160
 # video (max_video_width/height). Prints one line per kind and the largest.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -56,8 +56,8 @@ fs.writeFileSync(`${process.argv[2]}/text.txt`, text.join('\n\n'));
 fs.writeFileSync(`${process.argv[2]}/page.html`, `${html.join('\n')}</article></body></html>`);
 JS
 truncate -s '<10M' "$objects/bench/text.txt"
-ff -f lavfi -i "testsrc2=size=8192x8192:rate=1" -frames:v 1 "$objects/bench/image.png"
-ff -f lavfi -i "testsrc2=size=8192x8192:rate=1" -frames:v 1 -q:v 2 "$objects/bench/image.jpg"
+ff -f lavfi -i "testsrc2=size=7296x5472:rate=1" -frames:v 1 "$objects/bench/image.png"
+ff -f lavfi -i "testsrc2=size=7296x5472:rate=1" -frames:v 1 -q:v 2 "$objects/bench/image.jpg"
 ff -f lavfi -i "testsrc2=size=3840x2160:rate=30:duration=20" -c:v libx264 -preset ultrafast \
   -pix_fmt yuv420p "$objects/bench/video.mp4"
 
