@@ -85,6 +85,18 @@ FinishedJob AnalyzeNode::read(const std::string& id) {
   return job;
 }
 
+FinishedJob AnalyzeNode::waitFor(const std::string& id, const std::string& state,
+                                 std::chrono::seconds timeout) {
+  FinishedJob job;
+  eventually(
+      [&] {
+        job = read(id);
+        return job.state == state;
+      },
+      timeout, std::chrono::milliseconds(50));
+  return job;
+}
+
 FinishedJob AnalyzeNode::wait(const std::string& id, std::chrono::seconds timeout) {
   FinishedJob job;
   eventually(
