@@ -13,10 +13,13 @@ std::vector<std::size_t> wordEnds(std::string_view utf8) {
   for (auto list : {text::findEmails(utf8), text::findMentions(utf8), text::findHashtags(utf8)}) {
     text::addEntitiesUnlessOverlapping(whole, list);
   }
+  std::sort(whole.begin(), whole.end(), [](const text::EntityMatch& a, const text::EntityMatch& b) {
+    return a.offset < b.offset;
+  });
+  std::size_t next = 0;  // word ends come in order: one pass over the entities
   const auto inside = [&](std::size_t at) {
-    return std::any_of(whole.begin(), whole.end(), [&](const text::EntityMatch& e) {
-      return at > e.offset && at < e.offset + e.length;
-    });
+    while (next < whole.size() && whole[next].offset + whole[next].length <= at) ++next;
+    return next < whole.size() && at > whole[next].offset;
   };
   std::vector<std::size_t> ends;
   for (const auto& w : text::words(utf8)) {

@@ -6,6 +6,7 @@
 #include "text/WordLists.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 namespace common::text {
@@ -110,12 +111,19 @@ bool linkMayStartAfter(char32_t before) {
            before == '/' || before == '#');
 }
 
+bool byOffset(const EntityMatch& a, const EntityMatch& b) {
+  return a.offset < b.offset;
+}
+
+// `into` is sorted by offset and its entries do not overlap, so the neighbours of the
+// insertion point are the only ones that can overlap `m`.
 void addUnlessOverlapping(std::vector<EntityMatch>& into, const std::vector<EntityMatch>& found) {
   for (const auto& m : found) {
-    const bool overlaps = std::any_of(into.begin(), into.end(), [&](const EntityMatch& e) {
-      return m.offset < e.offset + e.length && e.offset < m.offset + m.length;
-    });
-    if (!overlaps) into.push_back(m);
+    const auto at = std::upper_bound(into.begin(), into.end(), m, byOffset);
+    const bool overlapsNext = at != into.end() && at->offset < m.offset + m.length;
+    const bool overlapsPrevious =
+        at != into.begin() && std::prev(at)->offset + std::prev(at)->length > m.offset;
+    if (!overlapsNext && !overlapsPrevious && m.length > 0) into.insert(at, m);
   }
 }
 
@@ -258,8 +266,6 @@ std::vector<EntityMatch> findEntities(std::string_view utf8, std::string_view la
   addEntitiesUnlessOverlapping(all, findHashtags(utf8));
   addEntitiesUnlessOverlapping(all, findQuantities(utf8, language));
   addEntitiesUnlessOverlapping(all, findNames(utf8, language, all));
-  std::sort(all.begin(), all.end(),
-            [](const EntityMatch& a, const EntityMatch& b) { return a.offset < b.offset; });
   return all;
 }
 

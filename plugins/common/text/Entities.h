@@ -41,7 +41,8 @@ std::vector<EntityMatch> findNames(std::string_view utf8, std::string_view langu
 // Every entity of the text, in text order, without overlaps (a link wins over what it contains).
 std::vector<EntityMatch> findEntities(std::string_view utf8, std::string_view language);
 
-// Appends each of `found` that overlaps nothing already in `into`.
+// Adds each of `found` that overlaps nothing already in `into`, keeping `into` sorted by
+// offset (it must be sorted and without overlaps on entry, as every find* result is).
 void addEntitiesUnlessOverlapping(std::vector<EntityMatch>& into,
                                   const std::vector<EntityMatch>& found);
 

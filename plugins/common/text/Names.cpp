@@ -50,6 +50,10 @@ class NameScanner {
       : s_(s), language_(language) {
     std::set<std::size_t> starts;
     for (const auto& sentence : sentences(s, language)) starts.insert(sentence.offset);
+    std::vector<EntityMatch> claimed = taken;  // sorted, so one pass finds each word's
+    std::sort(claimed.begin(), claimed.end(),
+              [](const EntityMatch& a, const EntityMatch& b) { return a.offset < b.offset; });
+    std::size_t next = 0;
     for (const auto& w : words(s, language)) {
       Token t{w, lookupForm(w.text)};
       std::size_t first = 0;
@@ -58,9 +62,10 @@ class NameScanner {
       t.acronym = t.capitalised && allUpper(w.text) && codePointCount(w.text) >= 2 &&
                   codePointCount(w.text) <= 6 && !isCommonWord(t.folded);
       t.sentenceStart = starts.count(w.offset) > 0;
-      t.taken = std::any_of(taken.begin(), taken.end(), [&](const EntityMatch& e) {
-        return w.offset < e.offset + e.length && e.offset < w.offset + w.text.size();
-      });
+      while (next < claimed.size() && claimed[next].offset + claimed[next].length <= w.offset) {
+        ++next;
+      }
+      t.taken = next < claimed.size() && claimed[next].offset < w.offset + w.text.size();
       tokens_.push_back(std::move(t));
     }
     for (const auto& t : tokens_) {

@@ -112,8 +112,6 @@ class QuantityScanner {
         addEntitiesUnlessOverlapping(out, {numberOrMoney(k)});
       }
     }
-    std::sort(out.begin(), out.end(),
-              [](const EntityMatch& a, const EntityMatch& b) { return a.offset < b.offset; });
     return out;
   }
 

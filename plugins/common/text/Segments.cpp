@@ -113,10 +113,14 @@ std::vector<Segment> sentences(std::string_view utf8, std::string_view language)
   // ICU would end a sentence at the "?" of "https://ex.com/a?b=c".
   std::vector<EntityMatch> links = findUrls(utf8);
   addEntitiesUnlessOverlapping(links, findEmails(utf8));
+  std::sort(links.begin(), links.end(),
+            [](const EntityMatch& a, const EntityMatch& b) { return a.offset < b.offset; });
+  std::size_t nextLink = 0;  // boundaries come in order: one pass over the links
   const auto insideLink = [&](std::size_t at) {
-    return std::any_of(links.begin(), links.end(), [&](const EntityMatch& e) {
-      return at > e.offset && at < e.offset + e.length;
-    });
+    while (nextLink < links.size() && links[nextLink].offset + links[nextLink].length <= at) {
+      ++nextLink;
+    }
+    return nextLink < links.size() && at > links[nextLink].offset;
   };
   int32_t start = it->first();
   bool join = false;  // the previous sentence ended inside a link or after an abbreviation
