@@ -45,7 +45,7 @@ std::string FinishedJob::describe() const {
 AnalyzeNode::AnalyzeNode(std::vector<std::string> env, std::vector<std::string> sets)
     : url_(redis_.url()) {
   NodeOptions options(kQueue, url_);
-  options.serving("analyze").slots(2);
+  options.withPlugin("analyze").slots(2);
   for (auto& e : env) options.env(std::move(e));
   for (auto& s : sets) options.set(std::move(s));
   node_ = std::make_unique<NodeProcess>(std::move(options));
