@@ -165,7 +165,8 @@ void Endpoint::addAdminRoutes() {
                     }));
 }
 
-// Queue depth and the age of the oldest waiting job, for autoscalers and alerts.
+// Queue depth (docs/deploy.md, "Queue depth") and the age of the oldest waiting job, for
+// autoscalers and alerts.
 void Endpoint::collect(metrics::Registry& registry) {
   for (const auto& worker : node_.workers()) {
     const auto& options = worker->options();
@@ -176,9 +177,14 @@ void Endpoint::collect(metrics::Registry& registry) {
                       worker->openConnections());
     registry.gaugeSet(metrics::names::redisPoolMax, {{"pool", pool}}, 3);
     try {
-      const double waiting =
-          static_cast<double>(query({"LLEN", keys.key("wait")}).integer() +
-                              query({"ZCARD", keys.key("prioritized")}).integer());
+      // Jobs that could start now if a slot were free: wait + prioritized + the delayed jobs
+      // already due (a delayed score is due time × 4096 + a sequence number; due jobs are moved
+      // to wait only by a fetch, so under load they pile up in `delayed`).
+      const std::int64_t dueScore = (queue::nowMs() + 1) * 4096 - 1;
+      const double waiting = static_cast<double>(
+          query({"LLEN", keys.key("wait")}).integer() +
+          query({"ZCARD", keys.key("prioritized")}).integer() +
+          query({"ZCOUNT", keys.key("delayed"), "-inf", std::to_string(dueScore)}).integer());
       metrics::setQueueDepth(registry, options.queue, waiting);
       const redis::Reply oldest = query({"LINDEX", keys.key("wait"), "-1"});
       double age = 0;

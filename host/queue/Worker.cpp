@@ -64,6 +64,7 @@ Worker::~Worker() {
 }
 
 void Worker::start() {
+  declareSeries();
   threads_.emplace_back([this] { ioLoop(); });
   threads_.emplace_back([this] { waitLoop(); });
   threads_.emplace_back([this] { timerLoop(); });
@@ -501,10 +502,6 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   if (options_.timeoutMs > 0) job->deadlineMs = job->startedMs + options_.timeoutMs;
   if (job->record.timestamp > 0) {
     // start − enqueue (for delayed and retried jobs this includes the delay and backoff).
-    if (!waitMetric_) {
-      waitMetric_ =
-          metrics::registry().histogram(metrics::names::jobWait, {{"queue", options_.queue}});
-    }
     metrics::registry().observe(*waitMetric_, static_cast<double>(std::max<std::int64_t>(
                                                   job->startedMs - job->record.timestamp, 0)) /
                                                   1000.0);

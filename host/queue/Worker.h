@@ -173,6 +173,8 @@ class Worker {
   void runInline();      // ioBaton_ holders only
   bool claimPoolWake();  // requires mutex_
   void countJob(const std::string& status, double seconds);
+  metrics::Registry::CounterRef processedCounter(const std::string& status);
+  void declareSeries();  // by start(): the metric references below are set from then on
 
   void enqueue(Command command);
   std::string nextToken();
