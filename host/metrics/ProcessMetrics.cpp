@@ -165,6 +165,12 @@ void describeHostMetrics(Registry& r) {
   r.describe(names::redisPoolConnections, K::gauge,
              "Redis connections of this node, by pool and state (open, busy).");
   r.describe(names::redisPoolMax, K::gauge, "Most Redis connections a pool may open.");
+  r.describe(names::redisReconnects, K::counter,
+             "Redis connections re-established after a loss (any server, any mode).");
+  r.describe(names::redisFailovers, K::counter,
+             "Redis masters replaced: Sentinel switches and Cluster replica promotions seen.");
+  r.describe(names::redisRedirects, K::counter,
+             "Redis Cluster redirections followed, by kind (moved, ask).");
   r.describe(names::dbPoolConnections, K::gauge,
              "Database sessions of this node, by pool (primary, replica) and state (idle, busy).");
   r.describe(names::dbPoolMax, K::gauge, "Most database sessions a pool may open.");
