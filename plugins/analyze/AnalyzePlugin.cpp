@@ -155,10 +155,11 @@ class AnalyzePlugin final : public warren::Plugin {
 const char* const kJobNames[] = {"content:analyze"};
 
 const warren_job_type kJobTypes[] = {
-    jobType("content:analyze",
-            "Analyses text, a web page, an image or a video: summary, key points, topics, "
-            "keywords, entities, tone, sentiment, language, readability, audience, hashtags",
-            schemas::kContentAnalyzeData, schemas::kContentAnalyzeResult),
+    warren::jobType(
+        "content:analyze",
+        "Analyses text, a web page, an image or a video: summary, key points, topics, "
+        "keywords, entities, tone, sentiment, language, readability, audience, hashtags",
+        schemas::kContentAnalyzeData, schemas::kContentAnalyzeResult),
 };
 
 // Peak memory of one job (README.md, "Memory"): the worst case within the default limits.

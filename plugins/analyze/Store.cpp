@@ -13,14 +13,15 @@ namespace analyze {
   "CREATE INDEX content_analyses_brand ON content_analyses (brand_profile_id, created_at);"
 
 const warren_migration kMigrations[1] = {
-    migration(1, "content_analyses",
-              "CREATE TABLE content_analyses (id BIGSERIAL PRIMARY KEY," WARREN_ANALYSES_COLUMNS
-              " analysis JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-              " UNIQUE (queue, job_id));" WARREN_ANALYSES_INDEXES,
-              "CREATE TABLE content_analyses (id INTEGER PRIMARY KEY "
-              "AUTOINCREMENT," WARREN_ANALYSES_COLUMNS " analysis TEXT NOT NULL,"
-              " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
-              " UNIQUE (queue, job_id));" WARREN_ANALYSES_INDEXES),
+    warren::migration(
+        1, "content_analyses",
+        "CREATE TABLE content_analyses (id BIGSERIAL PRIMARY KEY," WARREN_ANALYSES_COLUMNS
+        " analysis JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+        " UNIQUE (queue, job_id));" WARREN_ANALYSES_INDEXES,
+        "CREATE TABLE content_analyses (id INTEGER PRIMARY KEY "
+        "AUTOINCREMENT," WARREN_ANALYSES_COLUMNS " analysis TEXT NOT NULL,"
+        " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+        " UNIQUE (queue, job_id));" WARREN_ANALYSES_INDEXES),
 };
 
 #undef WARREN_ANALYSES_COLUMNS

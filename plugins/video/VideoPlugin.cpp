@@ -97,14 +97,16 @@ const char* const kJobNames[] = {"video:probe", "video:transcode", "video:thumbn
 
 // The contract of each job (docs/jobs.md; schemas/*.json, embedded at build time).
 const warren_job_type kJobTypes[] = {
-    jobType("video:probe", "Describes a video: container, duration, size and every stream",
-            schemas::kVideoProbeData, schemas::kVideoProbeResult),
-    jobType("video:transcode", "H.264 + AAC MP4 renditions by named preset, uploaded to storage",
-            schemas::kVideoTranscodeData, schemas::kVideoTranscodeResult),
-    jobType("video:thumbnail", "Still pictures at chosen or evenly spaced times (JPEG or PNG)",
-            schemas::kVideoThumbnailData, schemas::kVideoThumbnailResult),
-    jobType("video:frames", "Evenly spaced, downscaled frames for content analysis",
-            schemas::kVideoFramesData, schemas::kVideoFramesResult),
+    warren::jobType("video:probe", "Describes a video: container, duration, size and every stream",
+                    schemas::kVideoProbeData, schemas::kVideoProbeResult),
+    warren::jobType("video:transcode",
+                    "H.264 + AAC MP4 renditions by named preset, uploaded to storage",
+                    schemas::kVideoTranscodeData, schemas::kVideoTranscodeResult),
+    warren::jobType("video:thumbnail",
+                    "Still pictures at chosen or evenly spaced times (JPEG or PNG)",
+                    schemas::kVideoThumbnailData, schemas::kVideoThumbnailResult),
+    warren::jobType("video:frames", "Evenly spaced, downscaled frames for content analysis",
+                    schemas::kVideoFramesData, schemas::kVideoFramesResult),
 };
 
 // Peak memory of one job, measured (README.md, "Memory"): the worst case within the default
