@@ -1,6 +1,7 @@
 #include "app/Node.h"
 
 #include "app/Commands.h"
+#include "app/PluginMigrations.h"
 
 #include "app/Slots.h"
 #include "http/Health.h"
@@ -112,7 +113,8 @@ Node::~Node() {
   queues_.clear();
 }
 
-// What to load for a queue; runs the plugin's database migrations first (once per node set).
+// What to load for a queue; runs the queue's migration directory first (once per node set),
+// and the plugin's own migrations once its descriptor is read (before its init).
 plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
                                       const std::string& pluginDir) const {
   plugins::GenerationSpec spec;
@@ -122,6 +124,12 @@ plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
   spec.config = q.pluginConfig;
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
+  if (services_.database) {
+    db::Database* database = services_.database.get();
+    spec.beforeInit = [database](const plugins::Library& library) {
+      migratePlugin(*database, library);
+    };
+  }
   if (!q.migrations.empty()) {
     const db::MigrationReport report =
         services_.database->runMigrations("plugin:" + q.plugin, q.migrations);
@@ -338,7 +346,7 @@ void Node::startRetirement(std::function<void()> work) {
 void Node::retireQueue(std::shared_ptr<queue::Worker> worker) {
   const auto timeout = std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
   startRetirement([worker, timeout] {
-    const std::size_t givenBack = worker->close(timeout);
+    const std::size_t givenBack = worker->close(timeout, "queue removed by a reload");
     log::info("queue stopped", {{"queue", worker->options().queue},
                                 {"given_back", static_cast<std::int64_t>(givenBack)}});
   });

@@ -92,8 +92,9 @@ Generation loadGeneration(const GenerationSpec& spec) {
     refuse(generation.source, "SHA-256 mismatch: the file has " + generation.sha256 +
                                   ", the config pins " + lower(spec.pinnedSha256));
   }
-  generation.instance = std::make_shared<Instance>(Library::load(loadPath, generation.source),
-                                                   spec.config, spec.scope);
+  auto library = Library::load(loadPath, generation.source);
+  if (spec.beforeInit) spec.beforeInit(*library);
+  generation.instance = std::make_shared<Instance>(std::move(library), spec.config, spec.scope);
   return generation;
 }
 

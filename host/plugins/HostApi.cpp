@@ -179,6 +179,15 @@ warren_status jobSetError(const warren_job* job, const char* message, std::size_
   }
 }
 
+warren_status jobSetRetryAt(const warren_job* job, std::int64_t epochMs) noexcept {
+  contextOf(job).setRetryAt(epochMs);
+  return WARREN_OK;
+}
+
+const char* jobCancelReason(const warren_job* job) noexcept {
+  return contextOf(job).cancelReason();
+}
+
 const warren_log_api kLog = {sizeof(warren_log_api), logEnabled, logWrite};
 const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), counterAdd, gaugeSet,
                                      histogramObserve};
@@ -196,8 +205,8 @@ const warren_job_api kJob = {sizeof(warren_job_api),
                              jobLog,
                              jobSetResult,
                              jobSetError,
-                             nullptr,   // set_retry_at: ABI 1.2, not yet provided
-                             nullptr,   // cancel_reason
+                             jobSetRetryAt,
+                             jobCancelReason,
                              nullptr,   // once_get
                              nullptr};  // once_put
 

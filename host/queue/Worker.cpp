@@ -140,19 +140,22 @@ std::size_t Worker::requeueRunningIn(const InstancePtr& instance) {
   std::size_t count = 0;
   {
     std::lock_guard lock(mutex_);
-    count = requeueWhere([&](const ActiveJob& job) { return job.instance == instance; });
+    count = requeueWhere([&](const ActiveJob& job) { return job.instance == instance; },
+                         "reload deadline");
   }
   ioWake_.notify_all();
   return count;
 }
 
 // Cancels the matching running jobs and queues their return to wait (requires mutex_).
-std::size_t Worker::requeueWhere(const std::function<bool(const ActiveJob&)>& which) {
+std::size_t Worker::requeueWhere(const std::function<bool(const ActiveJob&)>& which,
+                                 const std::string& reason) {
   std::size_t count = 0;
   for (auto& [id, job] : active_) {
     if (job->abandoned || job->settling || !which(*job)) continue;
     job->abandoned = true;
-    if (job->context) job->context->cancel();
+    job->cancelReason = reason;
+    if (job->context) job->context->cancel(reason);
     Command command;
     command.kind = Command::Kind::requeue;
     command.job = job;
@@ -174,7 +177,7 @@ void Worker::rebuildConnections() {
   timerWake_.notify_all();
 }
 
-std::size_t Worker::close(std::chrono::milliseconds timeout) {
+std::size_t Worker::close(std::chrono::milliseconds timeout, const std::string& reason) {
   try {
     stopFetching();
   } catch (const std::exception&) {
@@ -182,7 +185,7 @@ std::size_t Worker::close(std::chrono::milliseconds timeout) {
   }
   std::unique_lock lock(mutex_);
   idle_.wait_for(lock, timeout, [this] { return active_.empty(); });
-  const std::size_t givenBack = requeueWhere([](const ActiveJob&) { return true; });
+  const std::size_t givenBack = requeueWhere([](const ActiveJob&) { return true; }, reason);
   ioWake_.notify_all();
   idle_.wait_for(lock, std::chrono::seconds(10), [this] { return active_.empty(); });
   lock.unlock();
@@ -196,7 +199,7 @@ void Worker::abort() {
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
     for (auto& [id, job] : active_) {
-      if (job->context) job->context->cancel();
+      if (job->context) job->context->cancel("shutdown");
     }
   }
   ioWake_.notify_all();
@@ -663,7 +666,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
       return;
     }
     job->context = context;
-    if (job->abandoned) context->cancel();
+    if (job->abandoned) context->cancel(job->cancelReason);
     ++pluginCalls_;
   }
   plugins::JobOutcome outcome;
@@ -696,11 +699,21 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     job->settling = true;
     command.outcome = std::move(outcome);
     if (outbox_.empty()) outboxSince_ = Clock::now();
+    // A plugin's own wait leaves a job log line, written before the job moves.
+    const bool waits = command.outcome.outcome == WARREN_JOB_DELAYED ||
+                       command.outcome.outcome == WARREN_JOB_RATE_LIMITED;
+    if (waits) {
+      Command line;
+      line.kind = Command::Kind::log;
+      line.job = job;
+      line.text = waitLogLine(command.outcome);
+      outbox_.push_back(std::move(line));
+    }
     outbox_.push_back(std::move(command));
     if (onFetchingThread) return;
     // Alone (no other job running or settling): send it from here. Under load the io thread
     // batches settlements instead, which costs Redis fewer round trips per job.
-    alone = slotsUsed_ == 0 && outbox_.size() == 1;
+    alone = slotsUsed_ == 0 && outbox_.size() == (waits ? 2u : 1u);
     // The io thread lingers while jobs of the batch still run: wake it for the first settlement
     // (it starts the linger), at half of the batch and at the last, not for every one.
     const std::uint32_t running = slotsUsed_ - reservedInFlight_;

@@ -129,11 +129,25 @@ TEST_F(HostJobApi, WaitCancelledTimesOutThenSeesCancel) {
   EXPECT_EQ(api_->wait_cancelled(&job_, 30), 0);
   EXPECT_GE(Clock::now() - begin, std::chrono::milliseconds(30));
   EXPECT_EQ(api_->is_cancelled(&job_), 0);
-  context_.cancel();
+  context_.cancel("test");
   EXPECT_EQ(api_->is_cancelled(&job_), 1);
   const auto again = Clock::now();
   EXPECT_EQ(api_->wait_cancelled(&job_, 60000), 1);
   EXPECT_LT(Clock::now() - again, std::chrono::seconds(1));
+}
+
+TEST_F(HostJobApi, CancelReasonIsEmptyUntilCancelledThenTheFirstReason) {
+  ASSERT_GE(api_->struct_size, offsetof(warren_job_api, cancel_reason) + sizeof(void*));
+  EXPECT_STREQ(api_->cancel_reason(&job_), "");
+  context_.cancel("timeout");
+  context_.cancel("shutdown");  // a later reason does not replace the first
+  EXPECT_STREQ(api_->cancel_reason(&job_), "timeout");
+}
+
+TEST_F(HostJobApi, SetRetryAtIsKeptForTheOutcome) {
+  EXPECT_FALSE(context_.retryAt().has_value());
+  EXPECT_EQ(api_->set_retry_at(&job_, 1796686582967), WARREN_OK);
+  EXPECT_EQ(context_.retryAt(), 1796686582967);
 }
 
 TEST(HostMetricsApi, RecordsValidAndRefusesInvalid) {
