@@ -20,6 +20,7 @@ packages=(
   libicu-dev libcld2-dev libstemmer-dev libhyphen-dev
   hyphen-en-us hyphen-es hyphen-fr hyphen-it hyphen-pt-pt hyphen-nl
   # content plugins: analyze (media, web)
+  libxml2-dev
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   # content plugins: generate
   # content plugins: publish

@@ -1,4 +1,4 @@
-// A `warren run` process serving one queue with the echo plugin (or another), as an operator starts
+// A `warren run` process serving one queue with a plugin (echo by default), as an operator starts
 // it: the configuration comes from the environment (REDIS_URL, HTTP_PORT, ...) and --set; its own
 // data directory; its JSON log on stderr. Plus the HTTP calls and polling the node tests share.
 #pragma once
@@ -46,6 +46,7 @@ struct NodeOptions {
     plugin = std::move(nameOrPath);
     return *this;
   }
+  NodeOptions& serving(std::string nameOrPath) { return withPlugin(std::move(nameOrPath)); }
 
   std::string queue;                     // served with --plugin PLUGIN --queue QUEUE
   std::string plugin = "echo";           // a built plugin's name, or a path

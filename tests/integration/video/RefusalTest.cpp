@@ -137,7 +137,7 @@ TEST(VideoConfig, OutOfRangeValuesRefuseToStart) {
     FAIL() << "the plugin started with crf 60";
   } catch (const plugins::PluginError& e) {
     EXPECT_STREQ(e.what(),
-                 "plugin video 1.0.0: init failed: config key 'crf' must be from 0 to 51, not 60");
+                 "plugin video 1.1.0: init failed: config key 'crf' must be from 0 to 51, not 60");
   }
 }
 
