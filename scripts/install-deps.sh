@@ -22,6 +22,7 @@ packages=(
   # content plugins: analyze (media, web)
   libxml2-dev
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
+  postgresql-server-dev-15
   # content plugins: generate
   # content plugins: publish
   # Redis Sentinel and Cluster
