@@ -94,9 +94,10 @@ std::string localDraft(const LocalContext& context, std::size_t index) {
       if (fitsOnePost(join({longer, action, tags}, "\n\n"), context.layout)) body = longer;
     }
   } else {
-    // Long-form platforms: the lead, then up to three other sentences as a list.
+    // Long-form platforms: the lead, then the next two sentences as a list (so each index
+    // leaves some of the material out, and posts of one material differ).
     std::vector<std::string> points;
-    for (std::size_t k = 1; k < n && points.size() < 3; ++k) {
+    for (std::size_t k = 1; k < n && points.size() < 2; ++k) {
       points.push_back("\xE2\x80\xA2 " + pool[(index + k) % n]);  // "• "
     }
     if (!points.empty()) body += "\n\n" + join(points, "\n");

@@ -1,9 +1,9 @@
-// The local method (no AI provider): posts filled from the analysis by templates — a summary
-// sentence or key point, another on the long-form platforms, the brand's call to action, the
-// analysed page's link and hashtags from the analysis' keywords — varied deterministically by
-// an index (variant, then retry), so a near-duplicate can be escaped while the material has
-// sentences left to lead with. Written only from the material's own sentences and the brand's
-// words, so a post is in the material's language.
+// The local method (no AI provider): posts filled from the analysis by templates: a summary
+// sentence or key point (two more as a list on the long-form platforms), the brand's call to
+// action, the analysed page's link, and hashtags from the analysis' keywords. Varied
+// deterministically by an index (variant, then retry), so a near-duplicate can be escaped while
+// the material has sentences left to lead with. Written only from the material's own sentences
+// and the brand's words, so a post is in the material's language.
 #pragma once
 
 #include "Brand.h"

@@ -79,8 +79,11 @@ std::string dropSentencesWith(const std::string& text, const BrandProfile& brand
     if (!out.empty()) out += joinerFor(gap);
     out.append(sentence.text);
   }
-  if (dropped != nullptr) *dropped = out.empty() ? 0 : count;
-  return out.empty() ? text : out;
+  // What is left must still say something: more than the call to action, links and hashtags.
+  const std::string prose = proseOf(splitTail(out, brand.callToAction).first);
+  const bool says = !common::text::words(prose).empty() && tidy(prose) != tidy(brand.callToAction);
+  if (dropped != nullptr) *dropped = says ? count : 0;
+  return says ? out : text;
 }
 
 std::string keepEmoji(const std::string& text, std::size_t keep, std::size_t* removed) {
@@ -121,7 +124,31 @@ std::pair<std::string, std::string> splitTail(const std::string& text,
   return {text.substr(0, cut), text.substr(cut)};
 }
 
-std::string fitLength(const std::string& head, const std::string& tail, const Layout& layout) {
+// The longest prefix of whole sentences of `text` that measures at most `value` (at least the
+// first sentence): what is beyond can never be kept, and shortening reads less.
+std::string sentencesWithin(const std::string& text, const common::platform::Rules& rules,
+                            std::size_t value) {
+  const auto sentences = common::text::sentences(text);
+  const auto prefix = [&](std::size_t count) {
+    const auto& last = sentences[count - 1];
+    return text.substr(0, last.offset + last.text.size());
+  };
+  if (sentences.size() < 2) return text;
+  std::size_t lo = 1, hi = sentences.size();  // the answer is in [lo, hi]
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi + 1) / 2;
+    if (common::platform::measure(prefix(mid), rules).value <= value) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo == sentences.size() ? text : prefix(lo);
+}
+
+std::string fitLength(const std::string& whole, const std::string& tail, const Layout& layout) {
+  const std::string head =
+      sentencesWithin(whole, layout.rules, layout.rules.limit * layout.maxParts);
   const auto fitsLayout = [&](const std::string& text) {
     const Composed c = compose(text, layout);
     if (!c.splitError.empty()) return false;

@@ -35,6 +35,9 @@ std::pair<std::string, std::string> splitTail(const std::string& text,
                                               const std::string& callToAction);
 // `head` + `tail` shortened to fit the layout (one post, or at most maxParts thread posts).
 std::string fitLength(const std::string& head, const std::string& tail, const Layout& layout);
+// The longest prefix of whole sentences of `text` measuring at most `value` (at least one).
+std::string sentencesWithin(const std::string& text, const common::platform::Rules& rules,
+                            std::size_t value);
 
 }  // namespace generate
 
