@@ -9,6 +9,7 @@
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "plugins/HostApi.h"
+#include "queue/OnceLedger.h"
 #include "queue/Preflight.h"
 #include "redis/Connection.h"
 #include "sizing/Profiles.h"
@@ -84,6 +85,10 @@ Node::Node(const config::Config& config, ConfigSource source)
     queue::preflight(probe);
   }
   copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
+  pluginRedis_ = std::make_shared<queue::RedisPool>(url_, redisOptions(config_));
+  ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
+  queueService_ = std::make_unique<queue::QueueService>(pluginRedis_, config_.redisPrefix);
+  plugins::installQueueService(queueService_->table());
   std::uint32_t slots = 0;
   for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
   services_ = openServices(config_, static_cast<std::uint32_t>(config_.queues.size()), slots);
@@ -146,8 +151,10 @@ Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation 
   served.config = q;
   generation.number = ++generations_;
   const auto& info = generation.instance->info();
-  served.worker = std::make_shared<queue::Worker>(workerOptions(config_, q, slots), url_,
-                                                  redisOptions(config_), generation.instance);
+  queue::WorkerOptions options = workerOptions(config_, q, slots);
+  options.ledger = ledger_;
+  served.worker = std::make_shared<queue::Worker>(std::move(options), url_, redisOptions(config_),
+                                                  generation.instance);
   // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
   std::weak_ptr<queue::Worker> weak = served.worker;
   served.check = std::make_shared<http::ConsumptionCheck>(

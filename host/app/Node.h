@@ -9,6 +9,8 @@
 #include "lifecycle/EmbeddedRedis.h"
 #include "lifecycle/Signals.h"
 #include "plugins/Generation.h"
+#include "queue/QueueService.h"
+#include "queue/RedisPool.h"
 #include "queue/Worker.h"
 #include "redis/Url.h"
 
@@ -108,6 +110,10 @@ class Node {
   std::unique_ptr<lifecycle::EmbeddedRedis> embedded_;
   redis::Url url_;
   Services services_;  // outlives every plugin instance (declared before queues_)
+  // Plugins' calls to the node's Redis (the once() ledger), on connections of their own.
+  std::shared_ptr<queue::RedisPool> pluginRedis_;
+  std::shared_ptr<plugins::OnceLedger> ledger_;
+  std::unique_ptr<queue::QueueService> queueService_;  // the plugins' queue table
   std::filesystem::path copiesDir_;
 
   mutable std::mutex mutex_;  // queues_, draining_, lastReloadError_, stopping_

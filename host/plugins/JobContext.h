@@ -7,9 +7,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace warren::plugins {
 
@@ -20,13 +22,28 @@ struct JobInput {
   std::string data = "{}";  // JSON text
   std::uint32_t attempt = 1;
   std::int64_t deadlineMs = 0;
+  std::int64_t timestamp = 0;  // the job's creation time (BullMQ's timestamp field)
 };
 
-// What the plugin reported while handling the job. The callbacks run on the plugin's thread;
-// they return false to refuse (the plugin then sees WARREN_ERR_UNAVAILABLE).
+// The idempotency ledger behind once_get / once_put (ABI 1.2): what a job recorded, kept across
+// its runs (retries, stalls, crashes). The queue engine provides it.
+class OnceLedger {
+ public:
+  virtual ~OnceLedger() = default;
+  // What `job` recorded under `key`, or nullopt. Throws std::runtime_error when the ledger
+  // cannot be reached.
+  virtual std::optional<std::string> get(const JobInput& job, std::string_view key) = 0;
+  // Records `valueJson` under `key` for `ttlSeconds` at least. Throws std::runtime_error.
+  virtual void put(const JobInput& job, std::string_view key, std::string_view valueJson,
+                   std::uint32_t ttlSeconds) = 0;
+};
+
+// Where what the plugin reports while handling the job goes. The callbacks run on the plugin's
+// thread; they return false to refuse (the plugin then sees WARREN_ERR_UNAVAILABLE).
 struct JobSinks {
   std::function<bool(const std::string& json)> progress;
   std::function<bool(const std::string& line)> log;
+  std::shared_ptr<OnceLedger> ledger;  // NULL: the plugin's once() calls get UNAVAILABLE
 };
 
 struct JobOutcome {

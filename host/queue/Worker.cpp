@@ -642,7 +642,8 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
                           options_.queue,
                           record.data,
                           static_cast<std::uint32_t>(record.attemptsMade + 1),
-                          job->deadlineMs};
+                          job->deadlineMs,
+                          record.timestamp};
   // Progress and log lines travel through the io thread, in order with the job's settlement.
   std::weak_ptr<ActiveJob> weak = job;
   const auto sink = [this, weak](Command::Kind kind) {
@@ -657,7 +658,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
       return true;
     };
   };
-  plugins::JobSinks sinks{sink(Command::Kind::progress), sink(Command::Kind::log)};
+  plugins::JobSinks sinks{sink(Command::Kind::progress), sink(Command::Kind::log), options_.ledger};
   auto context = std::make_shared<plugins::JobContext>(std::move(input), std::move(sinks));
   {
     std::lock_guard lock(mutex_);

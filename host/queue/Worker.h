@@ -57,6 +57,7 @@ struct WorkerOptions {
   std::string removeOnComplete;  // worker default (JSON), empty: keep
   std::string removeOnFail;
   std::int64_t metricsPoints = 0;
+  std::shared_ptr<plugins::OnceLedger> ledger;  // plugins' once(); NULL: none
 };
 
 // Health of the consuming loops, for /health and the watchdog.

@@ -8,6 +8,8 @@
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "plugins/Library.h"
+#include "queue/OnceLedger.h"
+#include "queue/RedisPool.h"
 #include "queue/Worker.h"
 #include "redis/Connection.h"
 
@@ -216,6 +218,50 @@ TEST_F(Outcomes, AJobGivenBackAtShutdownReadsShutdown) {
   const std::string reasons((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(reasons, "shutdown\n");
   EXPECT_EQ(redis_->command({"LRANGE", "bull:q:wait", "0", "-1"}).elements().size(), 1u);
+}
+
+TEST_F(Outcomes, OnceRunsASideEffectOnlyOnceAcrossAttempts) {
+  const test::TempDir dir("warren-once");
+  const std::string file = (dir / "effects").string();
+  auto pool =
+      std::make_shared<RedisPool>(redis::Url::parse(server_.url()), redis::ConnectionOptions{});
+  options_.ledger = std::make_shared<RedisOnceLedger>(pool, "bull");
+  auto worker = startWorker();
+  const std::string timestamp = std::to_string(nowMs());
+  redis_->command({"HSET", "bull:q:1", "name", "abi12:once", "data",
+                   R"({"file":")" + file + R"(","key":"email","fail_first":true})", "opts",
+                   R"({"attempts":2})", "timestamp", timestamp, "delay", "0", "priority", "0"});
+  redis_->command({"LPUSH", "bull:q:wait", "1"});
+  redis_->command({"ZADD", "bull:q:marker", "0", "0"});
+  ASSERT_TRUE(waitFor([&] { return in("completed", "1"); }));
+  EXPECT_EQ(field("1", "atm").str(), "2");  // the first attempt failed after the side effect
+  // The side effect of the first attempt was recorded; the second found it and skipped it.
+  std::ifstream in(file);
+  const std::string effects((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(effects, "side effect of attempt 1\n");
+  EXPECT_EQ(field("1", "returnvalue").str(), R"({"recorded":{"attempt":1}})");
+  // The ledger's hash, outside BullMQ's keys, with the plugin's TTL (7 days by default).
+  const std::string key = "warren:once:4:bull:q:" + timestamp + ":1";
+  EXPECT_EQ(redis_->command({"HGET", key, "email"}).str(), R"({"attempt":1})");
+  const long long ttl = redis_->command({"TTL", key}).integer();
+  EXPECT_GT(ttl, 7 * 24 * 3600 - 60);
+  EXPECT_LE(ttl, 7 * 24 * 3600);
+}
+
+TEST_F(Outcomes, ANewJobWithTheSameCustomIdDoesNotInheritTheLedger) {
+  plugins::JobInput first;
+  first.queue = "q";
+  first.id = "send-42";
+  first.timestamp = 1000;
+  plugins::JobInput again = first;
+  again.timestamp = 2000;  // removed, then added again with the same id
+  EXPECT_NE(RedisOnceLedger::keyOf("bull", first), RedisOnceLedger::keyOf("bull", again));
+  // A prefix with ':' and an id with ':' cannot make two jobs share a hash.
+  plugins::JobInput a;
+  a.queue = "c";
+  a.id = "x:y:z";
+  a.timestamp = 5;
+  EXPECT_EQ(RedisOnceLedger::keyOf("a:b", a), "warren:once:3:a:b:c:5:x:y:z");
 }
 
 }  // namespace
