@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Peak memory of one content:analyze job of each kind at the plugin's default limits, offline
-# (no AI_PROVIDER), as the analyze plugin's memory_per_job_bytes declares it.
+# (no AI_PROVIDER) and with a provider (the local fake of tests/fakes/ai as OpenAI: the host
+# then also reads and encodes the image or frames), as the plugin's memory_per_job_bytes
+# declares it.
 #
 #   bench/analyze/memory.sh [BUILD_DIR]      (default: build)
 #
 # For each kind: a fresh `warren run --plugin analyze --concurrency 1` on a private Redis (a unix
 # socket), its peak RSS (VmHWM) once it is idle, one job, its peak RSS after; the difference is
 # what the job took. Material is made here: 10 MB of text and of HTML (max_text_mb), an
-# 8192x8192 PNG and JPEG (max_image_width/height; the PNG stays under max_image_mb), a 3840x2160
+# 7296x5472 PNG and JPEG (max_image_megapixels, 40), a 3840x2160
 # video (max_video_width/height). Prints one line per kind and the largest.
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -15,8 +17,10 @@ warren="$build/bin/warren"
 [ -x "$warren" ] || { echo "memory.sh: no $warren (build it first)" >&2; exit 2; }
 work=$(mktemp -d /tmp/warren-analyze-mem-XXXXXX)
 redis_pid=""
+fake_pid=""
 cleanup() {
   [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,17 +60,18 @@ fs.writeFileSync(`${process.argv[2]}/text.txt`, text.join('\n\n'));
 fs.writeFileSync(`${process.argv[2]}/page.html`, `${html.join('\n')}</article></body></html>`);
 JS
 truncate -s '<10M' "$objects/bench/text.txt"
-ff -f lavfi -i "testsrc2=size=8192x8192:rate=1" -frames:v 1 "$objects/bench/image.png"
-ff -f lavfi -i "testsrc2=size=8192x8192:rate=1" -frames:v 1 -q:v 2 "$objects/bench/image.jpg"
+ff -f lavfi -i "testsrc2=size=7296x5472:rate=1" -frames:v 1 "$objects/bench/image.png"
+ff -f lavfi -i "testsrc2=size=7296x5472:rate=1" -frames:v 1 -q:v 2 "$objects/bench/image.jpg"
 ff -f lavfi -i "testsrc2=size=3840x2160:rate=30:duration=20" -c:v libx264 -preset ultrafast \
   -pix_fmt yuv420p "$objects/bench/video.mp4"
 
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 
+provider_env=()
 measure() {  # kind, data JSON
   local name=$1 data=$2 log="$work/warren-$1.log"
-  WARREN_DATA_DIR="$work/data" HTTP_PORT=0 "$warren" run --plugin analyze \
-    --queue content-analyze --concurrency 1 2>"$log" &
+  env "${provider_env[@]}" WARREN_DATA_DIR="$work/data" HTTP_PORT=0 "$warren" run \
+    --plugin analyze --queue content-analyze --concurrency 1 2>"$log" &
   local pid=$!
   for _ in $(seq 300); do grep -q '"msg":"warren started"' "$log" && break; sleep 0.1; done
   sleep 1
@@ -81,10 +86,24 @@ measure() {  # kind, data JSON
   echo $((after - before)) >>"$work/jobs"
 }
 
-measure text  '{"kind":"text","key":"bench/text.txt"}'
-measure html  '{"kind":"text","key":"bench/page.html"}'
-measure png   '{"kind":"image","key":"bench/image.png"}'
-measure jpeg  '{"kind":"image","key":"bench/image.jpg"}'
-measure video '{"kind":"video","key":"bench/video.mp4"}'
+every_kind() {
+  measure text  '{"kind":"text","key":"bench/text.txt"}'
+  measure html  '{"kind":"text","key":"bench/page.html"}'
+  measure png   '{"kind":"image","key":"bench/image.png"}'
+  measure jpeg  '{"kind":"image","key":"bench/image.jpg"}'
+  measure video '{"kind":"video","key":"bench/video.mp4"}'
+}
+
+echo "offline (local method):"
+every_kind
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+node "$here/../../tests/fakes/ai/server.js" --port 0 2>"$work/fake.log" &
+fake_pid=$!
+for _ in $(seq 100); do grep -q 'listening on' "$work/fake.log" && break; sleep 0.1; done
+fake_port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/fake.log")
+provider_env=(AI_PROVIDER=openai "OPENAI_BASE_URL=http://127.0.0.1:$fake_port/v1"
+              OPENAI_API_KEY=sk-bench)
+echo "with a provider (the fake, as openai):"
+every_kind
 largest=$(sort -n "$work/jobs" | tail -1)
 printf 'largest job: %d kB (%.0f MiB)\n' "$largest" "$(echo "$largest / 1024" | bc -l)"

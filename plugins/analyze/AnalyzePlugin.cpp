@@ -2,7 +2,6 @@
 // provider the host serves on the queue, or offline with the local method when there is none.
 // Serves the `content-analyze` queue; see README.md and docs/jobs.md for the contract.
 #include "AnalyzeSchemas.h"
-#include "Checks.h"
 #include "JobFiles.h"
 #include "Local.h"
 #include "Material.h"
@@ -11,6 +10,7 @@
 #include "Request.h"
 #include "Settings.h"
 #include "Store.h"
+#include "Utf8.h"
 
 #include "ai/Client.h"
 #include "db/Db.h"
@@ -63,12 +63,17 @@ MediaPart mediaOf(const Request& request, const Material& material, const Settin
   return part;
 }
 
-Json sourceOf(const Request& request, const Material& material) {
+// `total`: the material's characters; `analysed`: how many of them the method read.
+Json sourceOf(const Request& request, const Material& material, std::size_t total,
+              std::size_t analysed) {
   Json source = {{"kind", kindName(request.kind)}};
   if (request.key) source["key"] = *request.key;
   if (!material.url.empty()) source["url"] = material.url;
   if (!material.title.empty()) source["title"] = material.title;
-  if (!material.text.empty()) source["characters"] = characters(material.text);
+  if (total > 0) {
+    source["characters"] = total;
+    source["analysedCharacters"] = analysed;
+  }
   return source;
 }
 
@@ -109,7 +114,10 @@ class AnalyzePlugin final : public warren::Plugin {
   warren::Result analyze(warren::Job& job) const {
     const Request request = parseRequest(common::parseJson(job.data(), "job data"));
     JobFiles files(host(), job, settings_.tempDir);
-    const Material material = loadMaterial(request, settings_, files, host(), job);
+    Material material = loadMaterial(request, settings_, files, host(), job);
+    // Past max_analysed_chars a text adds cost, not meaning: both methods read its beginning.
+    const std::size_t total = characters(material.text);
+    material.text = firstCharacters(material.text, settings_.maxAnalysedChars);
     job.progress(20);
     const bool provider = ai_.available();
     MediaPart media = mediaOf(request, material, settings_, files, provider);
@@ -120,16 +128,14 @@ class AnalyzePlugin final : public warren::Plugin {
           ai_, job, ProviderInput{request, material, media.frames, media.durationS}, settings_);
       result = providerResult(analysis, material, media);
       if (!media.facts.is_null()) result["media"] = media.facts;
-      Json source = sourceOf(request, material);
-      if (!material.text.empty()) source["analysedCharacters"] = analysis.analysedCharacters;
-      result["source"] = std::move(source);
+      result["source"] = sourceOf(request, material, total, analysis.analysedCharacters);
       result["provider"] = analysis.call.provider;
       result["model"] = analysis.call.model;
       result["usage"] = usageOf(analysis.call.usage);
     } else {
       result = analyzeLocally(material, media.facts);
       if (!media.facts.is_null()) result["media"] = media.facts;
-      result["source"] = sourceOf(request, material);
+      result["source"] = sourceOf(request, material, total, characters(material.text));
       result["provider"] = "local";
       result["model"] = kLocalModel;
       result["usage"] = usageOf({});

@@ -1,5 +1,7 @@
 #include "Checks.h"
 
+#include "Utf8.h"
+
 #include "job/Failure.h"
 
 #include <algorithm>
@@ -141,12 +143,6 @@ void normalizeHashtags(Json& reply) {
   for (Json& tag : *found) {
     if (tag.is_string()) tag = hashtagOf(tag.get<std::string>());
   }
-}
-
-std::size_t characters(std::string_view utf8) {
-  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
 }
 
 void checkReply(const Json& reply, const ReplyRules& rules) {

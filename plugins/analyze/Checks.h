@@ -25,7 +25,4 @@ std::string hashtagOf(std::string_view text);
 // The reply's hashtags made hashtags (before checkReply).
 void normalizeHashtags(common::Json& reply);
 
-// Characters (Unicode code points) of UTF-8 text.
-std::size_t characters(std::string_view utf8);
-
 }  // namespace analyze

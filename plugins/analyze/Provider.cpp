@@ -2,6 +2,7 @@
 
 #include "AnalyzeSchemas.h"
 #include "Checks.h"
+#include "Utf8.h"
 
 #include <cmath>
 #include <cstdio>
@@ -39,19 +40,6 @@ Json replySchema(bool media) {
   return schema;
 }
 
-// At most `limit` characters of `text`, cut at a character boundary.
-std::string prefix(const std::string& text, std::size_t limit, std::size_t* kept) {
-  std::size_t chars = 0;
-  std::size_t at = 0;
-  for (; at < text.size(); ++at) {
-    if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;
-    if (chars == limit) break;
-    ++chars;
-  }
-  if (kept != nullptr) *kept = chars;
-  return text.substr(0, at);
-}
-
 std::string frameTimes(const std::vector<Frame>& frames) {
   std::string list;
   for (const Frame& frame : frames) {
@@ -86,8 +74,9 @@ common::ai::Completion buildCompletion(const ProviderInput& input, const Setting
   if (!input.material.title.empty()) completion.material("title", input.material.title);
   if (!input.material.text.empty()) {
     const char* what = media ? "caption" : "text";
-    completion.material(what,
-                        prefix(input.material.text, settings.maxPromptChars, analysedCharacters));
+    const std::string sent = firstCharacters(input.material.text, settings.maxPromptChars);
+    if (analysedCharacters != nullptr) *analysedCharacters = characters(sent);
+    completion.material(what, sent);
   } else if (analysedCharacters != nullptr) {
     *analysedCharacters = 0;
   }

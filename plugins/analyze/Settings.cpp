@@ -7,7 +7,7 @@
 
 namespace analyze {
 
-const warren_config_key kConfigKeys[19] = {
+const warren_config_key kConfigKeys[21] = {
     warren::configKey("max_text_mb", WARREN_CONFIG_INT, "10", false,
                       "Text material (in the job, in storage or at a URL) larger than this fails"),
     warren::configKey("max_image_mb", WARREN_CONFIG_INT, "50", false,
@@ -18,6 +18,9 @@ const warren_config_key kConfigKeys[19] = {
                       "Images wider than this (pixels) fail"),
     warren::configKey("max_image_height", WARREN_CONFIG_INT, "8192", false,
                       "Images taller than this (pixels) fail"),
+    warren::configKey("max_image_megapixels", WARREN_CONFIG_INT, "40", false,
+                      "Images of more pixels than this (millions) fail: decoding costs 3 to 4 "
+                      "bytes a pixel"),
     warren::configKey("max_video_duration_s", WARREN_CONFIG_INT, "900", false,
                       "Videos longer than this (seconds) fail"),
     warren::configKey("max_video_width", WARREN_CONFIG_INT, "3840", false,
@@ -30,6 +33,9 @@ const warren_config_key kConfigKeys[19] = {
                       "Longest side of a frame sent to the AI provider (128-2048 pixels)"),
     warren::configKey("colours", WARREN_CONFIG_INT, "5", false,
                       "Dominant colours reported per image or video (1-12)"),
+    warren::configKey("max_analysed_chars", WARREN_CONFIG_INT, "1000000", false,
+                      "Characters of a text analysed (both methods); the rest is left out (the "
+                      "result says how much was analysed)"),
     warren::configKey("max_prompt_chars", WARREN_CONFIG_INT, "48000", false,
                       "Characters of text material sent to the provider; the rest is cut off "
                       "(the result says how much was analysed)"),
@@ -100,16 +106,21 @@ Settings Settings::from(const warren::Host& host) {
                    read.small("max_image_height", 16, 65535),
                    "",
                    "analyze.max_image_width",
-                   "analyze.max_image_height"};
+                   "analyze.max_image_height",
+                   static_cast<double>(read.number("max_image_megapixels", 1, 1000)),
+                   "analyze.max_image_megapixels"};
   s.videoLimits = {static_cast<double>(read.number("max_video_duration_s", 1, 86400)),
                    read.small("max_video_width", 16, 16384),
                    read.small("max_video_height", 16, 16384),
                    "analyze.max_video_duration_s",
                    "analyze.max_video_width",
-                   "analyze.max_video_height"};
+                   "analyze.max_video_height",
+                   0,
+                   ""};
   s.frames = read.small("frames", 1, 16);
   s.frameSide = read.small("frame_side", 128, 2048);
   s.colours = read.small("colours", 1, 12);
+  s.maxAnalysedChars = static_cast<std::size_t>(read.number("max_analysed_chars", 10000, 20000000));
   s.maxPromptChars = static_cast<std::size_t>(read.number("max_prompt_chars", 1000, 2000000));
   s.maxTokens = read.small("max_tokens", 256, 32000);
   s.temperature = host.getDouble("temperature", 0.2);

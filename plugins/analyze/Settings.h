@@ -20,9 +20,10 @@ struct Settings {
   std::int64_t maxVideoBytes = 500ll << 20;
   common::media::Limits imageLimits;
   common::media::Limits videoLimits;
-  int frames = 6;       // frames sampled from a video
-  int frameSide = 512;  // the longest side of a frame sent to the provider
-  int colours = 5;      // dominant colours reported
+  int frames = 6;                          // frames sampled from a video
+  int frameSide = 512;                     // the longest side of a frame sent to the provider
+  int colours = 5;                         // dominant colours reported
+  std::size_t maxAnalysedChars = 1000000;  // of a text, by either method
   std::size_t maxPromptChars = 48000;
   int maxTokens = 1500;
   double temperature = 0.2;
@@ -36,6 +37,6 @@ struct Settings {
   static Settings from(const warren::Host& host);
 };
 
-extern const warren_config_key kConfigKeys[19];
+extern const warren_config_key kConfigKeys[21];
 
 }  // namespace analyze

@@ -4,40 +4,27 @@
 
 namespace analyze {
 
+// What both databases share; the id, the JSON column and the clock are each one's own.
+#define WARREN_ANALYSES_COLUMNS                                                          \
+  " queue TEXT NOT NULL, job_id TEXT NOT NULL, material_id TEXT, brand_profile_id TEXT," \
+  " kind TEXT NOT NULL, language TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,"
+#define WARREN_ANALYSES_INDEXES                                               \
+  "CREATE INDEX content_analyses_material ON content_analyses (material_id);" \
+  "CREATE INDEX content_analyses_brand ON content_analyses (brand_profile_id, created_at);"
+
 const warren_migration kMigrations[1] = {
-    migration(
-        1, "content_analyses",
-        "CREATE TABLE content_analyses ("
-        " id BIGSERIAL PRIMARY KEY,"
-        " queue TEXT NOT NULL,"
-        " job_id TEXT NOT NULL,"
-        " material_id TEXT,"
-        " brand_profile_id TEXT,"
-        " kind TEXT NOT NULL,"
-        " language TEXT NOT NULL,"
-        " provider TEXT NOT NULL,"
-        " model TEXT NOT NULL,"
-        " analysis JSONB NOT NULL,"
-        " created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-        " UNIQUE (queue, job_id));"
-        "CREATE INDEX content_analyses_material ON content_analyses (material_id);"
-        "CREATE INDEX content_analyses_brand ON content_analyses (brand_profile_id, created_at);",
-        "CREATE TABLE content_analyses ("
-        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        " queue TEXT NOT NULL,"
-        " job_id TEXT NOT NULL,"
-        " material_id TEXT,"
-        " brand_profile_id TEXT,"
-        " kind TEXT NOT NULL,"
-        " language TEXT NOT NULL,"
-        " provider TEXT NOT NULL,"
-        " model TEXT NOT NULL,"
-        " analysis TEXT NOT NULL,"
-        " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
-        " UNIQUE (queue, job_id));"
-        "CREATE INDEX content_analyses_material ON content_analyses (material_id);"
-        "CREATE INDEX content_analyses_brand ON content_analyses (brand_profile_id, created_at);"),
+    migration(1, "content_analyses",
+              "CREATE TABLE content_analyses (id BIGSERIAL PRIMARY KEY," WARREN_ANALYSES_COLUMNS
+              " analysis JSONB NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+              " UNIQUE (queue, job_id));" WARREN_ANALYSES_INDEXES,
+              "CREATE TABLE content_analyses (id INTEGER PRIMARY KEY "
+              "AUTOINCREMENT," WARREN_ANALYSES_COLUMNS " analysis TEXT NOT NULL,"
+              " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+              " UNIQUE (queue, job_id));" WARREN_ANALYSES_INDEXES),
 };
+
+#undef WARREN_ANALYSES_COLUMNS
+#undef WARREN_ANALYSES_INDEXES
 
 namespace {
 

@@ -30,8 +30,14 @@ struct Settings {
 
   // The input limits as media::Media checks them.
   common::media::Limits limits() const {
-    return common::media::Limits{static_cast<double>(maxDurationS), maxWidth, maxHeight,
-                                 "video.max_duration_s", "video.max_width", "video.max_height"};
+    return common::media::Limits{static_cast<double>(maxDurationS),
+                                 maxWidth,
+                                 maxHeight,
+                                 "video.max_duration_s",
+                                 "video.max_width",
+                                 "video.max_height",
+                                 0,
+                                 ""};
   }
 
   // Reads and range-checks every key; throws std::invalid_argument naming the key.

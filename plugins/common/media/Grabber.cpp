@@ -33,16 +33,7 @@ void Grabber::grab(double t, AVFrame* best) {
   bool have = false;
   bool done = false;
   while (!done) {
-    media_.checkCancelled();
-    const int read = av_read_frame(media_.format(), packet_.get());
-    if (read == AVERROR_EXIT) cancelled();
-    const bool end = read < 0;
-    if (!end && packet_->stream_index != video_.index) {
-      av_packet_unref(packet_.get());
-      continue;
-    }
-    decoder_.send(end ? nullptr : packet_.get());
-    av_packet_unref(packet_.get());
+    const bool more = feedNext(media_, video_.index, decoder_, packet_.get());
     while (!done && decoder_.receive(next_.get())) {
       const std::int64_t ts = next_->best_effort_timestamp;
       if (have && ts != AV_NOPTS_VALUE && ts > target + slack) {
@@ -55,11 +46,27 @@ void Grabber::grab(double t, AVFrame* best) {
       }
       av_frame_unref(next_.get());
     }
-    if (end) break;
+    if (!more) break;
   }
   if (!have) {
     unrecoverable("input is corrupt: no video frame could be decoded at " + seconds(t) + " s in '" +
                   media_.name() + "'");
+  }
+}
+
+bool feedNext(const Media& media, int index, Decoder& decoder, AVPacket* packet) {
+  for (;;) {
+    media.checkCancelled();
+    const int read = av_read_frame(media.format(), packet);
+    if (read == AVERROR_EXIT) cancelled();
+    if (read < 0) {
+      decoder.send(nullptr);
+      return false;
+    }
+    const bool ours = packet->stream_index == index;
+    if (ours) decoder.send(packet);
+    av_packet_unref(packet);
+    if (ours) return true;
   }
 }
 

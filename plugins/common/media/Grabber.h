@@ -26,6 +26,11 @@ class Grabber {
   FramePtr next_;
 };
 
+// Reads packets of `media` up to the next one of stream `index` and sends it to `decoder`; at
+// the end of the file sends the decoder's flush instead and returns false. Throws the
+// cancellation failure once the job is asked to stop.
+bool feedNext(const Media& media, int index, Decoder& decoder, AVPacket* packet);
+
 // `count` times evenly spread over `duration` seconds: the middles of equal parts.
 std::vector<double> evenlySpaced(double duration, int count);
 

@@ -2,6 +2,7 @@
 
 #include "media/Decoder.h"
 #include "media/Errors.h"
+#include "media/Grabber.h"
 
 #include <algorithm>
 #include <array>
@@ -47,18 +48,9 @@ FramePtr firstPicture(const Media& media, const VideoStream& video) {
   PacketPtr packet = newPacket();
   FramePtr frame = newFrame();
   for (;;) {
-    media.checkCancelled();
-    const int read = av_read_frame(media.format(), packet.get());
-    if (read == AVERROR_EXIT) cancelled();
-    const bool end = read < 0;
-    if (!end && packet->stream_index != video.index) {
-      av_packet_unref(packet.get());
-      continue;
-    }
-    decoder.send(end ? nullptr : packet.get());
-    av_packet_unref(packet.get());
+    const bool more = feedNext(media, video.index, decoder, packet.get());
     if (decoder.receive(frame.get())) return frame;
-    if (end) break;
+    if (!more) break;
   }
   unrecoverable("cannot decode image '" + media.name() + "': its picture data is corrupt");
 }

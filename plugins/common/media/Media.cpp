@@ -141,6 +141,13 @@ void Media::checkLimits(const Limits& limits) const {
     unrecoverable("input too tall: " + std::to_string(video_.displayHeight) + " px exceeds " +
                   limits.heightKey + " " + std::to_string(limits.maxHeight));
   }
+  const double megapixels = static_cast<double>(video_.width) * video_.height / 1e6;
+  if (limits.maxMegapixels > 0 && megapixels > limits.maxMegapixels) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3g", megapixels);
+    unrecoverable(std::string("input too large: ") + text + " megapixels exceeds " +
+                  limits.megapixelsKey + " " + seconds(limits.maxMegapixels));
+  }
 }
 
 void Media::checkComplete() const {

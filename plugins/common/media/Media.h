@@ -37,9 +37,11 @@ struct Limits {
   double maxDurationS = 0;
   int maxWidth = 0;
   int maxHeight = 0;
-  std::string durationKey;  // "video.max_duration_s"
-  std::string widthKey;     // "video.max_width"
-  std::string heightKey;    // "video.max_height"
+  std::string durationKey;   // "video.max_duration_s"
+  std::string widthKey;      // "video.max_width"
+  std::string heightKey;     // "video.max_height"
+  double maxMegapixels = 0;  // width x height / 10^6: what decoding one picture costs
+  std::string megapixelsKey;
 };
 
 class Media {

@@ -45,7 +45,7 @@ std::string FinishedJob::describe() const {
 AnalyzeNode::AnalyzeNode(std::vector<std::string> env, std::vector<std::string> sets)
     : url_(redis_.url()) {
   NodeOptions options(kQueue, url_);
-  options.serving("analyze").slots(2);
+  options.withPlugin("analyze").slots(2);
   for (auto& e : env) options.env(std::move(e));
   for (auto& s : sets) options.set(std::move(s));
   node_ = std::make_unique<NodeProcess>(std::move(options));
@@ -82,6 +82,18 @@ FinishedJob AnalyzeNode::read(const std::string& id) {
     if (std::find(ids.begin(), ids.end(), id) != ids.end()) job.state = state;
   }
   job.hash = state_->jobHash(id);
+  return job;
+}
+
+FinishedJob AnalyzeNode::waitFor(const std::string& id, const std::string& state,
+                                 std::chrono::seconds timeout) {
+  FinishedJob job;
+  eventually(
+      [&] {
+        job = read(id);
+        return job.state == state;
+      },
+      timeout, std::chrono::milliseconds(50));
   return job;
 }
 

@@ -44,6 +44,9 @@ class AnalyzeNode {
   // The job once it left wait/active (completed or failed), or as it is at the deadline.
   FinishedJob wait(const std::string& id, std::chrono::seconds timeout = std::chrono::seconds(60));
   FinishedJob read(const std::string& id);
+  // The job once it is in `state` (e.g. "delayed"), or as it is at the deadline.
+  FinishedJob waitFor(const std::string& id, const std::string& state,
+                      std::chrono::seconds timeout = std::chrono::seconds(20));
   // Adds `data` and waits for the job.
   FinishedJob run(const Json& data, const Json& opts = Json::object());
 

@@ -42,10 +42,26 @@ TEST(AnalyzeOffline, TextFromTheJob) {
   EXPECT_TRUE(contains(result["keywords"], "bakery")) << result["keywords"];
   EXPECT_TRUE(contains(result["keywords"], "shop")) << result["keywords"];
   EXPECT_FALSE(result["summary"].get<std::string>().empty());
-  EXPECT_EQ(result["source"], (Json{{"kind", "text"}, {"characters", 207}}));
+  EXPECT_EQ(result["source"],
+            (Json{{"kind", "text"}, {"characters", 207}, {"analysedCharacters", 207}}));
   EXPECT_EQ(result["counts"]["sentences"], 3);
   EXPECT_FALSE(result.contains("media"));
   EXPECT_FALSE(result.contains("id"));
+}
+
+TEST(AnalyzeOffline, ALongTextIsAnalysedUpToTheLimitAndSaysSo) {
+  AnalyzeNode node({}, {"queue.content-analyze.config.max_analysed_chars=10000"});
+  std::string text;
+  while (text.size() < 30000) text += std::string(kBakery) + " ";
+  const FinishedJob job = node.run({{"kind", "text"}, {"text", text}});
+  ASSERT_EQ(job.state, "completed") << job.describe() << node.log();
+  const Json result = job.result();
+  const auto characters = std::count_if(text.begin(), text.end(), [](char ch) {
+    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+  });
+  EXPECT_EQ(result["source"]["characters"], characters);
+  EXPECT_EQ(result["source"]["analysedCharacters"], 10000);
+  EXPECT_LE(result["counts"]["characters"].get<int>(), 10000);
 }
 
 TEST(AnalyzeOffline, TheSameMaterialGivesTheSameResult) {

@@ -122,14 +122,8 @@ TEST(AnalyzeProviderFailures, ARateLimitDelaysTheJobWithoutSpendingAnAttempt) {
   AnalyzeNode node = nodeFor(fake, "fake-429-after-3", {"ai.max_inline_wait_ms=1000"});
   const std::string id =
       node.add({{"kind", "text"}, {"text", "Fresh bread every morning."}}, {{"attempts", 1}});
-  FinishedJob job;
-  ASSERT_TRUE(eventually(
-      [&] {
-        job = node.read(id);
-        return job.state == "delayed";
-      },
-      std::chrono::seconds(20), std::chrono::milliseconds(50)))
-      << job.describe() << node.log();
+  FinishedJob job = node.waitFor(id, "delayed");
+  ASSERT_EQ(job.state, "delayed") << job.describe() << node.log();
   EXPECT_EQ(job.attemptsMade(), 0) << job.describe();
   EXPECT_EQ(node.queue().count("active"), 0u);
   job = node.wait(id, std::chrono::seconds(30));
@@ -148,29 +142,31 @@ std::string failedWith(AnalyzeNode& node, int attempts, int expectedAttempts) {
   return job.failedReason();
 }
 
-TEST(AnalyzeProviderFailures, ARefusalIsFinalAndSaysSo) {
+// A provider failure: the fake's scenario, and what the job's reason must say.
+struct FailureCase {
+  std::string name;
+  std::string model;
+  int attemptsMade;  // of 2 attempts: 1 when retrying cannot help
+  std::string says;
+};
+
+class AnalyzeProviderFailure : public ::testing::TestWithParam<FailureCase> {};
+
+TEST_P(AnalyzeProviderFailure, FailsWithAReadableReason) {
+  const FailureCase& failure = GetParam();
   AiFake fake(fakeKeys());
-  AnalyzeNode node = nodeFor(fake, "fake-refusal");
-  const std::string reason = failedWith(node, 3, 1);
+  AnalyzeNode node = nodeFor(fake, failure.model);
+  const std::string reason = failedWith(node, 2, failure.attemptsMade);
   EXPECT_EQ(reason.rfind("AI completion failed: ", 0), 0u) << reason;
-  EXPECT_NE(reason.find("refus"), std::string::npos) << reason;
+  EXPECT_NE(reason.find(failure.says), std::string::npos) << reason;
 }
 
-TEST(AnalyzeProviderFailures, ATruncatedReplyIsFinalAndSaysSo) {
-  AiFake fake(fakeKeys());
-  AnalyzeNode node = nodeFor(fake, "fake-truncated");
-  const std::string reason = failedWith(node, 3, 1);
-  EXPECT_EQ(reason.rfind("AI completion failed: ", 0), 0u) << reason;
-  EXPECT_NE(reason.find("max_tokens"), std::string::npos) << reason;
-}
-
-TEST(AnalyzeProviderFailures, AnOutageIsRetriedUnderTheJobsAttempts) {
-  AiFake fake(fakeKeys());
-  AnalyzeNode node = nodeFor(fake, "fake-500");
-  const std::string reason = failedWith(node, 2, 2);
-  EXPECT_EQ(reason.rfind("AI completion failed: ", 0), 0u) << reason;
-  EXPECT_NE(reason.find("500"), std::string::npos) << reason;
-}
+INSTANTIATE_TEST_SUITE_P(Each, AnalyzeProviderFailure,
+                         ::testing::Values(FailureCase{"refusal", "fake-refusal", 1, "refus"},
+                                           FailureCase{"truncated", "fake-truncated", 1,
+                                                       "max_tokens"},
+                                           FailureCase{"outage", "fake-500", 2, "500"}),
+                         [](const auto& test) { return test.param.name; });
 
 TEST(AnalyzeProviderFailures, AReplyWithABannedTermIsRejectedNamingTheField) {
   AiFake fake(fakeKeys());

@@ -16,21 +16,14 @@ TEST(AnalyzeSlow, A429WithA30SecondHintLeavesTheSlotFreeAndCompletesAfterIt) {
   const auto added = std::chrono::steady_clock::now();
   const std::string id =
       node.add({{"kind", "text"}, {"text", "Fresh bread every morning."}}, {{"attempts", 1}});
-  FinishedJob job;
-  ASSERT_TRUE(eventually(
-      [&] {
-        job = node.read(id);
-        return job.state == "delayed";
-      },
-      std::chrono::seconds(20), std::chrono::milliseconds(50)))
-      << job.describe() << node.log();
+  FinishedJob job = node.waitFor(id, "delayed");
+  ASSERT_EQ(job.state, "delayed") << job.describe() << node.log();
   EXPECT_EQ(job.attemptsMade(), 0);
   // The slot is free meanwhile: a text job without a provider call would run now; here another
   // analysis is admitted and delayed the same way instead of waiting behind the first.
   const std::string second =
       node.add({{"kind", "text"}, {"text", "Pastries on Sundays."}}, {{"attempts", 1}});
-  ASSERT_TRUE(eventually([&] { return node.read(second).state == "delayed"; },
-                         std::chrono::seconds(20), std::chrono::milliseconds(50)));
+  ASSERT_EQ(node.waitFor(second, "delayed").state, "delayed") << node.log();
   EXPECT_EQ(node.queue().count("active"), 0u);
   job = node.wait(id, std::chrono::seconds(60));
   ASSERT_EQ(job.state, "completed") << job.describe() << node.log();

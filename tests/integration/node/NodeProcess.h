@@ -1,4 +1,4 @@
-// A `warren run` process serving one queue with a plugin (echo by default), as an operator starts
+// A `warren run` process serving one queue with the echo plugin (or another), as an operator starts
 // it: the configuration comes from the environment (REDIS_URL, HTTP_PORT, ...) and --set; its own
 // data directory; its JSON log on stderr. Plus the HTTP calls and polling the node tests share.
 #pragma once

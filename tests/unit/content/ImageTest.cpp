@@ -18,7 +18,14 @@ namespace media = common::media;
 const AVIOInterruptCB kNoInterrupt{nullptr, nullptr};
 
 media::Limits limits(int side = 1000) {
-  return media::Limits{0, side, side, "", "analyze.max_image_width", "analyze.max_image_height"};
+  return media::Limits{0,
+                       side,
+                       side,
+                       "",
+                       "analyze.max_image_width",
+                       "analyze.max_image_height",
+                       0.1,
+                       "analyze.max_image_megapixels"};
 }
 
 media::ImageFacts read(const std::filesystem::path& path, int side = 1000) {
@@ -121,6 +128,19 @@ TEST(ImageFacts, AnImageWiderThanTheLimitIsRefusedNamingTheKey) {
     FAIL() << "a 300 px wide image passed a 200 px limit";
   } catch (const common::job::Unrecoverable& e) {
     EXPECT_STREQ(e.what(), "input too wide: 300 px exceeds analyze.max_image_width 200");
+  }
+}
+
+TEST(ImageFacts, AnImageOfMorePixelsThanTheLimitIsRefusedBeforeDecoding) {
+  TempDir dir("image-facts");
+  const auto path = dir / "large.png";
+  writePng(path, 400, 300, redAndBlue);  // 0.12 megapixels
+  try {
+    read(path);
+    FAIL() << "a 0.12 megapixel image passed a 0.1 megapixel limit";
+  } catch (const common::job::Unrecoverable& e) {
+    EXPECT_STREQ(e.what(),
+                 "input too large: 0.12 megapixels exceeds analyze.max_image_megapixels 0.1");
   }
 }
 
