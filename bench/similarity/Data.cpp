@@ -6,7 +6,8 @@
 
 namespace bench {
 
-Matrix randomMatrix(std::size_t rows, std::size_t dims, std::uint64_t seed, std::size_t clusters) {
+Matrix randomMatrix(std::size_t rows, std::size_t dims, std::uint64_t seed, std::size_t clusters,
+                    float spread) {
   Matrix m;
   m.rows = rows;
   m.dims = dims;
@@ -18,9 +19,11 @@ Matrix randomMatrix(std::size_t rows, std::size_t dims, std::uint64_t seed, std:
   for (float& x : centres) x = random.unit();
   for (std::size_t r = 0; r < rows; ++r) {
     float* row = m.values.data() + r * m.stride;
-    const float* centre = clusters > 0 ? centres.data() + (random.next() % clusters) * dims : nullptr;
+    const float* centre =
+        clusters > 0 ? centres.data() + (random.next() % clusters) * dims : nullptr;
     for (std::size_t d = 0; d < dims; ++d)
-      row[d] = (centre != nullptr ? centre[d] : 0.0f) + random.unit() * (centre != nullptr ? 0.6f : 1.0f);
+      row[d] = (centre != nullptr ? centre[d] : 0.0f) +
+               random.unit() * (centre != nullptr ? spread : 1.0f);
     m.inverseNorms[r] = static_cast<float>(1.0 / common::vector::norm(row, dims));
   }
   return m;

@@ -39,8 +39,12 @@ class Random {
   std::uint64_t state_;
 };
 
-// `rows` random vectors of `dims` values around `clusters` centres (clusters = 0: no structure).
-Matrix randomMatrix(std::size_t rows, std::size_t dims, std::uint64_t seed, std::size_t clusters = 0);
+// `rows` random vectors of `dims` values around `clusters` centres (clusters = 0: no structure),
+// each centre plus uniform noise `spread` times the centres' own scale (1.5: a row's cosine to
+// its centre is about 0.55 and to another row of its topic about 0.3, as embeddings of posts on
+// one topic are).
+Matrix randomMatrix(std::size_t rows, std::size_t dims, std::uint64_t seed,
+                    std::size_t clusters = 0, float spread = 1.5f);
 // One vector: a copy of row `row` of `m` plus noise of relative size `noise`, unit length.
 std::vector<float> nearCopy(const Matrix& m, std::size_t row, float noise, Random& random);
 

@@ -23,11 +23,12 @@ std::vector<std::size_t> sizes(const std::string& text) {
 }
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr,
-               "usage: similarity-bench [--dims 768,1536] [--rows 100000,1000000] [--batches 1,32]\n"
-               "                        [--repeat 3] [--chosen-level-only] [--no-scan]\n"
-               "                        [--pg CONNINFO] [--pg-rows 100000] [--pg-dims 768]\n"
-               "                        [--pg-brands 100] [--pg-queries 200]\n");
+  std::fprintf(
+      stderr,
+      "usage: similarity-bench [--dims 768,1536] [--rows 100000,1000000] [--batches 1,32]\n"
+      "                        [--repeat 3] [--chosen-level-only] [--no-scan]\n"
+      "                        [--pg CONNINFO] [--pg-rows 100000] [--pg-dims 768]\n"
+      "                        [--pg-brands 100] [--pg-queries 100]\n");
   std::exit(2);
 }
 
@@ -43,18 +44,30 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) usage();
       return argv[++i];
     };
-    if (arg == "--dims") scan.dims = sizes(value());
-    else if (arg == "--rows") scan.rows = sizes(value());
-    else if (arg == "--batches") scan.batches = sizes(value());
-    else if (arg == "--repeat") scan.repeat = std::stoi(value());
-    else if (arg == "--chosen-level-only") scan.allLevels = false;
-    else if (arg == "--no-scan") runScan = false;
-    else if (arg == "--pg") pg.conninfo = value();
-    else if (arg == "--pg-rows") pg.rows = std::stoull(value());
-    else if (arg == "--pg-dims") pg.dims = std::stoull(value());
-    else if (arg == "--pg-brands") pg.brands = std::stoull(value());
-    else if (arg == "--pg-queries") pg.queries = std::stoull(value());
-    else usage();
+    if (arg == "--dims")
+      scan.dims = sizes(value());
+    else if (arg == "--rows")
+      scan.rows = sizes(value());
+    else if (arg == "--batches")
+      scan.batches = sizes(value());
+    else if (arg == "--repeat")
+      scan.repeat = std::stoi(value());
+    else if (arg == "--chosen-level-only")
+      scan.allLevels = false;
+    else if (arg == "--no-scan")
+      runScan = false;
+    else if (arg == "--pg")
+      pg.conninfo = value();
+    else if (arg == "--pg-rows")
+      pg.rows = std::stoull(value());
+    else if (arg == "--pg-dims")
+      pg.dims = std::stoull(value());
+    else if (arg == "--pg-brands")
+      pg.brands = std::stoull(value());
+    else if (arg == "--pg-queries")
+      pg.queries = std::stoull(value());
+    else
+      usage();
   }
   bool met = true;
   if (runScan) met = bench::runScanBench(scan) && met;

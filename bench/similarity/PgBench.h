@@ -11,7 +11,7 @@ struct PgBenchOptions {
   std::size_t rows = 100000;
   std::size_t dims = 768;
   std::size_t brands = 100;
-  std::size_t queries = 200;
+  std::size_t queries = 100;
 };
 
 bool runPgBench(const PgBenchOptions& options);

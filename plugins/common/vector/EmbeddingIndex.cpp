@@ -4,6 +4,7 @@
 #include "vector/RowSet.h"
 #include "vector/Time.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace common::vector {
@@ -65,6 +66,13 @@ std::vector<std::string> EmbeddingIndex::store(const warren::Job& job, const std
     row.values = embeddings.vectors[i];
     row.id = Store::rowId(brand, embeddings.model, embeddings.dimensions, row.sourceType,
                           row.sourceId, job.queue(), job.id(), i, Store::textHash(row.text));
+    // One statement cannot store a row twice (PostgreSQL refuses it; SQLite would keep one).
+    const auto same = std::find(ids.begin(), ids.end(), row.id);
+    if (same != ids.end())
+      throw job::Unrecoverable("items " + std::to_string(same - ids.begin()) + " and " +
+                               std::to_string(i) + " have the same id '" +
+                               row.sourceId.value_or("") + "' (" + row.sourceType +
+                               "): store each once");
     ids.push_back(row.id);
     rows.push_back(std::move(row));
   }

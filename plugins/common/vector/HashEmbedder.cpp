@@ -205,19 +205,44 @@ std::vector<Token> tokenize(const std::u32string& text) {
 
 // ---- Hashing -------------------------------------------------------------------------------
 
+// The UTF-8 bytes of `c` into `out` (4 bytes at most); returns how many.
+std::size_t utf8Bytes(char32_t c, unsigned char* out) {
+  if (c < 0x80) {
+    out[0] = static_cast<unsigned char>(c);
+    return 1;
+  }
+  if (c < 0x800) {
+    out[0] = static_cast<unsigned char>(0xC0 | (c >> 6));
+    out[1] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    out[0] = static_cast<unsigned char>(0xE0 | (c >> 12));
+    out[1] = static_cast<unsigned char>(0x80 | ((c >> 6) & 0x3F));
+    out[2] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<unsigned char>(0xF0 | (c >> 18));
+  out[1] = static_cast<unsigned char>(0x80 | ((c >> 12) & 0x3F));
+  out[2] = static_cast<unsigned char>(0x80 | ((c >> 6) & 0x3F));
+  out[3] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+  return 4;
+}
+
 // FNV-1a over the feature's kind and UTF-8 bytes, then a 64-bit finaliser (murmur3's fmix64
-// constants) so that every output bit depends on every input bit.
-std::uint64_t featureHash(Kind kind, const std::u32string& text) {
+// constants) so that every output bit depends on every input bit. A feature is known by its
+// hash from here on (two features of one text sharing 64 bits is not a concern).
+std::uint64_t featureHash(Kind kind, const char32_t* text, std::size_t length) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   const auto mix = [&h](unsigned char byte) {
     h ^= byte;
     h *= 0x100000001b3ULL;
   };
   mix(static_cast<unsigned char>(kind));
-  for (const char32_t c : text) {
-    std::string bytes;
-    appendUtf8(bytes, c);
-    for (const char b : bytes) mix(static_cast<unsigned char>(b));
+  unsigned char bytes[4];
+  for (std::size_t i = 0; i < length; ++i) {
+    const std::size_t count = utf8Bytes(text[i], bytes);
+    for (std::size_t b = 0; b < count; ++b) mix(bytes[b]);
   }
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
@@ -226,19 +251,6 @@ std::uint64_t featureHash(Kind kind, const std::u32string& text) {
   h ^= h >> 33;
   return h;
 }
-
-struct FeatureKey {
-  Kind kind;
-  std::u32string text;
-  bool operator==(const FeatureKey& other) const {
-    return kind == other.kind && text == other.text;
-  }
-};
-struct FeatureKeyHash {
-  std::size_t operator()(const FeatureKey& key) const {
-    return static_cast<std::size_t>(featureHash(key.kind, key.text));
-  }
-};
 
 // Feature weights: a word counts 1; its character n-grams share about as much between them, so
 // that a word with a changed ending still mostly matches; pairs add word order; hashtags count
@@ -254,27 +266,36 @@ constexpr double kIdeographWeight = 0.3;
 
 class Features {
  public:
-  void add(Kind kind, std::u32string text, double weight) {
-    auto& entry = weights_[FeatureKey{kind, std::move(text)}];
+  Features() { weights_.reserve(512); }
+
+  void add(Kind kind, const char32_t* text, std::size_t length, double weight) {
+    auto& entry = weights_[featureHash(kind, text, length)];
     entry.first += weight;
     entry.second += 1;
   }
+  void add(Kind kind, const std::u32string& text, double weight) {
+    add(kind, text.data(), text.size(), weight);
+  }
 
-  // Adds the character 3-, 4- and 5-grams of "<word>".
+  // Adds the character 3-, 4- and 5-grams of "<word>", sharing one word's weight.
   void addGrams(const std::u32string& word) {
     const std::u32string padded = U"<" + word + U">";
-    std::vector<std::u32string> grams;
+    std::size_t count = 0;
+    for (std::size_t n = 3; n <= 5 && n <= padded.size(); ++n) count += padded.size() - n + 1;
+    if (count == 0) return;
+    const double each = kGramsPerWordWeight / std::sqrt(static_cast<double>(count));
     for (std::size_t n = 3; n <= 5; ++n)
-      for (std::size_t i = 0; i + n <= padded.size(); ++i) grams.push_back(padded.substr(i, n));
-    const double each = kGramsPerWordWeight / std::sqrt(static_cast<double>(grams.size()));
-    for (auto& gram : grams) add(Kind::gram, std::move(gram), each);
+      for (std::size_t i = 0; i + n <= padded.size(); ++i)
+        add(Kind::gram, padded.data() + i, n, each);
   }
 
   // A run of ideographs or kana has no spaces between its words: each pair of neighbouring
   // characters counts as a word, each character a little.
   void addIdeographic(const std::u32string& run) {
-    for (std::size_t i = 0; i + 1 < run.size(); ++i) add(Kind::word, run.substr(i, 2), kWordWeight);
-    for (const char32_t c : run) add(Kind::gram, std::u32string(1, c), kIdeographWeight);
+    for (std::size_t i = 0; i + 1 < run.size(); ++i)
+      add(Kind::word, run.data() + i, 2, kWordWeight);
+    for (std::size_t i = 0; i < run.size(); ++i)
+      add(Kind::gram, run.data() + i, 1, kIdeographWeight);
   }
 
   // Sums each feature's weight scaled by 1 + log(occurrences) (sublinear term frequency) into
@@ -282,10 +303,8 @@ class Features {
   Vector hash(std::uint32_t dimensions) const {
     std::vector<std::pair<std::uint64_t, double>> hashed;
     hashed.reserve(weights_.size());
-    for (const auto& [key, entry] : weights_) {
-      const double weight = entry.first / entry.second * (1.0 + std::log(entry.second));
-      hashed.emplace_back(featureHash(key.kind, key.text), weight);
-    }
+    for (const auto& [h, entry] : weights_)
+      hashed.emplace_back(h, entry.first / entry.second * (1.0 + std::log(entry.second)));
     std::sort(hashed.begin(), hashed.end());
     std::vector<double> sums(dimensions, 0.0);
     for (const auto& [h, weight] : hashed) {
@@ -300,7 +319,7 @@ class Features {
   bool empty() const { return weights_.empty(); }
 
  private:
-  std::unordered_map<FeatureKey, std::pair<double, double>, FeatureKeyHash> weights_;
+  std::unordered_map<std::uint64_t, std::pair<double, double>> weights_;  // total weight, count
 };
 
 }  // namespace

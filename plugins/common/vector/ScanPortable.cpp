@@ -1,39 +1,50 @@
-// The portable kernel: plain loops over 8 lanes per accumulator, which the compiler may
-// vectorise for the baseline ISA. Also what runs on CPUs without AVX2.
+// The portable kernel: accumulators of 4 floats in the compiler's generic vectors, so it is
+// vectorised for whatever the baseline ISA is. What runs on CPUs without AVX2.
 #include "vector/ScanBlock.h"
+
+#include <cstring>
 
 namespace common::vector::detail {
 namespace {
 
+// Four floats as one value (GCC's generic vector extension: SSE2 on x86-64, NEON on ARM,
+// scalar code where there is neither).
+typedef float Lanes __attribute__((vector_size(16)));
+
+inline Lanes load(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
 struct PortableTile {
   template <int Q>
   static constexpr int rowsFor() {
-    return Q == 1 ? 4 : 2;
+    // At most 4 accumulators: with the loads they fit 16 vector registers.
+    return Q == 1 ? 4 : Q == 2 ? 2 : 1;
   }
 
   template <int R, int Q>
   static void dots(const float* rows, const float* inputs, std::size_t stride, float* out) {
-    constexpr int kLanes = 8;
-    float acc[R * Q][kLanes] = {};
-    for (std::size_t k = 0; k < stride; k += kLanes) {
+    Lanes acc[R * Q] = {};
+    for (std::size_t k = 0; k < stride; k += 4) {
+      Lanes y[Q];
+      WARREN_UNROLL
+      for (int q = 0; q < Q; ++q) {
+        y[q] = load(inputs + static_cast<std::size_t>(q) * stride + k);
+      }
       WARREN_UNROLL
       for (int r = 0; r < R; ++r) {
-        const float* x = rows + static_cast<std::size_t>(r) * stride + k;
+        const Lanes x = load(rows + static_cast<std::size_t>(r) * stride + k);
         WARREN_UNROLL
         for (int q = 0; q < Q; ++q) {
-          const float* y = inputs + static_cast<std::size_t>(q) * stride + k;
-          WARREN_UNROLL
-          for (int l = 0; l < kLanes; ++l) {
-            acc[r * Q + q][l] += x[l] * y[l];
-          }
+          acc[r * Q + q] += x * y[q];
         }
       }
     }
     WARREN_UNROLL
     for (int i = 0; i < R * Q; ++i) {
-      float sum = 0;
-      for (int l = 0; l < kLanes; ++l) sum += acc[i][l];
-      out[i] = sum;
+      out[i] = (acc[i][0] + acc[i][1]) + (acc[i][2] + acc[i][3]);
     }
   }
 };

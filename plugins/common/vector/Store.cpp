@@ -340,52 +340,53 @@ std::vector<StoredRow> Store::fetch(const warren::Job* job, const CacheKey& key,
   return out;
 }
 
+std::string pgvectorBatchSql(const PgvectorSearch& search, std::uint32_t dims) {
+  const std::string d = std::to_string(dims);
+  const std::string window =
+      "dimensions = " + d +
+      " AND brand_profile_id = $2 AND model = $3 AND created_at >= $4::timestamptz AND "
+      "embedding_vector IS NOT NULL";
+  const std::string created =
+      "to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS created_at";
+  const std::string compared =
+      "(SELECT count(*) FROM content_embeddings WHERE " + window + ") AS compared";
+  if (search.form == PgvectorSearch::Form::exact) {
+    // The ORDER BY compares the untyped column, which no index covers: PostgreSQL reads the
+    // window through content_embeddings_window and sorts it.
+    return "SELECT q.ord AS ord, m.id AS id, 1 - (m.embedding_vector <=> q.v) AS similarity, " +
+           created + ", " + compared +
+           " FROM unnest($1::vector[]) WITH ORDINALITY AS q(v, ord) LEFT JOIN LATERAL (SELECT "
+           "id, embedding_vector, created_at FROM content_embeddings WHERE " +
+           window + " ORDER BY embedding_vector <=> q.v, id LIMIT 1) AS m ON true ORDER BY q.ord";
+  }
+  // The seed's form on the per-length index. The settings are local to the statement's
+  // transaction; the LATERAL refers to them, so they are set before the first index scan.
+  std::string settings = "set_config('ivfflat.probes', $5, true) AS probes";
+  if (search.iterativeScan != "off")
+    settings += ", set_config('ivfflat.iterative_scan', $6, true) AS iterative";
+  const std::string typed = "embedding_vector::vector(" + d + ")";
+  return "WITH settings AS MATERIALIZED (SELECT " + settings +
+         ") SELECT q.ord AS ord, m.id AS id, m.similarity AS similarity, " + created + ", " +
+         compared + " FROM settings AS s CROSS JOIN unnest($1::vector(" + d +
+         ")[]) WITH ORDINALITY AS q(v, ord) LEFT JOIN LATERAL (SELECT id, created_at, 1 - (" +
+         typed + " <=> q.v) AS similarity FROM content_embeddings WHERE " + window +
+         " AND s.probes IS NOT NULL ORDER BY " + typed +
+         " <=> q.v LIMIT 1) AS m ON true ORDER "
+         "BY q.ord";
+}
+
 NearestResult Store::nearestPgvector(const warren::Job* job, const CacheKey& key, std::int64_t from,
                                      const std::vector<Vector>& inputs,
                                      const PgvectorSearch& search) const {
   if (layout_ != Layout::pgvector)
     throw std::logic_error("pgvector search without pgvector storage");
-  const std::string d = std::to_string(key.dimensions);
-  const std::string window =
-      "brand_profile_id = $2 AND model = $3 AND created_at >= $4::timestamptz AND "
-      "embedding_vector IS NOT NULL";
   Json params = Json::array({pgvectorArrayLiteral(inputs.data(), inputs.size()), key.brand,
                              key.model, timestampParam(from)});
-  std::string sql;
-  const std::string created =
-      "to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
-  const std::string compared = "(SELECT count(*) FROM content_embeddings WHERE dimensions = " + d +
-                               " AND " + window + ") AS compared";
-  if (search.form == PgvectorSearch::Form::exact) {
-    // The ORDER BY compares the untyped column, which no index covers.
-    sql = "SELECT q.ord AS ord, m.id AS id, 1 - (m.embedding_vector <=> q.v) AS similarity, " +
-          created + " AS created_at, " + compared +
-          " FROM unnest($1::vector[]) WITH ORDINALITY AS q(v, ord) LEFT JOIN LATERAL (SELECT id, "
-          "embedding_vector, created_at FROM content_embeddings WHERE dimensions = " +
-          d + " AND " + window +
-          " ORDER BY embedding_vector <=> q.v, id LIMIT 1) AS m ON true ORDER BY q.ord";
-  } else {
-    // The settings are local to this statement's transaction; the LATERAL refers to them so
-    // that they are set before the first index scan starts.
-    std::string settings = "set_config('ivfflat.probes', $5, true) AS probes";
+  if (search.form == PgvectorSearch::Form::ivfflat) {
     params.push_back(std::to_string(std::max(1, search.probes)));
-    if (search.iterativeScan != "off") {
-      settings += ", set_config('ivfflat.iterative_scan', $6, true) AS iterative";
-      params.push_back(search.iterativeScan);
-    }
-    sql = "WITH settings AS MATERIALIZED (SELECT " + settings +
-          ") SELECT q.ord AS ord, m.id AS id, m.similarity AS similarity, " + created +
-          " AS created_at, " + compared + " FROM settings AS s CROSS JOIN unnest($1::vector(" + d +
-          ")[]) WITH ORDINALITY AS q(v, ord) LEFT JOIN LATERAL (SELECT id, created_at, 1 - "
-          "(embedding_vector::vector(" +
-          d +
-          ") <=> q.v) AS similarity FROM content_embeddings "
-          "WHERE dimensions = " +
-          d + " AND " + window +
-          " AND s.probes IS NOT NULL ORDER BY "
-          "embedding_vector::vector(" +
-          d + ") <=> q.v LIMIT 1) AS m ON true ORDER BY q.ord";
+    if (search.iterativeScan != "off") params.push_back(search.iterativeScan);
   }
+  const std::string sql = pgvectorBatchSql(search, key.dimensions);
   const Json rows = db_.rows(job, sql, params);
   NearestResult result;
   result.matches.resize(inputs.size());

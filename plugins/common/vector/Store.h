@@ -70,6 +70,12 @@ struct PgvectorSearch {
   std::string iterativeScan = "relaxed_order";  // ivfflat.iterative_scan ("off": not set)
 };
 
+// pgvector's batch statement for vectors of `dims` values. Parameters: $1 the inputs
+// (pgvectorArrayLiteral), $2 the brand, $3 the model, $4 the window's start (timestamptz text);
+// with the ivfflat form $5 ivfflat.probes and, unless iterativeScan is "off", $6
+// ivfflat.iterative_scan. Rows: ord (1-based input), id, similarity, created_at, compared.
+std::string pgvectorBatchSql(const PgvectorSearch& search, std::uint32_t dims);
+
 class Store {
  public:
   Store(const warren::Host& host, StoreOptions options = {});

@@ -3,15 +3,30 @@
 #include "Command.h"
 #include "Paths.h"
 
+#include "json/Schema.h"
 #include "log/Log.h"
 #include "plugins/HostApi.h"
 #include "plugins/Library.h"
 #include "services/DbService.h"
 
+#include <gtest/gtest.h>
+
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 namespace warren::test {
+namespace {
+
+json::Schema resultSchema(const std::string& name) {
+  std::ifstream in(std::filesystem::path(WARREN_TEST_SOURCE_DIR) / "plugins/embed/schemas" /
+                   (name + ".json"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return json::Schema::compile(text.str());
+}
+
+}  // namespace
 
 Json EmbedJob::result() const {
   if (outcome.outcome != WARREN_JOB_COMPLETED)
@@ -76,6 +91,20 @@ EmbedJob EmbedHost::run(const std::string& name, const Json& data, const std::st
   plugins::JobContext context(input, plugins::JobSinks{});
   EmbedJob job;
   job.outcome = instance_->handle(context);
+  // Every return value must satisfy the job type's result schema.
+  static const json::Schema generated = resultSchema("generate.result");
+  static const json::Schema similar = resultSchema("similarity.result");
+  if (job.completed()) {
+    const json::Schema* schema = name == "embedding:generate"     ? &generated
+                                 : name == "embedding:similarity" ? &similar
+                                                                  : nullptr;
+    if (schema != nullptr) {
+      const auto failure = schema->validate(job.outcome.result);
+      if (failure)
+        ADD_FAILURE() << name << " result does not match its schema: " << *failure << "\n"
+                      << job.outcome.result;
+    }
+  }
   return job;
 }
 

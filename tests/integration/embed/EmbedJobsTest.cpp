@@ -240,6 +240,7 @@ TEST_P(EmbedJobsTest, ThresholdsComeFromTheJobOrTheConfig) {
   EXPECT_EQ(loose["results"][0]["duplicate"], true);
 }
 
+// What the data schemas cannot say (checked by tests/unit/embed/SchemasTest.cpp otherwise).
 TEST_P(EmbedJobsTest, BadInputFailsForGoodWithTheReason) {
   const auto refused = [&](const std::string& name, const Json& data) {
     const EmbedJob job = host_->run(name, data);
@@ -249,8 +250,6 @@ TEST_P(EmbedJobsTest, BadInputFailsForGoodWithTheReason) {
   EXPECT_EQ(
       refused("embedding:generate", {{"brandProfileId", "b"}, {"items", {{{"text", "  \n"}}}}}),
       "text 0 is empty");
-  EXPECT_EQ(refused("embedding:generate", {{"brandProfileId", "b"}, {"items", Json::array()}}),
-            "invalid job data: 'items' must be a non-empty array");
   EXPECT_EQ(refused("embedding:generate", {{"brandProfileId", "b"},
                                            {"items", {{{"text", "x"}}}},
                                            {"model", "text-embedding-3-small"}}),
@@ -267,8 +266,10 @@ TEST_P(EmbedJobsTest, BadInputFailsForGoodWithTheReason) {
       refused("embedding:similarity",
               {{"brandProfileId", "b"}, {"embeddings", {Json::array({0, 0})}}, {"model", "m"}}),
       "cannot compare the vectors: input 0: the vector is all zeros");
-  EXPECT_EQ(refused("embedding:similarity", {{"brandProfileId", "b"}}),
-            "invalid job data: give either 'texts' or 'embeddings'");
+  EXPECT_EQ(refused("embedding:generate",
+                    {{"brandProfileId", "b"},
+                     {"items", {{{"text", "one"}, {"id", "p"}}, {{"text", "two"}}, {{"text", "three"}, {"id", "p"}}}}}),
+            "items 0 and 2 have the same id 'p' (text): store each once");
   EXPECT_EQ(refused("embedding:other", {{"brandProfileId", "b"}}),
             "the embed plugin has no job 'embedding:other'");
 }

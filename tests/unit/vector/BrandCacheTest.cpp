@@ -274,9 +274,9 @@ TEST(BrandCache, ConcurrentRequestsAndWritesGetCorrectAnswers) {
   std::atomic<int> wrong{0};
   std::atomic<std::int64_t> clock{kNow};
   std::vector<std::thread> threads;
-  for (int t = 0; t < 6; ++t) {
+  for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 200; ++i) {
+      for (int i = 0; i < 100; ++i) {
         const int brand = (t + i) % kBrands;
         MemorySource& source = sources[static_cast<std::size_t>(brand)];
         const std::string id =
@@ -290,12 +290,7 @@ TEST(BrandCache, ConcurrentRequestsAndWritesGetCorrectAnswers) {
         const NearestResult result =
             cache.nearest(CacheKey{std::to_string(brand), "m", kDims}, source, now + 1,
                           now - 30 * kDay, InputBatch({mine}, kDims));
-        if (!result.matches[0].found || result.matches[0].similarity < 0.999999) {
-          ++wrong;
-          std::printf("wrong: %s found=%d id=%s sim=%.9f streamed=%d compared=%zu\n", id.c_str(),
-                      result.matches[0].found, result.matches[0].id.c_str(),
-                      result.matches[0].similarity, result.streamed, result.rowsCompared);
-        }
+        if (!result.matches[0].found || result.matches[0].similarity < 0.999999) ++wrong;
       }
     });
   }

@@ -86,15 +86,15 @@ void checkAgainstReference(Isa isa, std::size_t rowCount, std::size_t dims, std:
 TEST(Scan, MatchesTheDoublePrecisionReferenceAtEveryLevel) {
   for (const Isa isa : levels()) {
     unsigned seed = 1;
-    for (const std::size_t dims : {1u, 7u, 16u, 100u, 384u, 768u, 1536u})
+    for (const std::size_t dims : {1u, 7u, 16u, 100u, 384u, 1536u})
       for (const std::size_t inputs : {1u, 2u, 3u, 4u, 5u, 13u, 32u})
-        checkAgainstReference(isa, 203, dims, inputs, seed++);
+        checkAgainstReference(isa, 101, dims, inputs, seed++);
   }
 }
 
 TEST(Scan, LargeRowCountsSpanSeveralBlocks) {
-  // 3000 rows of 1536 dimensions are 18 MB: the scan goes block by block.
-  for (const Isa isa : levels()) checkAgainstReference(isa, 3001, 1536, 9, 77);
+  // 1201 rows of 1536 dimensions are 7 MB: the scan goes block by block (512 KiB each).
+  for (const Isa isa : levels()) checkAgainstReference(isa, 1201, 1536, 9, 77);
 }
 
 TEST(Scan, ListsTheLevelsThisCpuHas) {
