@@ -28,12 +28,12 @@ std::string described(const std::string& text, Platform platform,
 const char* const kGood =
     "Our bakery opens a second shop in Lyon this spring. Come and taste it! #LyonBakery";
 
-TEST(Checks, AGoodDraftPasses) {
+TEST(GenerateChecks, AGoodDraftPasses) {
   EXPECT_EQ(described(kGood, Platform::X, bakeryBrand()), "");
   EXPECT_EQ(described(kGood, Platform::LinkedIn, bakeryBrand()), "");
 }
 
-TEST(Checks, LengthByThePlatformsRule) {
+TEST(GenerateChecks, LengthByThePlatformsRule) {
   generate::BrandProfile brand;
   // 165 CJK characters weigh 330 on X (more than 280) but are 165 graphemes on Bluesky.
   std::string cjk;
@@ -59,7 +59,7 @@ TEST(Checks, LengthByThePlatformsRule) {
             "length: 5220 UTF-8 bytes, more than 3000");
 }
 
-TEST(Checks, BannedWordsAsWholeWordsAndInHashtags) {
+TEST(GenerateChecks, BannedWordsAsWholeWordsAndInHashtags) {
   const generate::BrandProfile brand = bakeryBrand();
   EXPECT_EQ(described("Cheap bread for all. Come and taste it! #LyonBakery", Platform::X, brand),
             "banned word 'cheap'");
@@ -78,7 +78,7 @@ TEST(Checks, BannedWordsAsWholeWordsAndInHashtags) {
             "banned word 'best in town'");
 }
 
-TEST(Checks, HashtagsRequiredBannedAndThePlatformsHabit) {
+TEST(GenerateChecks, HashtagsRequiredBannedAndThePlatformsHabit) {
   const generate::BrandProfile brand = bakeryBrand();
   EXPECT_EQ(described("Our bakery opens in Lyon this spring.", Platform::X, brand),
             "missing required hashtag #LyonBakery");
@@ -94,7 +94,7 @@ TEST(Checks, HashtagsRequiredBannedAndThePlatformsHabit) {
             "hashtags: 2, more than threads's 1");
 }
 
-TEST(Checks, EmojiByTheBrandsPolicy) {
+TEST(GenerateChecks, EmojiByTheBrandsPolicy) {
   generate::BrandProfile brand;
   const std::string text =
       "Fresh bread \xF0\x9F\x8D\x9E every morning \xE2\x98\x95 with a smile "
@@ -108,7 +108,7 @@ TEST(Checks, EmojiByTheBrandsPolicy) {
   EXPECT_EQ(described(text, Platform::X, brand), "");
 }
 
-TEST(Checks, TheLanguageWhenItCanBeTold) {
+TEST(GenerateChecks, TheLanguageWhenItCanBeTold) {
   generate::BrandProfile brand;
   const std::string german =
       "Unsere Bäckerei eröffnet in diesem Frühling eine zweite Filiale in Lyon. Jeden Morgen um "
@@ -121,11 +121,11 @@ TEST(Checks, TheLanguageWhenItCanBeTold) {
   EXPECT_EQ(described("Bonjour!", Platform::X, brand, "en"), "");
 }
 
-TEST(Checks, AnEmptyDraft) {
+TEST(GenerateChecks, AnEmptyDraft) {
   EXPECT_EQ(described("  \n ", Platform::X, bakeryBrand()), "text: empty");
 }
 
-TEST(Checks, ProseLeavesOutLinksMentionsAndHashtags) {
+TEST(GenerateChecks, ProseLeavesOutLinksMentionsAndHashtags) {
   // Each of them becomes one space.
   EXPECT_EQ(generate::proseOf("See https://example.com/a and @alice #Tag now"),
             "See   and     now");

@@ -60,9 +60,9 @@ void expectWholeWords(const std::string& original, const std::string& result,
   }
 }
 
-class Fit : public ::testing::TestWithParam<Platform> {};
+class GenerateFit : public ::testing::TestWithParam<Platform> {};
 
-TEST_P(Fit, LocalDraftsOfEveryMaterialFit) {
+TEST_P(GenerateFit, LocalDraftsOfEveryMaterialFit) {
   const Layout layout = generate::layoutFor(GetParam(), 500, 4, true);
   for (const Json& analysis : {bakeryAnalysis(), emojiAnalysis(), cjkAnalysis()}) {
     const generate::Source source = generate::sourceFromAnalysis(analysis);
@@ -82,7 +82,7 @@ TEST_P(Fit, LocalDraftsOfEveryMaterialFit) {
   }
 }
 
-TEST_P(Fit, OverLongDraftsAreRepairedToFitWithWholeWords) {
+TEST_P(GenerateFit, OverLongDraftsAreRepairedToFitWithWholeWords) {
   const Layout layout = generate::layoutFor(GetParam(), 500, 4, true);
   const generate::BrandProfile brand = bakeryBrand();
   for (const Json& analysis : {bakeryAnalysis(), emojiAnalysis(), cjkAnalysis()}) {
@@ -120,9 +120,9 @@ std::string nameOf(const ::testing::TestParamInfo<Platform>& param) {
   return std::string(common::platform::platformName(param.param));
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryPlatform, Fit, ::testing::ValuesIn(kPlatforms), nameOf);
+INSTANTIATE_TEST_SUITE_P(EveryPlatform, GenerateFit, ::testing::ValuesIn(kPlatforms), nameOf);
 
-TEST(Fit, AThreadIsSplitAtSentencesAndNumbered) {
+TEST(GenerateLayout, AThreadIsSplitAtSentencesAndNumbered) {
   const Layout layout = generate::layoutFor(Platform::X, 500, 4, true);
   const std::string text =
       "Our bakery opens a second shop in Lyon this spring, right by the river and the old "
@@ -139,7 +139,7 @@ TEST(Fit, AThreadIsSplitAtSentencesAndNumbered) {
   expectFits(post, layout, "x thread");
 }
 
-TEST(Fit, PlatformsWithoutThreadsAreNeverSplit) {
+TEST(GenerateLayout, PlatformsWithoutThreadsAreNeverSplit) {
   const Layout layout = generate::layoutFor(Platform::LinkedIn, 500, 4, true);
   EXPECT_EQ(layout.maxParts, 1u);
   const generate::Composed post = generate::compose(std::string(3100, 'a') + " b", layout);
@@ -147,7 +147,7 @@ TEST(Fit, PlatformsWithoutThreadsAreNeverSplit) {
   EXPECT_FALSE(post.whole.fits());
 }
 
-TEST(Fit, MastodonUsesTheInstanceLimit) {
+TEST(GenerateLayout, MastodonUsesTheInstanceLimit) {
   const Layout layout = generate::layoutFor(Platform::Mastodon, 100, 1, true);
   EXPECT_EQ(layout.rules.limit, 100u);
   const std::string url =

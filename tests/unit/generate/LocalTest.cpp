@@ -23,13 +23,13 @@ std::string draft(Platform platform, std::size_t index, const Json& analysis = b
   return generate::localDraft({source, brand, layout, true}, index);
 }
 
-TEST(Local, ASummarySentenceTheCallToActionTheLinkAndHashtags) {
+TEST(GenerateLocal, ASummarySentenceTheCallToActionTheLinkAndHashtags) {
   EXPECT_EQ(draft(Platform::X, 0),
             "Our bakery opens a second shop in Lyon this spring.\n\nCome and taste it! "
             "https://example.com/blog/lyon-shop\n\n#LyonBakery #SecondShop");
 }
 
-TEST(Local, LongFormPlatformsListTwoMorePoints) {
+TEST(GenerateLocal, LongFormPlatformsListTwoMorePoints) {
   EXPECT_EQ(draft(Platform::LinkedIn, 0),
             "Our bakery opens a second shop in Lyon this spring.\n\n"
             "\xE2\x80\xA2 Fresh sourdough comes out of the oven every morning at seven.\n"
@@ -38,11 +38,11 @@ TEST(Local, LongFormPlatformsListTwoMorePoints) {
             "#LyonBakery #SecondShop #Bakery #Sourdough #Shop");
 }
 
-TEST(Local, InstagramGetsNoLink) {
+TEST(GenerateLocal, InstagramGetsNoLink) {
   EXPECT_EQ(draft(Platform::Instagram, 0).find("https://"), std::string::npos);
 }
 
-TEST(Local, TheSameIndexGivesTheSameDraftAndEachIndexAnother) {
+TEST(GenerateLocal, TheSameIndexGivesTheSameDraftAndEachIndexAnother) {
   std::set<std::string> seen;
   for (std::size_t index = 0; index < 8; ++index) {
     EXPECT_EQ(draft(Platform::Bluesky, index), draft(Platform::Bluesky, index));
@@ -59,7 +59,7 @@ TEST(Local, TheSameIndexGivesTheSameDraftAndEachIndexAnother) {
       << draft(Platform::X, 4);
 }
 
-TEST(Local, HashtagsRequiredFirstBannedNeverAndRotated) {
+TEST(GenerateLocal, HashtagsRequiredFirstBannedNeverAndRotated) {
   generate::BrandProfile brand = bakeryBrand();
   brand.bannedHashtags = {"#SecondShop"};
   const generate::Source source = generate::sourceFromAnalysis(bakeryAnalysis());
@@ -71,7 +71,7 @@ TEST(Local, HashtagsRequiredFirstBannedNeverAndRotated) {
             (std::vector<std::string>{"#LyonBakery", "#Sourdough", "#Shop", "#Lyon", "#Bakery"}));
 }
 
-TEST(Local, AnAnalysisWithNothingToSay) {
+TEST(GenerateLocal, AnAnalysisWithNothingToSay) {
   try {
     draft(Platform::X, 0, Json{{"topics", {"bread"}}});
     FAIL() << "no refusal";
@@ -80,7 +80,7 @@ TEST(Local, AnAnalysisWithNothingToSay) {
   }
 }
 
-TEST(Media, TheAnalysedImageWithItsDescriptionOrSummary) {
+TEST(GenerateMedia, TheAnalysedImageWithItsDescriptionOrSummary) {
   Json analysis = bakeryAnalysis();
   analysis["source"] = {{"kind", "image"}, {"key", "uploads/shop.jpg"}};
   analysis["media"] = {{"type", "image"}, {"description", "A shop front with a striped awning."}};
@@ -93,7 +93,7 @@ TEST(Media, TheAnalysedImageWithItsDescriptionOrSummary) {
             std::vector<std::string>{"Our bakery opens a second shop in Lyon this spring."});
 }
 
-TEST(Media, OtherKeysGetADefaultNamingTheContent) {
+TEST(GenerateMedia, OtherKeysGetADefaultNamingTheContent) {
   const generate::Media media = generate::mediaFor(generate::sourceFromAnalysis(bakeryAnalysis()),
                                                    std::vector<std::string>{"a/b.jpg", "c.mp4"});
   EXPECT_EQ(media.altTexts,
@@ -103,7 +103,7 @@ TEST(Media, OtherKeysGetADefaultNamingTheContent) {
   EXPECT_EQ(generate::maxMedia(Platform::X), 4u);
 }
 
-TEST(Media, ALongDescriptionIsCutBetweenWords) {
+TEST(GenerateMedia, ALongDescriptionIsCutBetweenWords) {
   Json analysis = bakeryAnalysis();
   analysis["source"] = {{"kind", "image"}, {"key", "k.png"}};
   std::string description;

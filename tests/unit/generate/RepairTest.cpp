@@ -18,7 +18,7 @@ generate::Repaired repaired(const std::string& text, Platform platform,
   return generate::repair(text, layout, {brand, "en"});
 }
 
-TEST(Repair, BannedHashtagsGoAndRequiredOnesAreAdded) {
+TEST(GenerateRepair, BannedHashtagsGoAndRequiredOnesAreAdded) {
   const auto r =
       repaired("Fresh bread today. Come and taste it! #Sale #Bread", Platform::X, bakeryBrand());
   EXPECT_EQ(r.text, "Fresh bread today. Come and taste it! #Bread #LyonBakery");
@@ -26,12 +26,12 @@ TEST(Repair, BannedHashtagsGoAndRequiredOnesAreAdded) {
                                                  "added required hashtag #LyonBakery"}));
 }
 
-TEST(Repair, ARequiredHashtagGoesOnItsOwnLineAfterProse) {
+TEST(GenerateRepair, ARequiredHashtagGoesOnItsOwnLineAfterProse) {
   const auto r = repaired("Fresh bread today.", Platform::Mastodon, bakeryBrand());
   EXPECT_EQ(r.text, "Fresh bread today.\n\n#LyonBakery");
 }
 
-TEST(Repair, SentencesWithABannedWordAreDropped) {
+TEST(GenerateRepair, SentencesWithABannedWordAreDropped) {
   const auto r =
       repaired("Fresh bread today. Cheap croissants too. Come and taste it!\n\n#LyonBakery",
                Platform::X, bakeryBrand());
@@ -42,7 +42,7 @@ TEST(Repair, SentencesWithABannedWordAreDropped) {
   EXPECT_EQ(all.text, "Cheap bread. #LyonBakery");
 }
 
-TEST(Repair, HashtagsBeyondTheHabitGoFromTheEnd) {
+TEST(GenerateRepair, HashtagsBeyondTheHabitGoFromTheEnd) {
   const auto r =
       repaired("Fresh bread today. #Bread #LyonBakery #Lyon #Morning", Platform::X, bakeryBrand());
   EXPECT_EQ(r.text, "Fresh bread today. #Bread #LyonBakery");
@@ -50,7 +50,7 @@ TEST(Repair, HashtagsBeyondTheHabitGoFromTheEnd) {
                                                  "removed hashtag #Morning (x takes 2)"}));
 }
 
-TEST(Repair, EmojiBeyondThePolicy) {
+TEST(GenerateRepair, EmojiBeyondThePolicy) {
   generate::BrandProfile brand;
   brand.emoji = generate::EmojiPolicy::few;
   const std::string text =
@@ -61,7 +61,7 @@ TEST(Repair, EmojiBeyondThePolicy) {
   EXPECT_EQ(r.repairs, (std::vector<std::string>{"removed 2 emoji (the brand's policy is few)"}));
 }
 
-TEST(Repair, TooLongForOnePostDropsSentencesThenWordsKeepingTheEnd) {
+TEST(GenerateRepair, TooLongForOnePostDropsSentencesThenWordsKeepingTheEnd) {
   generate::BrandProfile brand = bakeryBrand();
   std::string text = "Our bakery opens a second shop in Lyon this spring.";
   for (int i = 0; i < 10; ++i) text += " Fresh sourdough comes out of the oven every morning.";
@@ -82,7 +82,7 @@ TEST(Repair, TooLongForOnePostDropsSentencesThenWordsKeepingTheEnd) {
   EXPECT_TRUE(common::platform::measure(cut.text, layout.rules).fits());
 }
 
-TEST(Repair, TooLongForAThreadBecomesTheLongestThreadAllowed) {
+TEST(GenerateRepair, TooLongForAThreadBecomesTheLongestThreadAllowed) {
   std::string text;
   for (int i = 0; i < 40; ++i) text += "Fresh sourdough comes out of the oven at seven. ";
   text += "#LyonBakery";
@@ -95,7 +95,7 @@ TEST(Repair, TooLongForAThreadBecomesTheLongestThreadAllowed) {
   EXPECT_NE(post.parts.back().find("#LyonBakery 3/3"), std::string::npos) << post.parts.back();
 }
 
-TEST(Repair, MentionsThePlatformCannotTakeLoseTheirAt) {
+TEST(GenerateRepair, MentionsThePlatformCannotTakeLoseTheirAt) {
   EXPECT_EQ(generate::adaptMentions("Thanks @alice and @bob.bsky.social!", Platform::Bluesky),
             "Thanks alice and @bob.bsky.social!");
   EXPECT_EQ(generate::adaptMentions("Thanks @alice!", Platform::LinkedIn), "Thanks alice!");
@@ -103,7 +103,7 @@ TEST(Repair, MentionsThePlatformCannotTakeLoseTheirAt) {
   EXPECT_EQ(generate::adaptMentions("Mail a@b.example", Platform::LinkedIn), "Mail a@b.example");
 }
 
-TEST(Repair, TidyWhiteSpace) {
+TEST(GenerateRepair, TidyWhiteSpace) {
   EXPECT_EQ(generate::tidy("  a  b \t c \n\n\n\n d  \n e "), "a b c\n\nd\ne");
   EXPECT_EQ(generate::tidy("bad \xFF byte"), "bad \xEF\xBF\xBD byte");
 }
