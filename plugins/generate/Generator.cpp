@@ -17,6 +17,7 @@
 #include "text/Language.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 
 namespace generate {
@@ -118,7 +119,7 @@ class JobRun {
     std::vector<std::string> own;
     for (const Platform platform : request_.platforms) {
       for (std::size_t v = 1; v <= request_.variants; ++v) {
-        own.push_back(draftId(job_.queue(), job_.id(), platform, v));
+        own.push_back(draftId(job_.queue(), job_.id(), job_.data(), platform, v));
       }
     }
     dedup_.begin(own);
@@ -207,8 +208,10 @@ class JobRun {
         duplicate = true;
         break;
       }
+      char score[16];
+      std::snprintf(score, sizeof score, "%.3f", *similar.similarity);
       job_.log(nameOf(platform) + " draft " + std::to_string(variant + 1) +
-               " regenerated: similarity " + std::to_string(*similar.similarity) + " to " +
+               " regenerated: similarity " + score + " to " +
                (similar.variant ? "draft " + std::to_string(*similar.variant)
                                 : "stored " + similar.sourceType + " " + similar.sourceId));
       const std::string next =
@@ -267,7 +270,8 @@ class JobRun {
       const Platform platform =
           *common::platform::parsePlatform(post["platform"].get<std::string>());
       DraftRow row;
-      row.id = draftId(job_.queue(), job_.id(), platform, post["variant"].get<std::size_t>());
+      row.id = draftId(job_.queue(), job_.id(), job_.data(), platform,
+                       post["variant"].get<std::size_t>());
       row.brand = request_.brandProfileId;
       row.platform = platform;
       if (post.contains("accountId")) row.accountId = post["accountId"].get<std::string>();

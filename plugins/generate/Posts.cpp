@@ -16,11 +16,13 @@ std::int64_t nowMs() {
       .count();
 }
 
-std::string draftId(std::string_view queue, std::string_view jobId,
+std::string draftId(std::string_view queue, std::string_view jobId, std::string_view data,
                     common::platform::Platform platform, std::size_t variant) {
   std::string key(queue);
   key += '\x1f';
   key += jobId;
+  key += '\x1f';
+  key += common::vector::Store::textHash(data);
   key += '\x1f';
   key += common::platform::platformName(platform);
   key += '\x1f';

@@ -28,8 +28,10 @@ struct DraftRow {
 };
 
 // The row id of a job's draft: the same for every run of the job, so a retried job replaces its
-// drafts instead of adding to them ("post-" and 24 hex digits of a SHA-256).
-std::string draftId(std::string_view queue, std::string_view jobId,
+// drafts instead of adding to them ("post-" and 24 hex digits of a SHA-256 of the queue, the job
+// id, the job's data, the platform and the variant: BullMQ ids start again from 1 when a queue
+// is obliterated, and a new job 1 must not take an old job 1's drafts).
+std::string draftId(std::string_view queue, std::string_view jobId, std::string_view data,
                     common::platform::Platform platform, std::size_t variant);
 
 // Inserts the drafts, or replaces those a run of the job stored before while they are still
