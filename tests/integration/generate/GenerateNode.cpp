@@ -49,7 +49,7 @@ std::string GeneratedJob::describe() const {
 GenerateNode::GenerateNode(GenerateNodeOptions options)
     : url_(redis_.url()), dir_("generate-node") {
   NodeOptions node(kGenerateQueue, url_);
-  node.serving("generate").slots(2);
+  node.withPlugin("generate").slots(2);
   if (options.analyze) {
     const auto config = dir_ / "warren.ini";
     std::ofstream(config) << "[queue." << kAnalyzeQueue << "]\nplugin = analyze\n";

@@ -46,7 +46,6 @@ struct NodeOptions {
     plugin = std::move(nameOrPath);
     return *this;
   }
-  NodeOptions& serving(std::string nameOrPath) { return withPlugin(std::move(nameOrPath)); }
 
   std::string queue;                     // served with --plugin PLUGIN --queue QUEUE
   std::string plugin = "echo";           // a built plugin's name, or a path
