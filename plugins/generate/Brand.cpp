@@ -1,12 +1,19 @@
 #include "Brand.h"
 
 #include "job/Failure.h"
+#include "text/Unicode.h"
+#include "text/Utf8.h"
 
 namespace generate {
 namespace {
 
 using common::Json;
 using common::job::Unrecoverable;
+
+// Brand texts are compared with drafts, which are valid UTF-8 in NFC.
+std::string clean(const std::string& text) {
+  return common::text::nfc(common::text::repairUtf8(text));
+}
 
 EmojiPolicy parseEmoji(const std::string& name, const std::string& where) {
   if (name.empty() || name == "any") return EmojiPolicy::any;
@@ -21,7 +28,7 @@ std::vector<std::string> strings(const Json& value, const std::string& where) {
   if (!value.is_array()) throw Unrecoverable(where + " is not an array of strings");
   for (const Json& item : value) {
     if (!item.is_string()) throw Unrecoverable(where + " is not an array of strings");
-    if (!item.get<std::string>().empty()) out.push_back(item.get<std::string>());
+    if (!item.get<std::string>().empty()) out.push_back(clean(item.get<std::string>()));
   }
   return out;
 }
@@ -51,7 +58,8 @@ Json jsonColumn(const Json& row, const char* column, const std::string& id) {
 
 std::string textColumn(const Json& row, const char* column) {
   const auto found = row.find(column);
-  return found != row.end() && found->is_string() ? found->get<std::string>() : std::string();
+  return found != row.end() && found->is_string() ? clean(found->get<std::string>())
+                                                  : std::string();
 }
 
 }  // namespace
@@ -80,12 +88,12 @@ BrandProfile brandFromJson(const std::string& id, const Json& brand) {
   BrandProfile profile;
   profile.id = id;
   profile.from = "job";
-  profile.name = common::stringOr(brand, "name");
-  profile.voice = common::stringOr(brand, "voice");
-  profile.tone = common::stringOr(brand, "tone");
-  profile.audience = common::stringOr(brand, "audience");
-  profile.language = common::stringOr(brand, "language");
-  profile.callToAction = common::stringOr(brand, "callToAction");
+  profile.name = clean(common::stringOr(brand, "name"));
+  profile.voice = clean(common::stringOr(brand, "voice"));
+  profile.tone = clean(common::stringOr(brand, "tone"));
+  profile.audience = clean(common::stringOr(brand, "audience"));
+  profile.language = clean(common::stringOr(brand, "language"));
+  profile.callToAction = clean(common::stringOr(brand, "callToAction"));
   profile.bannedWords = strings(brand.value("bannedWords", Json()), "brand.bannedWords");
   profile.requiredHashtags =
       hashtags(brand.value("requiredHashtags", Json()), "brand.requiredHashtags");

@@ -121,6 +121,9 @@ Source loadStoredSource(const common::db::Db& db, const warren::Job& job, const 
   std::string what;
   if (analysisId) {
     what = "stored analysis " + *analysisId;
+    const bool digits = !analysisId->empty() && analysisId->size() <= 18 &&
+                        analysisId->find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) throw Unrecoverable(what + " not found in content_analyses");
     rows =
         query(db, job, "SELECT id, brand_profile_id, analysis FROM content_analyses WHERE id = $1",
               Json::array({std::stoll(*analysisId)}));
