@@ -18,6 +18,7 @@
 #include <csignal>
 #include <future>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 namespace warren::app {
@@ -79,13 +80,14 @@ Node::Node(const config::Config& config, ConfigSource source)
         std::make_unique<lifecycle::EmbeddedRedis>(lifecycle::dataDirectory(config_.dataDir));
     config_.redisUrl = embedded_->url();
   }
-  url_ = app::redisUrl(config_);
-  {
-    redis::Connection probe(url_, redisOptions(config_));
-    queue::preflight(probe);
-  }
+  servers_ = app::redisServers(config_);
+  url_ = servers_->url();
+  checkRedisFor(config_.queues);
   copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
-  pluginRedis_ = std::make_shared<queue::RedisPool>(url_, redisOptions(config_));
+  // Plugins' Redis services (the once ledger, queue access) reach the master through the
+  // topology; on a Cluster a command for another slot follows its MOVED reply.
+  pluginRedis_ = std::make_shared<queue::RedisPool>(
+      url_, servers_->optionsFor(config_.redisPrefix + ":", redisOptions(config_)));
   ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
   queueService_ = std::make_unique<queue::QueueService>(pluginRedis_, config_.redisPrefix);
   plugins::installQueueService(queueService_->table());
@@ -116,6 +118,30 @@ Node::~Node() {
   stopWake_.notify_all();
   for (auto& retirement : retirements_) retirement.thread.join();
   queues_.clear();
+}
+
+// The Redis checks before queues are served: hash tags on a Cluster, then the preflight on the
+// server of each queue (a Cluster's queues may live on different masters; one is enough
+// elsewhere).
+void Node::checkRedisFor(const std::vector<config::QueueConfig>& queues) const {
+  const bool cluster = servers_->mode() == redis::Topology::Mode::cluster;
+  std::set<int> routes;
+  std::vector<std::string> probes;
+  for (const auto& q : queues) {
+    try {
+      const queue::Keys keys(config_.redisPrefix, q.name);
+      if (cluster) queue::requireHashTag(keys);
+      if (routes.insert(servers_->routeOf(keys.base())).second) probes.push_back(keys.base());
+    } catch (const std::invalid_argument& e) {
+      throw config::ConfigError(e.what());
+    }
+  }
+  if (probes.empty()) probes.push_back(config_.redisPrefix + ":");
+  std::set<std::string> checked;
+  for (const auto& key : probes) {
+    redis::Connection probe(url_, servers_->optionsFor(key, redisOptions(config_)));
+    if (checked.insert(probe.server().endpoint()).second) queue::preflight(probe);
+  }
 }
 
 // What to load for a queue; runs the queue's migration directory first (once per node set),
@@ -151,10 +177,12 @@ Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation 
   served.config = q;
   generation.number = ++generations_;
   const auto& info = generation.instance->info();
+  const queue::Keys keys(config_.redisPrefix, q.name);
   queue::WorkerOptions options = workerOptions(config_, q, slots);
   options.ledger = ledger_;
-  served.worker = std::make_shared<queue::Worker>(std::move(options), url_, redisOptions(config_),
-                                                  generation.instance);
+  served.worker = std::make_shared<queue::Worker>(
+      std::move(options), url_, servers_->optionsFor(keys.base(), redisOptions(config_)),
+      generation.instance);
   // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
   std::weak_ptr<queue::Worker> weak = served.worker;
   served.check = std::make_shared<http::ConsumptionCheck>(
@@ -220,6 +248,10 @@ ReloadOutcome Node::reload(const config::Config& next) {
   try {
     // Phase 1: every new generation is loaded and initialised; nothing switches yet.
     const std::string pluginDir = next.pluginDir.empty() ? config_.pluginDir : next.pluginDir;
+    std::vector<config::QueueConfig> added;
+    for (const auto& q : next.queues)
+      if (serving.count(q.name) == 0) added.push_back(q);
+    if (!added.empty()) checkRedisFor(added);
     for (const auto& q : next.queues) {
       Plan plan{q, std::nullopt, serving.count(q.name) == 0};
       const plugins::GenerationSpec spec = prepare(q, pluginDir);

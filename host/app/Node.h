@@ -12,6 +12,7 @@
 #include "queue/QueueService.h"
 #include "queue/RedisPool.h"
 #include "queue/Worker.h"
+#include "redis/Servers.h"
 #include "redis/Url.h"
 
 #include <atomic>
@@ -77,6 +78,8 @@ class Node {
   void watchdog();
 
   const redis::Url& redisUrl() const { return url_; }
+  // Sentinel's master or Cluster's slot map, shared by every connection of the node.
+  const std::shared_ptr<redis::Servers>& redisServers() const { return servers_; }
   const config::Config& config() const { return config_; }
   db::Database& database() { return *services_.database; }
   // The workers serving now (a snapshot: reloads may add and remove workers meanwhile).
@@ -94,6 +97,7 @@ class Node {
   struct Plan;
 
   plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir) const;
+  void checkRedisFor(const std::vector<config::QueueConfig>& queues) const;
   Served startQueue(const config::QueueConfig& q, plugins::Generation generation,
                     std::uint32_t slots);
   ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,
@@ -108,6 +112,7 @@ class Node {
   config::Config config_;
   ConfigSource source_;
   std::unique_ptr<lifecycle::EmbeddedRedis> embedded_;
+  std::shared_ptr<redis::Servers> servers_;
   redis::Url url_;
   Services services_;  // outlives every plugin instance (declared before queues_)
   // Plugins' calls to the node's Redis (the once() ledger), on connections of their own.

@@ -26,6 +26,17 @@ namespace {
 
 constexpr std::uint32_t kMaxFetchBatch = 32;
 
+// How long the io and waiter threads pause after a lost connection. The first loss after a
+// quiet while (a failover: the master is elsewhere already, or soon) is retried after 100 ms;
+// losses in a row wait 1 s, as other errors do, so a Redis that stays away is not hammered with
+// connects and the log with errors. `last` is the thread's previous loss.
+std::chrono::milliseconds reconnectPause(std::chrono::steady_clock::time_point& last) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool first = now - last > std::chrono::seconds(3);
+  last = now;
+  return first ? std::chrono::milliseconds(100) : std::chrono::milliseconds(1000);
+}
+
 std::string seconds(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f", value);
@@ -64,6 +75,7 @@ Worker::~Worker() {
 }
 
 void Worker::start() {
+  declareSeries();
   threads_.emplace_back([this] { ioLoop(); });
   threads_.emplace_back([this] { waitLoop(); });
   threads_.emplace_back([this] { timerLoop(); });
@@ -283,12 +295,18 @@ void Worker::noteError(const std::string& what) {
 // ---- io thread -------------------------------------------------------------------------------
 
 void Worker::ioLoop() {
+  Clock::time_point lastLoss{};
   for (;;) {
     lingerForSettlements();
     try {
       std::lock_guard baton(ioBaton_);
       pumpFlights();
       fetchJobs();
+    } catch (const redis::ConnectionError& e) {
+      noteError(e.what());
+      const auto pause = reconnectPause(lastLoss);
+      std::unique_lock lock(mutex_);
+      ioWake_.wait_for(lock, pause, [this] { return stopping_; });
     } catch (const std::exception& e) {
       noteError(e.what());
       std::unique_lock lock(mutex_);
@@ -504,10 +522,6 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   if (options_.timeoutMs > 0) job->deadlineMs = job->startedMs + options_.timeoutMs;
   if (job->record.timestamp > 0) {
     // start − enqueue (for delayed and retried jobs this includes the delay and backoff).
-    if (!waitMetric_) {
-      waitMetric_ =
-          metrics::registry().histogram(metrics::names::jobWait, {{"queue", options_.queue}});
-    }
     metrics::registry().observe(*waitMetric_, static_cast<double>(std::max<std::int64_t>(
                                                   job->startedMs - job->record.timestamp, 0)) /
                                                   1000.0);
@@ -733,6 +747,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
 // ---- waiter thread ---------------------------------------------------------------------------
 
 void Worker::waitLoop() {
+  Clock::time_point lastLoss{};
   for (;;) {
     double timeout = 0;
     {
@@ -743,6 +758,7 @@ void Worker::waitLoop() {
       waiting_ = true;
     }
     bool failed = false;
+    auto pause = std::chrono::milliseconds(1000);
     redis::Reply reply;
     try {
       const auto limit =
@@ -751,6 +767,8 @@ void Worker::waitLoop() {
                                               limit);
     } catch (const std::exception& e) {
       failed = true;
+      if (dynamic_cast<const redis::ConnectionError*>(&e) != nullptr)
+        pause = reconnectPause(lastLoss);
       std::lock_guard lock(mutex_);
       if (fetching_ && !stopping_) status_.lastError = e.what();
     }
@@ -771,7 +789,7 @@ void Worker::waitLoop() {
       fetchAfterWait();
     if (failed) {
       std::unique_lock lock(mutex_);
-      waiterWake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      waiterWake_.wait_for(lock, pause, [this] { return stopping_; });
     }
   }
 }

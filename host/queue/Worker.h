@@ -150,6 +150,7 @@ class Worker {
   void receiveFlights();
   void completeFlight();
   void retryMissing(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
+  void retryRedirected(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
   void requeueFlights(std::vector<Flight>& lost);
   redis::Connection& scriptsConnection();
   redis::ScriptMode prepareScripts(redis::Connection& connection,
@@ -179,6 +180,8 @@ class Worker {
   void runInline();      // ioBaton_ holders only
   bool claimPoolWake();  // requires mutex_
   void countJob(const std::string& status, double seconds);
+  metrics::Registry::CounterRef processedCounter(const std::string& status);
+  void declareSeries();  // by start(): the metric references below are set from then on
 
   void enqueue(Command command);
   std::string nextToken();

@@ -266,20 +266,31 @@ void Worker::settled(const Command& command, const std::string& status) {
   }
 }
 
-void Worker::countJob(const std::string& status, double seconds) {
-  auto& registry = metrics::registry();
+metrics::Registry::CounterRef Worker::processedCounter(const std::string& status) {
   auto counter = processedMetric_.find(status);
   if (counter == processedMetric_.end()) {
-    counter =
-        processedMetric_
-            .emplace(status, registry.counter(metrics::names::jobsProcessed,
-                                              {{"queue", options_.queue}, {"status", status}}))
-            .first;
+    counter = processedMetric_
+                  .emplace(status, metrics::registry().counter(
+                                       metrics::names::jobsProcessed,
+                                       {{"queue", options_.queue}, {"status", status}}))
+                  .first;
   }
-  registry.add(counter->second, 1);
-  if (!durationMetric_) {
-    durationMetric_ = registry.histogram(metrics::names::jobDuration, {{"queue", options_.queue}});
-  }
+  return counter->second;
+}
+
+// Before the io thread starts: the series whose labels are known now exist from the start at 0,
+// so dashboards and alerts on a fresh node read 0 instead of "no data".
+void Worker::declareSeries() {
+  auto& registry = metrics::registry();
+  for (const char* status : {"completed", "failed"}) processedCounter(status);
+  const metrics::Labels queue = {{"queue", options_.queue}};
+  if (!durationMetric_) durationMetric_ = registry.histogram(metrics::names::jobDuration, queue);
+  if (!waitMetric_) waitMetric_ = registry.histogram(metrics::names::jobWait, queue);
+}
+
+void Worker::countJob(const std::string& status, double seconds) {
+  auto& registry = metrics::registry();
+  registry.add(processedCounter(status), 1);
   registry.observe(*durationMetric_, seconds);
 }
 
