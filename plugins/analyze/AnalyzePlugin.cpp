@@ -85,15 +85,18 @@ Json usageOf(const common::ai::Usage& usage) {
 // The provider's analysis with what is measured (readability, counts, media facts) beside it.
 Json providerResult(const ProviderAnalysis& analysis, const Material& material, MediaPart& media) {
   Json result = analysis.reply;
-  const Json measured = measuredText(material.text, material.language);
-  result["readability"] = measured.is_null()
-                              ? Json{{"score", nullptr}, {"scale", "none"}, {"level", "unknown"}}
-                              : measured["readability"];
-  if (!measured.is_null()) result["counts"] = measured["counts"];
+  result.update(measuredText(material.text, material.language));
   if (!media.facts.is_null()) {
     media.facts["description"] = result["description"];
     result.erase("description");
+    result["media"] = media.facts;
   }
+  return result;
+}
+
+Json localResult(const Material& material, const MediaPart& media) {
+  Json result = analyzeLocally(material, media.facts);
+  if (!media.facts.is_null()) result["media"] = media.facts;
   return result;
 }
 
@@ -127,14 +130,12 @@ class AnalyzePlugin final : public warren::Plugin {
       const ProviderAnalysis analysis = analyzeWithProvider(
           ai_, job, ProviderInput{request, material, media.frames, media.durationS}, settings_);
       result = providerResult(analysis, material, media);
-      if (!media.facts.is_null()) result["media"] = media.facts;
       result["source"] = sourceOf(request, material, total, analysis.analysedCharacters);
       result["provider"] = analysis.call.provider;
       result["model"] = analysis.call.model;
       result["usage"] = usageOf(analysis.call.usage);
     } else {
-      result = analyzeLocally(material, media.facts);
-      if (!media.facts.is_null()) result["media"] = media.facts;
+      result = localResult(material, media);
       result["source"] = sourceOf(request, material, total, characters(material.text));
       result["provider"] = "local";
       result["model"] = kLocalModel;

@@ -78,7 +78,7 @@ std::string describeMedia(const Json& media) {
 }
 
 Json measuredText(const std::string& text, const std::string& languageHint) {
-  if (text.empty()) return nullptr;
+  if (text.empty()) return {{"readability", unknownReadability()}};
   common::text::AnalyzeOptions options;
   options.languageHint = baseLanguage(languageHint);
   const common::text::TextAnalysis a = common::text::analyze(text, options);

@@ -15,8 +15,8 @@ extern const char* const kLocalModel;
 // `media` is the result's media object, or null.
 common::Json analyzeLocally(const Material& material, const common::Json& media);
 
-// The fields that are measured rather than judged, for a provider's result too: readability
-// and counts of the text (null when there is none).
+// The fields that are measured rather than judged, for a provider's result too: readability and
+// counts of the text ({"readability": unknown} without counts when there is no text).
 common::Json measuredText(const std::string& text, const std::string& languageHint);
 
 // "A 1200×800 JPEG image, mostly blue (#1f4e8c), with white and gray." (exposed for tests)
