@@ -6,4 +6,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 if [ ! -d ../../examples/node/node_modules ]; then
   (cd ../../examples/node && npm ci --no-audit --no-fund)
 fi
-node --test --test-reporter=spec analyze-producer.test.js
+node --test --test-reporter=spec "${@:-analyze-producer.test.js}"

@@ -66,7 +66,10 @@ void AiFake::script(const std::string& provider, const std::vector<std::string>&
 }
 
 void AiFake::reply(const std::string& provider, const std::string& text) {
-  const nlohmann::json steps = nlohmann::json::array({{{"reply", text}}});
+  scriptReplies(provider, nlohmann::json::array({{{"reply", text}}}));
+}
+
+void AiFake::scriptReplies(const std::string& provider, const nlohmann::json& steps) {
   control("POST", "/__fake/script",
           nlohmann::json{{"provider", provider}, {"steps", steps}}.dump());
 }

@@ -37,6 +37,9 @@ class AiFake {
   void script(const std::string& provider, const std::vector<std::string>& steps);
   // Queues one successful reply with exactly `text` (for structured output: the JSON text).
   void reply(const std::string& provider, const std::string& text);
+  // Queues completions' replies for `provider`: each step is {"json": VALUE} (a structured
+  // reply) or {"text": "..."}, optionally with "scenario". Embedding requests leave them queued.
+  void scriptReplies(const std::string& provider, const nlohmann::json& steps);
   // Every provider request received so far (optionally of one provider), in order: objects
   // with seq, provider, op, method, path, query, headers, body, scenario, status, handledUs.
   nlohmann::json requests(const std::string& provider = "") const;

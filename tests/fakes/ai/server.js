@@ -175,11 +175,18 @@ function parseScenario(text) {
   return { name: rest, number, times };
 }
 
-function scenarioFor(provider, model) {
+// A scripted reply ({"json": VALUE} or {"text": "..."}) is for a completion: an embedding
+// request leaves it queued.
+function isReplyStep(step) {
+  return step !== null && typeof step === 'object';
+}
+
+function scenarioFor(provider, model, op) {
   const script = state.scripts[provider];
-  if (script.length > 0) {
+  const completion = op === 'chat' || op === 'messages' || op === 'generateContent';
+  if (script.length > 0 && (completion || !isReplyStep(script[0]))) {
     const step = script.shift();
-    if (isObject(step)) return { name: 'ok', reply: step.reply, scripted: true };
+    if (isReplyStep(step)) return { ...parseScenario(step.scenario || 'ok'), scripted: true, reply: step };
     return { ...(parseScenario(step) || { name: 'ok' }), scripted: true };
   }
   const m = /^(?:models\/)?fake-(.+)$/.exec(String(model || ''));
@@ -437,7 +444,9 @@ function plainReply(provider, texts, images) {
 
 // The reply's text for a completion: structured (schema given) or plain.
 function replyText(provider, scenario, schema, texts, images, repairing) {
-  if (typeof scenario.reply === 'string') return scenario.reply;
+  if (scenario.reply && typeof scenario.reply.reply === 'string') return scenario.reply.reply;
+  if (scenario.reply && schema !== undefined && 'json' in scenario.reply) return JSON.stringify(scenario.reply.json);
+  if (scenario.reply && typeof scenario.reply.text === 'string') return scenario.reply.text;
   if (schema !== undefined) {
     const bad = scenario.name === 'json-bad-always' || (scenario.name === 'json-bad' && !repairing);
     const notJson = scenario.name === 'not-json-always' || (scenario.name === 'not-json' && !repairing);
@@ -868,8 +877,8 @@ async function control(req, res, url, bodyText) {
   if (path === '/__fake/script' && req.method === 'POST') {
     const body = JSON.parse(bodyText || '{}');
     if (!state.scripts[body.provider]) return send(res, 400, { error: 'provider must be openai, gemini or anthropic' });
-    const bad = (body.steps || []).filter((s) => !(isObject(s) ? typeof s.reply === 'string' : parseScenario(s)));
-    if (bad.length > 0) return send(res, 400, { error: `unknown scenario ${bad[0]}` });
+    const bad = (body.steps || []).filter((s) => !parseScenario(isReplyStep(s) ? s.scenario || 'ok' : s));
+    if (bad.length > 0) return send(res, 400, { error: `unknown scenario ${JSON.stringify(bad[0])}` });
     state.scripts[body.provider].push(...(body.steps || []));
     return send(res, 200, { queued: state.scripts[body.provider].length });
   }
@@ -926,7 +935,7 @@ async function handle(req, res, bodyText, started) {
     return send(res, 400, errorBody(target.provider, err));
   }
   const model = target.model || body.model;
-  const scenario = scenarioFor(target.provider, model);
+  const scenario = scenarioFor(target.provider, model, target.op);
   entry.scenario = scenario.name;
   try {
     if (scenario.name === 'slow') await sleep(scenario.number !== undefined ? scenario.number : 5000);

@@ -26,8 +26,8 @@ std::string read(const std::filesystem::path& path) {
 
 // The job types with schemas, and their plugin's folder.
 const std::map<std::string, std::string> kJobs = {
-    {"content:analyze", "analyze"}, {"video:probe", "video"},  {"video:transcode", "video"},
-    {"video:thumbnail", "video"},   {"video:frames", "video"},
+    {"content:analyze", "analyze"}, {"content:generate", "generate"}, {"video:probe", "video"},
+    {"video:transcode", "video"},   {"video:thumbnail", "video"},     {"video:frames", "video"},
 };
 
 // plugins/<plugin>/schemas/<job with ':' as '-'>.<part>.json
@@ -83,7 +83,7 @@ TEST(JobContract, EveryPluginSchemaCompiles) {
       ++compiled;
     }
   }
-  EXPECT_GE(compiled, 11);  // analyze: 3, video: 8
+  EXPECT_GE(compiled, 13);  // analyze: 3, generate: 2, video: 8
 }
 
 TEST(JobContract, EveryExampleInDocsValidates) {
@@ -130,6 +130,37 @@ TEST(JobContract, AnalyzeDataAWebAppCouldGetWrong) {
                 .find("/text"),
             std::string::npos);
   EXPECT_EQ(refusal("content:analyze", R"({"kind":"text","key":"notes/a.txt"})"), "(accepted)");
+}
+
+TEST(JobContract, GenerateDataAWebAppCouldGetWrong) {
+  const std::string base = R"("brandProfileId":7,"analysisId":1,"platforms":["x"])";
+  EXPECT_EQ(refusal("content:generate", "{" + base + "}"), "(accepted)");
+  EXPECT_NE(
+      refusal("content:generate", R"({"analysisId":1,"platforms":["x"]})").find("'brandProfileId'"),
+      std::string::npos);
+  EXPECT_NE(
+      refusal("content:generate", R"({"brandProfileId":7,"analysisId":1,"platforms":["myspace"]})")
+          .find("/platforms/0"),
+      std::string::npos);
+  EXPECT_NE(refusal("content:generate", R"({"brandProfileId":7,"analysisId":1,"platforms":[]})")
+                .find("/platforms"),
+            std::string::npos);
+  EXPECT_NE(refusal("content:generate", R"({"brandProfileId":7,"platforms":["x"]})"), "(accepted)");
+  EXPECT_NE(refusal("content:generate",
+                    R"({"brandProfileId":7,"analysisId":1,"materialId":"m","platforms":["x"]})"),
+            "(accepted)");
+  EXPECT_NE(refusal("content:generate", "{" + base + R"(,"variants":9})").find("/variants"),
+            std::string::npos);
+  EXPECT_NE(
+      refusal("content:generate", "{" + base + R"(,"scheduleAt":"tomorrow"})").find("/scheduleAt"),
+      std::string::npos);
+  EXPECT_NE(refusal("content:generate", "{" + base + R"(,"brand":{"emojiPolicy":"lots"}})")
+                .find("/brand/emojiPolicy"),
+            std::string::npos);
+  EXPECT_NE(refusal("content:generate", "{" + base + R"(,"accounts":{"myspace":"a"}})"),
+            "(accepted)");
+  EXPECT_NE(refusal("content:generate", "{" + base + R"(,"platform":"x"})").find("platform"),
+            std::string::npos);
 }
 
 TEST(JobContract, VideoDataAWebAppCouldGetWrong) {
