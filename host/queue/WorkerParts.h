@@ -29,6 +29,7 @@ struct Worker::ActiveJob {
   bool abandoned = false;       // settled in Redis without waiting for the plugin
   std::string cancelReason;     // why it was abandoned, for a plugin call that starts after
   bool settling = false;        // its settlement is queued: its lock is about to go
+  std::string remoteCancel;     // a cancel request's reason: it ends failed as cancelled
 };
 
 struct Worker::Command {
@@ -36,6 +37,7 @@ struct Worker::Command {
   std::shared_ptr<ActiveJob> job;
   std::string text;  // progress JSON or log line
   plugins::JobOutcome outcome;
+  bool cancelled = false;  // a finish ending a cancel request: no dead letter
 };
 
 // What to send for one command, and what the job's status becomes.

@@ -55,7 +55,9 @@ void Worker::renewLocks() {
     const redis::Reply reply =
         script(ScriptId::extend).run(connections_.events(), {keys_.key("stalled")}, args);
     if (reply.isError()) throw std::runtime_error("lock renewal failed: " + reply.str());
-    for (const auto& lost : reply.elements()) {
+    if (!reply.isArray() || reply.elements().size() != 2)
+      throw std::runtime_error("lock renewal failed: unexpected reply " + reply.str());
+    for (const auto& lost : reply.elements()[0].elements()) {
       {
         // A job settled while the renewal was on its way lost its lock on purpose.
         std::lock_guard lock(mutex_);
@@ -66,6 +68,11 @@ void Worker::renewLocks() {
                 {{"queue", options_.queue}, {"jobId", lost.str()}});
       metrics::registry().counterAdd("worker_lock_renewal_failures_total",
                                      {{"queue", options_.queue}}, 1);
+    }
+    // Cancel requests this worker's subscription missed (a reconnect, a node that was starting).
+    const auto& cancels = reply.elements()[1].elements();
+    for (std::size_t i = 0; i + 1 < cancels.size(); i += 2) {
+      cancel(cancels[i].str(), cancels[i + 1].str());
     }
   }
   std::lock_guard lock(mutex_);
