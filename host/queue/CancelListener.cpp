@@ -6,6 +6,8 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
+
 namespace warren::queue {
 
 using std::chrono::milliseconds;
@@ -32,8 +34,10 @@ CancelListener::~CancelListener() {
 }
 
 void CancelListener::listen(std::vector<std::string> queues) {
+  std::sort(queues.begin(), queues.end());
   {
     std::lock_guard lock(mutex_);
+    if (queues == queues_) return;  // subscribed already
     queues_ = std::move(queues);
     changed_ = true;
   }

@@ -189,6 +189,7 @@ bool Worker::cancel(const std::string& id, const std::string& reason) {
     // the next fetch). Abandoned: it goes back to wait, where the fetch sees the request.
     if (job.settling || job.abandoned || !job.remoteCancel.empty()) return true;
     job.remoteCancel = reason;
+    job.remoteCancelMs = nowMs();
     if (job.context) job.context->cancel(reason);
   }
   log::info("job cancel requested", {{"queue", options_.queue}, {"jobId", id}, {"reason", reason}});

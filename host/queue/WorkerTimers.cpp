@@ -94,15 +94,28 @@ void Worker::checkStalled() {
 }
 
 // At its deadline a job is asked to stop; if its plugin has not returned a second later, the
-// job is failed without it (the plugin's late answer is dropped).
+// job is failed without it (the plugin's late answer is dropped). A job cancelled by request
+// (Worker::cancel) gets the same second, then fails as cancelled.
 void Worker::enforceTimeouts() {
-  if (options_.timeoutMs <= 0) return;
   const std::int64_t now = nowMs();
   std::vector<Command> overdue;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, job] : active_) {
-      if (job->deadlineMs == 0 || now < job->deadlineMs || job->abandoned) continue;
+      if (job->abandoned) continue;
+      if (!job->remoteCancel.empty() && !job->settling && job->context) {
+        if (now < job->remoteCancelMs + kTimeoutGraceMs) continue;
+        job->abandoned = true;
+        job->cancelReason = job->remoteCancel;
+        Command command;
+        command.job = job;
+        command.outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+        command.outcome.error = "cancelled: " + job->remoteCancel;
+        command.cancelled = true;
+        overdue.push_back(std::move(command));
+        continue;
+      }
+      if (job->deadlineMs == 0 || now < job->deadlineMs) continue;
       if (!job->timedOut) {
         job->timedOut = true;
         if (job->context) job->context->cancel("timeout");

@@ -178,7 +178,7 @@ scenario('[dlq] a dead-letter queue naming the queue itself is refused at start 
 
 // ---- remote cancellation -----------------------------------------------------------------------
 
-scenario('[cancel] a running job: its plugin sees the reason and it ends failed "cancelled: <reason>", no retry, no dead letter, even if the plugin then returns completed', { skip, timeout: 30000 }, async (s) => {
+scenario('[cancel] a running job: its plugin sees the reason and it ends failed "cancelled: <reason>", no retry, no dead letter, even if the plugin then returns completed or goes on', { skip, timeout: 40000 }, async (s) => {
   const q = s.queue();
   const dlq = s.queue(`${q.name}-dead`);
   const ev = await s.events(q);
@@ -203,6 +203,22 @@ scenario('[cancel] a running job: its plugin sees the reason and it ends failed 
     const { logs } = await q.getJobLogs(job.id);
     assert.deepEqual(logs, ['the plugin saw the cancel: the campaign was withdrawn']);
   }
+  // A plugin that ignores the cancel and keeps its slot: the job fails as cancelled a second after
+  // the request (the plugin's late answer is dropped), as at a job timeout.
+  const lingering = await q.add('reliability:hold', { hold_ms: 20000, ignore_cancel: true, linger_ms: 3000 }, { attempts: 3 });
+  await ev.waitForEvent('progress', lingering.id);
+  const asked = Date.now();
+  assert.equal((await warren(['cancel', q.name, lingering.id])).code, 0);
+  const failed = await ev.waitForEvent('failed', lingering.id, { timeout: 5000 });
+  assert.ok(failed.ts - asked < 2500, `failed ${failed.ts - asked} ms after the request`);
+  assert.equal((await q.getJob(lingering.id)).failedReason, 'cancelled: no reason given');
+  // Its late answer (completed, once the 3 s linger ends) changes nothing.
+  await sleep(Math.max(0, asked + 3800 - Date.now()));
+  const lingered = await q.getJob(lingering.id);
+  assert.equal(await lingered.getState(), 'failed');
+  assert.equal(lingered.attemptsMade, 1);
+  assert.deepEqual(ev.namesFor(lingering.id), ['added', 'waiting', 'active', 'progress', 'failed']);
+
   await sleep(300);
   assert.equal((await dlq.getJobCounts()).waiting, 0, 'a cancelled job is not dead-lettered');
   const again = await warren(['cancel', q.name, polite.id]);

@@ -5,7 +5,8 @@
 //   reliability:hold    {"hold_ms": n, "ignore_cancel"?: bool}: reports progress 1, then waits up
 //                       to hold_ms for a cancellation; with ignore_cancel it then returns
 //                       completed anyway (the host must still fail the job as cancelled). A
-//                       cancel leaves the job log line "the plugin saw the cancel: <reason>".
+//                       cancel leaves the job log line "the plugin saw the cancel: <reason>";
+//                       with "linger_ms" the plugin then sleeps that long before it returns.
 //                       Returns {"cancelReason": cancel_reason}
 //   reliability:fail    {"reason": text}: fails retryably (the dead letter comes once attempts
 //                       run out); reliability:fatal fails unrecoverably
@@ -73,6 +74,9 @@ class Reliability final : public warren::Plugin {
     const bool cancelled = job.waitCancelled(holdMs);
     const std::string reason(job.cancelReason());
     if (cancelled) job.log("the plugin saw the cancel: " + reason);
+    // A plugin that goes on after the cancel, ignoring it.
+    if (cancelled && data.contains("linger_ms"))
+      std::this_thread::sleep_for(std::chrono::milliseconds(data["linger_ms"].get<std::int64_t>()));
     const std::string result = nlohmann::json{{"cancelReason", reason}}.dump();
     if (cancelled && !data.value("ignore_cancel", false))
       return warren::Result::retry("stopped: " + reason);
