@@ -57,6 +57,9 @@ void App::defineOptions(Poco::Util::OptionSet& set) {
   set.addOption(option("observed", "", "plan: use p95 durations and queue depths read from Redis"));
   set.addOption(option("json", "", "plan: print JSON instead of a table"));
   set.addOption(option("timeout", "", "drain: seconds to wait for running jobs (default 60)", "S"));
+  set.addOption(option("id", "", "dlq: one dead letter (its id in the dead-letter queue)", "ID"));
+  set.addOption(
+      option("reason", "", "cancel: why (the job fails with \"cancelled: TEXT\")", "TEXT"));
 }
 
 void App::handleOption(const std::string& name, const std::string& value) {
@@ -92,6 +95,10 @@ void App::handleOption(const std::string& name, const std::string& value) {
     options_.json = true;
   else if (name == "timeout")
     options_.timeout = value;
+  else if (name == "id")
+    options_.id = value;
+  else if (name == "reason")
+    options_.reason = value;
 }
 
 void App::printHelp() const {
@@ -119,6 +126,12 @@ Usage:
   warren drain [--timeout S]                         ask the local node (admin API) to stop
                                                      taking jobs; exit 0 once it is empty
   warren resume                                      undo a drain
+  warren cancel QUEUE ID [--reason TEXT]             cancel a job: one not started yet fails at
+                                                     once, a running one is stopped by its node;
+                                                     it ends failed "cancelled: TEXT", no retry
+  warren dlq list|replay|purge QUEUE [--id ID]       a dead-letter queue (queue.NAME.dead_letter):
+                                                     print its dead letters, add them back to the
+                                                     queue they came from, or remove them
   warren --help | --version
 
 Options:
@@ -159,6 +172,8 @@ int App::main(const std::vector<std::string>& args) {
     if (command == "plan") return planCommand(options_);
     if (command == "drain") return drainCommand(options_, true);
     if (command == "resume") return drainCommand(options_, false);
+    if (command == "cancel") return cancelCommand(options_);
+    if (command == "dlq") return dlqCommand(options_);
     std::cerr << "warren: unknown command '" << command << "'. See warren --help\n";
     return kExitUsage;
   } catch (const config::ConfigError& e) {

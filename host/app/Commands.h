@@ -51,5 +51,9 @@ int statusCommand(const Options& options);
 int planCommand(const Options& options);
 // warren drain [--timeout S] (drain = true) and warren resume, through the local admin API.
 int drainCommand(const Options& options, bool drain);
+// warren cancel QUEUE ID [--reason TEXT]
+int cancelCommand(const Options& options);
+// warren dlq list|replay|purge QUEUE [--id ID]
+int dlqCommand(const Options& options);
 
 }  // namespace warren::app

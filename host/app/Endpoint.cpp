@@ -1,9 +1,14 @@
 #include "app/Endpoint.h"
 
 #include "app/Commands.h"
+#include "json/Json.h"
 #include "log/Log.h"
 #include "metrics/ProcessMetrics.h"
+#include "queue/Cancel.h"
 #include "queue/Keys.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -41,7 +46,9 @@ std::uint16_t Endpoint::port() const {
   return server_ ? server_->port() : 0;
 }
 
-redis::Reply Endpoint::query(const std::string& key, const std::vector<std::string>& argv) {
+// Runs `use` on the connection serving `key`; a connection that failed is made afresh next time.
+template <typename Use>
+auto Endpoint::withConnection(const std::string& key, Use use) {
   const auto& servers = node_.redisServers();
   const int route = servers->routeOf(key);
   std::lock_guard lock(redisMutex_);
@@ -58,11 +65,16 @@ redis::Reply Endpoint::query(const std::string& key, const std::vector<std::stri
         std::make_unique<redis::Connection>(node_.redisUrl(), servers->optionsFor(key, options));
   }
   try {
-    return connection->command(argv);
+    return use(*connection);
   } catch (...) {
     connection.reset();  // connect afresh next time
     throw;
   }
+}
+
+redis::Reply Endpoint::query(const std::string& key, const std::vector<std::string>& argv) {
+  return withConnection(key,
+                        [&](redis::Connection& connection) { return connection.command(argv); });
 }
 
 namespace {
@@ -239,6 +251,58 @@ void Endpoint::addAdminRoutes() {
                       setState(http::State::serving);
                       return http::Response::json(200, "{\"state\":\"serving\"}");
                     }));
+  server_->addRoute("POST", "/admin/cancel",
+                    guarded([this](const http::Request& request) { return cancel(request); }));
+}
+
+// POST /admin/cancel {"queue", "id", "reason"?}: the job of any queue under the node's prefix
+// (docs/reliability.md). 200 when it was failed or its worker asked, 404 when there is no such
+// job, 409 when it is over already or a flow parent waiting for its children.
+http::Response Endpoint::cancel(const http::Request& request) {
+  std::string queueName, id, reason;
+  try {
+    const auto body = json::parse(request.body);
+    if (body.type() != typeid(Poco::JSON::Object::Ptr))
+      return http::Response::error(400, "expected a JSON object {\"queue\", \"id\", \"reason\"}");
+    const auto object = body.extract<Poco::JSON::Object::Ptr>();
+    const auto text = [&](const char* key) -> std::optional<std::string> {
+      if (!object->has(key) || !object->get(key).isString()) return std::nullopt;
+      return object->getValue<std::string>(key);
+    };
+    if (!text("queue") || !text("id") || (object->has("reason") && !text("reason")))
+      return http::Response::error(
+          400, "expected {\"queue\": string, \"id\": string, \"reason\"?: string}");
+    queueName = *text("queue");
+    id = *text("id");
+    reason = text("reason").value_or("");
+  } catch (const Poco::Exception& e) {
+    return http::Response::error(400, "the body is not JSON: " + e.displayText());
+  }
+  try {
+    const queue::Keys keys(node_.config().redisPrefix, queueName);
+    const auto served = node_.queueConfig(queueName);
+    const std::string keepDefault = served ? served->removeOnFail : std::string();
+    const queue::CancelResult result = withConnection(keys.base(), [&](redis::Connection& c) {
+      return queue::cancelJob(c, keys, id, reason, keepDefault);
+    });
+    log::info("cancel requested over /admin/cancel",
+              {{"queue", queueName},
+               {"jobId", id},
+               {"outcome", queue::outcomeName(result.outcome)},
+               {"remote", request.remoteAddress}});
+    int status = 200;
+    if (result.outcome == queue::CancelResult::Outcome::missing) status = 404;
+    if (result.outcome == queue::CancelResult::Outcome::finished ||
+        result.outcome == queue::CancelResult::Outcome::waitingChildren)
+      status = 409;
+    return http::Response::json(status, queue::toJson(result, keys, id));
+  } catch (const std::invalid_argument& e) {
+    return http::Response::error(400, e.what());
+  } catch (const redis::ConnectionError& e) {
+    return http::Response::error(503, std::string("cannot reach Redis: ") + e.what());
+  } catch (const std::runtime_error& e) {
+    return http::Response::error(500, e.what());
+  }
 }
 
 // Queue depth (docs/deploy.md, "Queue depth") and the age of the oldest waiting job, for

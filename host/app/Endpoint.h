@@ -1,6 +1,7 @@
 // The node's HTTP endpoint: /health (Redis, database, workers, each queue's consumption, the
 // last reload), /ready, /metrics (per-queue gauges read at scrape time), and the admin API
-// (/admin/reload, /admin/drain, /admin/resume) behind a bearer token. Off when http.port is 0.
+// (/admin/reload, /admin/drain, /admin/resume, /admin/cancel) behind a bearer token. Off when
+// http.port is 0.
 #pragma once
 
 #include "app/Node.h"
@@ -33,8 +34,11 @@ class Endpoint {
   void collect(metrics::Registry& registry);
   void collectRedis(metrics::Registry& registry);
   http::CheckResult checkRedis();
+  http::Response cancel(const http::Request& request);
   // A command on the connection serving `key` (on a Cluster, one per slot of the node's queues).
   redis::Reply query(const std::string& key, const std::vector<std::string>& argv);
+  template <typename Use>
+  auto withConnection(const std::string& key, Use use);
 
   Node& node_;
   http::Health health_;

@@ -46,6 +46,7 @@ queue::WorkerOptions workerOptions(const config::Config& config, const config::Q
   o.removeOnComplete = q.removeOnComplete;
   o.removeOnFail = q.removeOnFail;
   o.metricsPoints = q.maxMetricsPoints;
+  o.deadLetterQueue = q.deadLetter;
   if (o.metricsPoints < 0) {
     // BullMQ metrics: on in the staging and production profiles, two weeks of minutes as
     // BullMQ's MetricsTime.TWO_WEEKS; off otherwise.
@@ -102,15 +103,20 @@ Node::Node(const config::Config& config, ConfigSource source)
   }
   for (const auto& [q, generation] : loaded) sizing.push_back({&q, &generation.instance->info()});
   const auto planned = planSlots(config_, sizing);
-  std::lock_guard lock(mutex_);
-  for (auto& [q, generation] : loaded) {
-    queues_[q.name] = startQueue(q, std::move(generation), planned.at(q.name));
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [q, generation] : loaded) {
+      queues_[q.name] = startQueue(q, std::move(generation), planned.at(q.name));
+    }
   }
+  startCancelListener();
+  std::lock_guard lock(mutex_);
   startWatching();
 }
 
 Node::~Node() {
   watch_.reset();
+  cancels_.reset();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -131,6 +137,8 @@ void Node::checkRedisFor(const std::vector<config::QueueConfig>& queues) const {
     try {
       const queue::Keys keys(config_.redisPrefix, q.name);
       if (cluster) queue::requireHashTag(keys);
+      if (cluster && !q.deadLetter.empty())
+        queue::requireDeadLetterSlot(keys, queue::Keys(config_.redisPrefix, q.deadLetter));
       if (routes.insert(servers_->routeOf(keys.base())).second) probes.push_back(keys.base());
     } catch (const std::invalid_argument& e) {
       throw config::ConfigError(e.what());
@@ -275,6 +283,7 @@ ReloadOutcome Node::reload(const config::Config& next) {
     return refused;
   }
   ReloadOutcome outcome = apply(next, plans, removed);
+  if (cancels_) cancels_->listen(servedQueues());
   if (reloadListener_) reloadListener_();
   return outcome;
 }
@@ -425,6 +434,39 @@ void Node::startWatching() {
   }
 }
 
+// ---- cancel requests --------------------------------------------------------------------------
+
+// One subscription for the node: a request for a job of a queue served here goes to its worker.
+void Node::startCancelListener() {
+  const std::string anyKey = config_.redisPrefix + ":";
+  cancels_ = std::make_unique<queue::CancelListener>(
+      url_, servers_->optionsFor(anyKey, redisOptions(config_)), config_.redisPrefix,
+      [this](const std::string& queue, const std::string& id, const std::string& reason) {
+        std::shared_ptr<queue::Worker> worker;
+        {
+          std::lock_guard lock(mutex_);
+          const auto served = queues_.find(queue);
+          if (served != queues_.end()) worker = served->second.worker;
+        }
+        if (worker) worker->cancel(id, reason);
+      });
+  cancels_->listen(servedQueues());
+}
+
+std::vector<std::string> Node::servedQueues() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, served] : queues_) names.push_back(name);
+  return names;
+}
+
+std::optional<config::QueueConfig> Node::queueConfig(const std::string& queue) const {
+  std::lock_guard lock(mutex_);
+  const auto served = queues_.find(queue);
+  if (served == queues_.end()) return std::nullopt;
+  return served->second.config;
+}
+
 // ---- drain, watchdog
 // -----------------------------------------------------------------------------
 
@@ -497,6 +539,7 @@ void Node::watchdog() {
 
 void Node::stop(lifecycle::Signals& signals) {
   watch_.reset();
+  cancels_.reset();
   std::lock_guard serial(reloadMutex_);
   log::info("warren stopping", {{"timeout_ms", config_.shutdownTimeoutMs}});
   const auto all = workers();

@@ -9,6 +9,7 @@
 #include "lifecycle/EmbeddedRedis.h"
 #include "lifecycle/Signals.h"
 #include "plugins/Generation.h"
+#include "queue/CancelListener.h"
 #include "queue/QueueService.h"
 #include "queue/RedisPool.h"
 #include "queue/Worker.h"
@@ -21,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,6 +86,9 @@ class Node {
   db::Database& database() { return *services_.database; }
   // The workers serving now (a snapshot: reloads may add and remove workers meanwhile).
   std::vector<std::shared_ptr<queue::Worker>> workers() const;
+  // The queues served now, and one's configuration (nullopt when not served here).
+  std::vector<std::string> servedQueues() const;
+  std::optional<config::QueueConfig> queueConfig(const std::string& queue) const;
   // Each queue's consumption check (for /health and the watchdog).
   std::vector<std::shared_ptr<http::ConsumptionCheck>> consumptionChecks() const;
 
@@ -107,6 +112,7 @@ class Node {
   void retireQueue(std::shared_ptr<queue::Worker> worker);
   void startRetirement(std::function<void()> work);
   void startWatching();
+  void startCancelListener();
   std::string summaryLocked() const;
 
   config::Config config_;
@@ -137,6 +143,8 @@ class Node {
   std::function<void()> reloadListener_;
   std::mutex reloadMutex_;  // one reload at a time
   std::unique_ptr<lifecycle::DirectoryWatch> watch_;
+  // The cancel channels of the queues served (Cancel.h); after queues_ in destruction order.
+  std::unique_ptr<queue::CancelListener> cancels_;
 };
 
 }  // namespace warren::app

@@ -23,6 +23,8 @@ struct Options {
   bool observed = false;
   bool json = false;
   std::optional<std::string> timeout;  // drain: seconds to wait for the node to empty
+  std::optional<std::string> id;       // dlq: one dead letter
+  std::optional<std::string> reason;   // cancel
 };
 
 }  // namespace warren::app

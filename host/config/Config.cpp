@@ -454,6 +454,13 @@ const std::vector<QueueKeySpec>& queueKeys() {
        }},
       {"ai.model", "this queue's completion model (default: its provider's)",
        [](QueueConfig& q, const std::string& v) { q.aiModel = v; }},
+      {"dead_letter",
+       "queue that gets a copy of each job failed for good (docs/reliability.md; empty: none)",
+       [](QueueConfig& q, const std::string& v) {
+         if (v.find(':') != std::string::npos)
+           throw std::invalid_argument("expected a queue name (it contains ':')");
+         q.deadLetter = v;
+       }},
       {"metrics.maxDataPoints", "collect BullMQ metrics with this many points (0: off)",
        [](QueueConfig& q, const std::string& v) { q.maxMetricsPoints = parseInt(v, 0, 1000000); }},
   };
@@ -527,6 +534,10 @@ void finishQueues(Config& config, std::map<std::string, QueueConfig>& queues,
     }
     if (merged.count("queue." + name + ".lockRenewTime") == 0) {
       queue.lockRenewTimeMs = queue.lockDurationMs / 2;
+    }
+    if (queue.deadLetter == name) {
+      throw ConfigError("queue '" + name +
+                        "': dead_letter names the queue itself; give it a queue of its own");
     }
     if ((queue.limiterMax > 0) != (queue.limiterDurationMs > 0)) {
       throw ConfigError("queue '" + name +

@@ -39,6 +39,7 @@ struct QueueConfig {
   std::string migrations;  // directory of the plugin's NNNN_name.sql migrations; empty: none
   std::string aiProvider;  // queue.NAME.ai.provider; empty: the node's (ai.provider)
   std::string aiModel;     // queue.NAME.ai.model; empty: the provider's
+  std::string deadLetter;  // queue.NAME.dead_letter: the dead-letter queue; empty: none
   std::map<std::string, std::string> pluginConfig;
 };
 

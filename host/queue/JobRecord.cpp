@@ -166,6 +166,8 @@ JobRecord JobRecord::fromHash(std::string id, const redis::Reply& fields) {
       job.deferredFailure = value;
     else if (field == "rjk")
       job.schedulerId = value;
+    else if (field == "warren-cancel")
+      job.cancelReason = value;
   }
   if (!hasName) job.problem = "job hash has no name field";
   checkData(job);

@@ -44,6 +44,9 @@ struct JobRecord {
   std::string stacktrace;                      // JSON array text, or empty
   std::optional<std::string> deferredFailure;  // defa
   std::optional<std::string> schedulerId;      // rjk
+  // warren-cancel: a cancel request that reached the job while it was active (cancel.lua); a
+  // job fetched with it fails as cancelled without running.
+  std::optional<std::string> cancelReason;
   JobOptions opts;
   // Set when the hash cannot be processed (invalid JSON, malformed fields): the reason the job
   // fails with, without running the plugin.

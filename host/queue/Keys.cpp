@@ -57,6 +57,22 @@ void requireSameSlot(const Keys& child, const std::string& parentQueueKey) {
                               untagged(child.prefix()) + "}");
 }
 
+void requireDeadLetterSlot(const Keys& queue, const Keys& deadLetter) {
+  if (redis::keySlot(queue.base()) == redis::keySlot(deadLetter.base())) return;
+  const auto shown = [](const Keys& keys) {
+    const auto tag = redis::hashTag(keys.base());
+    return tag ? "{" + std::string(*tag) + "}" : std::string("no hash tag");
+  };
+  const std::string tag = untagged(queue.queue());
+  throw std::invalid_argument(
+      "queue '" + queue.queue() + "' cannot keep its dead letters in '" + deadLetter.queue() +
+      "' on a Redis Cluster: the two queues' keys are in different slots (" + shown(queue) +
+      " and " + shown(deadLetter) +
+      "), and a job's move to failed writes its dead letter in the same script. Give both queues "
+      "one hash tag: a tagged prefix such as {" +
+      untagged(queue.prefix()) + "}, or queue names such as {" + tag + "} and {" + tag + "}-dead");
+}
+
 std::string base64(const std::string& bytes) {
   static constexpr char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -25,6 +25,11 @@ class Keys {
   std::string base_;
 };
 
+// Redis Cluster: a job's move to failed writes its dead letter in the same script, and a replay
+// writes both queues, so a queue and its dead-letter queue must share one slot. Throws
+// std::invalid_argument naming the fix when they do not.
+void requireDeadLetterSlot(const Keys& queue, const Keys& deadLetter);
+
 std::string base64(const std::string& bytes);
 
 // Redis Cluster: BullMQ's scripts touch many keys of a queue at once, so all of them must hash

@@ -11,14 +11,23 @@
 namespace warren::queue {
 namespace {
 
-constexpr std::array<const char*, 12> kNames = {"add",      "fetch",  "finish",    "retry",
-                                                "delay",    "extend", "stalled",   "requeue",
-                                                "progress", "log",    "scheduler", "upsert"};
+// In ScriptId's order.
+constexpr std::array<const char*, 14> kNames = {
+    "add",     "fetch",    "finish", "retry",     "delay",  "extend", "stalled",
+    "requeue", "progress", "log",    "scheduler", "upsert", "cancel", "deadletter"};
 
+std::string text(std::string_view name) {
+  const std::string_view found = embeddedScript(name);
+  if (found.empty()) throw std::logic_error("no embedded script " + std::string(name));
+  return std::string(found);
+}
+
+// A script's body, after the shared helpers it needs beyond the prelude: finished.lua (the move
+// to completed or failed) for the scripts that finish jobs.
 std::string body(const char* name) {
-  const std::string_view text = embeddedScript(name);
-  if (text.empty()) throw std::logic_error(std::string("no embedded script ") + name);
-  return std::string(text);
+  const std::string_view script(name);
+  if (script == "finish" || script == "cancel") return text("finished") + "\n" + text(script);
+  return text(script);
 }
 
 // Every body defines `main`; the prelude's beginCall takes the call's arguments.
@@ -66,9 +75,9 @@ const redis::FunctionLibrary& scriptLibrary() {
 const redis::Script& script(ScriptId id) {
   static const std::array<redis::Script, kNames.size()> scripts = [] {
     return std::array<redis::Script, kNames.size()>{
-        build(kNames[0]), build(kNames[1]), build(kNames[2]),  build(kNames[3]),
-        build(kNames[4]), build(kNames[5]), build(kNames[6]),  build(kNames[7]),
-        build(kNames[8]), build(kNames[9]), build(kNames[10]), build(kNames[11])};
+        build(kNames[0]),  build(kNames[1]),  build(kNames[2]),  build(kNames[3]), build(kNames[4]),
+        build(kNames[5]),  build(kNames[6]),  build(kNames[7]),  build(kNames[8]), build(kNames[9]),
+        build(kNames[10]), build(kNames[11]), build(kNames[12]), build(kNames[13])};
   }();
   return scripts.at(static_cast<std::size_t>(id));
 }

@@ -22,7 +22,9 @@ enum class ScriptId {
   progress,
   log,
   scheduler,
-  upsert
+  upsert,
+  cancel,     // cancel one job by id (warren cancel)
+  deadletter  // replay or purge one dead letter (warren dlq)
 };
 
 const redis::Script& script(ScriptId id);

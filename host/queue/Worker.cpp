@@ -64,6 +64,8 @@ Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions c
       instance_(std::move(instance)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
   concurrency_ = options_.concurrency;
+  if (!options_.deadLetterQueue.empty())
+    deadLetterBase_ = Keys(options_.prefix, options_.deadLetterQueue).base();
   // A second flight needs a way to wake the io thread while it waits on the socket (the eventfd).
   wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   depth_ = wakeFd_ >= 0 ? 2 : 1;
@@ -175,6 +177,23 @@ std::size_t Worker::requeueWhere(const std::function<bool(const ActiveJob&)>& wh
     ++count;
   }
   return count;
+}
+
+bool Worker::cancel(const std::string& id, const std::string& reason) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = active_.find(id);
+    if (it == active_.end()) return false;
+    ActiveJob& job = *it->second;
+    // Settling: its outcome is on its way (a finish clears the request; a retry carries it to
+    // the next fetch). Abandoned: it goes back to wait, where the fetch sees the request.
+    if (job.settling || job.abandoned || !job.remoteCancel.empty()) return true;
+    job.remoteCancel = reason;
+    job.remoteCancelMs = nowMs();
+    if (job.context) job.context->cancel(reason);
+  }
+  log::info("job cancel requested", {{"queue", options_.queue}, {"jobId", id}, {"reason", reason}});
+  return true;
 }
 
 void Worker::rebuildConnections() {
@@ -569,7 +588,9 @@ bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
     }
   }
   std::optional<std::string> reason;
-  if (record.deferredFailure)
+  if (record.cancelReason)
+    reason = "cancelled: " + *record.cancelReason;
+  else if (record.deferredFailure)
     reason = *record.deferredFailure;
   else if (options_.maxStartedAttempts > 0 &&
            options_.maxStartedAttempts < record.attemptsStarted) {
@@ -589,6 +610,7 @@ bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
   command.job = job;
   command.outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
   command.outcome.error = *reason;
+  command.cancelled = record.cancelReason.has_value();
   enqueue(std::move(command));
   return false;
 }
@@ -674,6 +696,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
   };
   plugins::JobSinks sinks{sink(Command::Kind::progress), sink(Command::Kind::log), options_.ledger};
   auto context = std::make_shared<plugins::JobContext>(std::move(input), std::move(sinks));
+  bool cancelledFirst = false;  // a cancel request came before the start: the plugin is not run
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {  // the stalled checker gives the job back to wait
@@ -682,11 +705,13 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     }
     job->context = context;
     if (job->abandoned) context->cancel(job->cancelReason);
-    ++pluginCalls_;
+    cancelledFirst = !job->remoteCancel.empty();
+    if (cancelledFirst) context->cancel(job->remoteCancel);
+    if (!cancelledFirst) ++pluginCalls_;
   }
   plugins::JobOutcome outcome;
   try {
-    outcome = job->instance->handle(*context);
+    if (!cancelledFirst) outcome = job->instance->handle(*context);
   } catch (const std::exception& e) {
     outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
     outcome.error = std::string("host error while running the plugin: ") + e.what();
@@ -701,7 +726,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     // the slot for a separate fetch: the settlement fetches the successor in its round trip.
     std::lock_guard lock(mutex_);
     slotsUsed_--;
-    if (--pluginCalls_ == 0 && stopping_) idle_.notify_all();
+    if (!cancelledFirst && --pluginCalls_ == 0 && stopping_) idle_.notify_all();
     if (job->abandoned) {
       ioPoked_ = true;  // a slot is free again
       ioWake_.notify_one();
@@ -710,6 +735,11 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     if (job->timedOut) {
       outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
       outcome.error = "timed out after " + std::to_string(options_.timeoutMs) + " ms";
+    }
+    if (!job->remoteCancel.empty()) {  // whatever the plugin returned after the request
+      outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+      outcome.error = "cancelled: " + job->remoteCancel;
+      command.cancelled = true;
     }
     job->settling = true;
     command.outcome = std::move(outcome);

@@ -58,6 +58,9 @@ struct WorkerOptions {
   std::string removeOnFail;
   std::int64_t metricsPoints = 0;
   std::shared_ptr<plugins::OnceLedger> ledger;  // plugins' once(); NULL: none
+  // queue.NAME.dead_letter: a job that fails for good also leaves a dead letter in this queue
+  // (same prefix; DeadLetter.h). Empty: none.
+  std::string deadLetterQueue;
 };
 
 // Health of the consuming loops, for /health and the watchdog.
@@ -99,6 +102,11 @@ class Worker {
   // (their plugin calls' results are then ignored); the current generation picks them up.
   // Returns how many.
   std::size_t requeueRunningIn(const InstancePtr& instance);
+  // A cancel request for job `id` (warren cancel; Cancel.h): when the job runs here, its plugin
+  // is told (cancel_reason = `reason`) and the job ends failed, unrecoverably, with "cancelled:
+  // <reason>" whatever the plugin returns; a job not started yet never reaches the plugin.
+  // False when no such job runs here.
+  bool cancel(const std::string& id, const std::string& reason);
   // Watchdog: drops the worker's Redis connections (a blocked wait on a dead socket ends) so
   // that each loop reconnects on its next command.
   void rebuildConnections();
@@ -190,6 +198,7 @@ class Worker {
 
   WorkerOptions options_;
   Keys keys_;
+  std::string deadLetterBase_;  // "<prefix>:<dead-letter queue>:", or empty
   redis::ConnectionSet connections_;
   std::string workerId_;  // random per start: lock tokens are <workerId>:<n>
   std::atomic<std::uint64_t> tokenCounter_{0};

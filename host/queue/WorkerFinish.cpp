@@ -4,6 +4,7 @@
 #include "log/Log.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
+#include "queue/DeadLetter.h"
 #include "queue/Scripts.h"
 #include "queue/WorkerParts.h"
 
@@ -55,7 +56,8 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
       break;
   }
   // One job's group of the finish script (the call's common head comes from finishHead).
-  const auto finishArgs = [&](const char* target, const std::string& value, const KeepJobs& keep) {
+  const auto finishArgs = [&](const char* target, const std::string& value, const KeepJobs& keep,
+                              const std::string& deadLetter) {
     s.script = ScriptId::finish;
     s.fetchNext = fetchNext;
     s.args = {record.id,
@@ -68,6 +70,7 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
               std::to_string(record.opts.attempts),
               fetchNext ? "1" : "0",
               token,
+              deadLetter,
               "0"};
   };
   const plugins::JobOutcome& outcome = command.outcome;
@@ -77,7 +80,7 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
   }
   if (outcome.outcome == WARREN_JOB_COMPLETED) {
     finishArgs("completed", outcome.result,
-               keepJobs(record.opts.removeOnComplete, options_.removeOnComplete));
+               keepJobs(record.opts.removeOnComplete, options_.removeOnComplete), "");
     s.status = "completed";
     return s;
   }
@@ -89,7 +92,15 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
   const bool retry = outcome.outcome == WARREN_JOB_FAILED_RETRYABLE &&
                      record.attemptsMade + 1 < record.opts.attempts;
   if (!retry) {
-    finishArgs("failed", outcome.error, keepJobs(record.opts.removeOnFail, options_.removeOnFail));
+    // A job failed for good leaves its dead letter in the same script call; a cancelled one
+    // does not (its cancel was somebody's decision, not a failure to look into).
+    std::string deadLetter;
+    if (!deadLetterBase_.empty() && !command.cancelled) {
+      deadLetter = deadLetterData(
+          record, {options_.queue, outcome.error, stack, std::stoll(now), options_.name});
+    }
+    finishArgs("failed", outcome.error, keepJobs(record.opts.removeOnFail, options_.removeOnFail),
+               deadLetter);
     s.args.back() = "4";
     s.args.insert(s.args.end(), {"failedReason", outcome.error, "stacktrace", stack});
     s.status = "failed";
@@ -188,8 +199,14 @@ std::string waitLogLine(const plugins::JobOutcome& outcome) {
 // The common head of a finish script call: the groups of its jobs follow.
 std::vector<std::string> Worker::finishHead(const std::string& now) const {
   const auto fetch = fetchOptionArgs();
-  return {keys_.base(), now,     std::to_string(options_.metricsPoints), fetch[0], fetch[1],
-          fetch[2],     fetch[3]};
+  return {keys_.base(),
+          now,
+          std::to_string(options_.metricsPoints),
+          fetch[0],
+          fetch[1],
+          fetch[2],
+          fetch[3],
+          deadLetterBase_};
 }
 
 void Worker::handleReply(const Command& command, const Settlement& call, const redis::Reply& reply,

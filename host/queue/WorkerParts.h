@@ -7,7 +7,8 @@
 
 namespace warren::queue {
 
-// A plugin ignoring cancellation gets this long after a job's deadline.
+// A plugin ignoring cancellation gets this long after a job's deadline, or after a cancel
+// request.
 constexpr std::int64_t kTimeoutGraceMs = 1000;
 
 // A stop waits this long for cancelled plugin calls to return before it gives up joining the
@@ -24,11 +25,13 @@ struct Worker::ActiveJob {
   InstancePtr instance;
   std::shared_ptr<plugins::JobContext> context;  // set when a pool thread starts it
   std::int64_t startedMs = 0;
-  std::int64_t deadlineMs = 0;  // 0: no timeout
-  bool timedOut = false;        // cancelled at its deadline
-  bool abandoned = false;       // settled in Redis without waiting for the plugin
-  std::string cancelReason;     // why it was abandoned, for a plugin call that starts after
-  bool settling = false;        // its settlement is queued: its lock is about to go
+  std::int64_t deadlineMs = 0;      // 0: no timeout
+  bool timedOut = false;            // cancelled at its deadline
+  bool abandoned = false;           // settled in Redis without waiting for the plugin
+  std::string cancelReason;         // why it was abandoned, for a plugin call that starts after
+  bool settling = false;            // its settlement is queued: its lock is about to go
+  std::string remoteCancel;         // a cancel request's reason: it ends failed as cancelled
+  std::int64_t remoteCancelMs = 0;  // when the request came
 };
 
 struct Worker::Command {
@@ -36,6 +39,7 @@ struct Worker::Command {
   std::shared_ptr<ActiveJob> job;
   std::string text;  // progress JSON or log line
   plugins::JobOutcome outcome;
+  bool cancelled = false;  // a finish ending a cancel request: no dead letter
 };
 
 // What to send for one command, and what the job's status becomes.

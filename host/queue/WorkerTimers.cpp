@@ -55,7 +55,9 @@ void Worker::renewLocks() {
     const redis::Reply reply =
         script(ScriptId::extend).run(connections_.events(), {keys_.key("stalled")}, args);
     if (reply.isError()) throw std::runtime_error("lock renewal failed: " + reply.str());
-    for (const auto& lost : reply.elements()) {
+    if (!reply.isArray() || reply.elements().size() != 2)
+      throw std::runtime_error("lock renewal failed: unexpected reply " + reply.str());
+    for (const auto& lost : reply.elements()[0].elements()) {
       {
         // A job settled while the renewal was on its way lost its lock on purpose.
         std::lock_guard lock(mutex_);
@@ -66,6 +68,11 @@ void Worker::renewLocks() {
                 {{"queue", options_.queue}, {"jobId", lost.str()}});
       metrics::registry().counterAdd("worker_lock_renewal_failures_total",
                                      {{"queue", options_.queue}}, 1);
+    }
+    // Cancel requests this worker's subscription missed (a reconnect, a node that was starting).
+    const auto& cancels = reply.elements()[1].elements();
+    for (std::size_t i = 0; i + 1 < cancels.size(); i += 2) {
+      cancel(cancels[i].str(), cancels[i + 1].str());
     }
   }
   std::lock_guard lock(mutex_);
@@ -87,15 +94,28 @@ void Worker::checkStalled() {
 }
 
 // At its deadline a job is asked to stop; if its plugin has not returned a second later, the
-// job is failed without it (the plugin's late answer is dropped).
+// job is failed without it (the plugin's late answer is dropped). A job cancelled by request
+// (Worker::cancel) gets the same second, then fails as cancelled.
 void Worker::enforceTimeouts() {
-  if (options_.timeoutMs <= 0) return;
   const std::int64_t now = nowMs();
   std::vector<Command> overdue;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [id, job] : active_) {
-      if (job->deadlineMs == 0 || now < job->deadlineMs || job->abandoned) continue;
+      if (job->abandoned) continue;
+      if (!job->remoteCancel.empty() && !job->settling && job->context) {
+        if (now < job->remoteCancelMs + kTimeoutGraceMs) continue;
+        job->abandoned = true;
+        job->cancelReason = job->remoteCancel;
+        Command command;
+        command.job = job;
+        command.outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+        command.outcome.error = "cancelled: " + job->remoteCancel;
+        command.cancelled = true;
+        overdue.push_back(std::move(command));
+        continue;
+      }
+      if (job->deadlineMs == 0 || now < job->deadlineMs) continue;
       if (!job->timedOut) {
         job->timedOut = true;
         if (job->context) job->context->cancel("timeout");

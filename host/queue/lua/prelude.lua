@@ -16,6 +16,19 @@ local function beginCall(args)
   meta, promotedAll, markerDue = nil, false, false
 end
 
+-- Runs fn(...) with `base` ("<prefix>:<queue>:") as the call's queue: the helpers below then
+-- write another queue of the same slot (a dead letter, a replayed job). The call's own queue and
+-- its per-call state come back afterwards, also when fn raises.
+local function inQueue(base, fn, ...)
+  local saved = {P, meta, promotedAll, markerDue}
+  P, meta, promotedAll, markerDue = base, nil, false, false
+  local ok, result = pcall(fn, ...)
+  if markerDue then redis.call('ZADD', P .. 'marker', '0', '0') end
+  P, meta, promotedAll, markerDue = saved[1], saved[2], saved[3], saved[4]
+  if not ok then error(result, 0) end
+  return result
+end
+
 local TWO32 = 4294967296
 
 -- Numbers given to redis.call are printed with %.17g, which is slow; integers are passed as text.

@@ -131,7 +131,8 @@ class Scope {
    * Starts the worker under test (or another kind) serving `queue` (a Queue object).
    * @param {import('bullmq').Queue} queue
    * @param {object} options worker options (see lib/worker-under-test.js)
-   * @param {{kind?: 'node'|'warren', label?: string, handler?: 'echo'|'abi12'}} [how]
+   * @param {{kind?: 'node'|'warren', label?: string, handler?: 'echo'|'abi12'|'reliability',
+   *   sets?: string[], env?: object}} [how]
    */
   async startWorker(queue, options = {}, how = {}) {
     const opts = { ...options };
@@ -144,6 +145,8 @@ class Scope {
       dir: this.state.dir,
       label: how.label,
       handler: how.handler,
+      sets: how.sets,
+      env: how.env,
     });
     this.workers.push(handle);
     return handle;

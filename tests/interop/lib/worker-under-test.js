@@ -55,13 +55,19 @@ function flattenOptions(obj, prefix = 'queue') {
  * @param {string} p.queue          queue name
  * @param {string} p.redisUrl       redis://127.0.0.1:PORT
  * @param {object} p.options        worker options (see KNOWN_OPTIONS)
- * @param {'echo'|'abi12'} [p.handler] what runs the jobs: the echo handler (default), or the
- *   ABI 1.2 job services (warren: tests/plugins/abi12.so; node: the same behaviour in
- *   reference-worker.js)
+ * @param {'echo'|'abi12'|'reliability'} [p.handler] what runs the jobs: the echo handler
+ *   (default), the ABI 1.2 job services (warren: tests/plugins/abi12.so; node: the same behaviour
+ *   in reference-worker.js), or Warren's reliability fixture (tests/plugins/reliability.so;
+ *   warren only: dead letters, cancellation and once() have no bullmq counterpart)
+ * @param {string[]} [p.sets] warren only: more `--set KEY=VALUE` (e.g. queue.dead_letter=Q)
+ * @param {object} [p.env] more environment variables
  * @returns {{command: string, args: string[], env: object}}
  */
-function buildWorkerCommand({ kind, queue, redisUrl, options = {}, handler = 'echo' }) {
-  if (!['echo', 'abi12'].includes(handler)) throw new Error(`unknown handler "${handler}"`);
+function buildWorkerCommand({ kind, queue, redisUrl, options = {}, handler = 'echo', sets = [], env: extraEnv = {} }) {
+  if (!['echo', 'abi12', 'reliability'].includes(handler)) throw new Error(`unknown handler "${handler}"`);
+  if (kind === 'node' && (handler === 'reliability' || sets.length > 0)) {
+    throw new Error('the reliability fixture and --set options exist for warren only');
+  }
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) throw new Error(`unknown worker option "${key}"`);
   }
@@ -70,7 +76,7 @@ function buildWorkerCommand({ kind, queue, redisUrl, options = {}, handler = 'ec
       command: process.execPath,
       args: [path.join(INTEROP_DIR, 'reference-worker.js'), '--queue', queue, '--opts', JSON.stringify(options),
         '--handler', handler],
-      env: { REDIS_URL: redisUrl, BULLMQ_PACKAGE },
+      env: { REDIS_URL: redisUrl, BULLMQ_PACKAGE, ...extraEnv },
     };
   }
   if (kind === 'warren') {
@@ -80,7 +86,8 @@ function buildWorkerCommand({ kind, queue, redisUrl, options = {}, handler = 'ec
     if (concurrency !== undefined) args.push('--concurrency', String(concurrency));
     if (prefix !== undefined) args.push('--set', `redis.prefix=${prefix}`);
     for (const pair of flattenOptions(rest)) args.push('--set', pair);
-    const env = { REDIS_URL: redisUrl, WARREN_PLUGIN_DIR };
+    for (const pair of sets) args.push('--set', pair);
+    const env = { REDIS_URL: redisUrl, WARREN_PLUGIN_DIR, ...extraEnv };
     if (name !== undefined) env.WORKER_ID = name;
     return { command: WARREN_BIN, args, env };
   }
@@ -114,12 +121,14 @@ let seq = 0;
  * @param {string} p.dir          where to write the stdout/stderr files
  * @param {string} [p.label]
  * @param {string} [p.handler]    see buildWorkerCommand
+ * @param {string[]} [p.sets]     see buildWorkerCommand
+ * @param {object} [p.env]        see buildWorkerCommand
  */
-async function startWorker({ kind = WORKER, redis, queue, options = {}, dir, label, handler }) {
+async function startWorker({ kind = WORKER, redis, queue, options = {}, dir, label, handler, sets, env: extraEnv }) {
   const id = ++seq;
   const tag = `${label || kind}-${id}`;
   const { command, args, env } = buildWorkerCommand({
-    kind, queue: queue.name, redisUrl: redis.url, options, handler,
+    kind, queue: queue.name, redisUrl: redis.url, options, handler, sets, env: extraEnv,
   });
   const stderrFile = path.join(dir, `${tag}.stderr.log`);
   const stdoutFile = path.join(dir, `${tag}.stdout.log`);

@@ -270,6 +270,19 @@ TEST_F(ConfigLayers, QueueRefusals) {
   EXPECT_EQ(refusal({cli({"queue.e.plugin=echo", "queue.e.removeOnFail=sometimes"})}),
             "invalid value for 'queue.e.removeOnFail' in the command line: 'sometimes': "
             R"(expected true, false, a count, or {"age":SECONDS,"count":N})");
+  EXPECT_EQ(refusal({cli({"queue.e.plugin=echo", "queue.e.dead_letter=e"})}),
+            "queue 'e': dead_letter names the queue itself; give it a queue of its own");
+  EXPECT_EQ(refusal({cli({"queue.e.plugin=echo", "queue.e.dead_letter=a:b"})}),
+            "invalid value for 'queue.e.dead_letter' in the command line: 'a:b': expected a "
+            "queue name (it contains ':')");
+}
+
+TEST_F(ConfigLayers, DeadLetterQueue) {
+  const Config c = config::resolve({cli({"queue.e.plugin=echo", "queue.e.dead_letter=e-dead"})});
+  ASSERT_EQ(c.queues.size(), 1u);
+  EXPECT_EQ(c.queues[0].deadLetter, "e-dead");
+  EXPECT_EQ(config::resolve({cli({"queue.e.plugin=echo"})}).queues[0].deadLetter, "")
+      << "none by default";
 }
 
 // ---- secrets and documentation ----
