@@ -186,6 +186,8 @@ int enqueueCommand(const Options& options) {
   const auto connection = connectToRedis(config, queue::Keys(config.redisPrefix, queueName).base());
   queue::preflight(*connection);
   queue::Producer producer(*connection, config.redisPrefix, queueName);
+  if (redisTopology(config).mode == redis::Topology::Mode::cluster)
+    producer.requireFlowsInOneSlot();
   // Read the stream position BEFORE adding, so that no event of the job can be missed.
   const std::string since =
       options.wait ? lastEventId(*connection, producer.keys().key("events")) : "";

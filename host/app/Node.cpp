@@ -90,7 +90,8 @@ Node::Node(const config::Config& config, ConfigSource source)
   pluginRedis_ = std::make_shared<queue::RedisPool>(
       url_, servers_->optionsFor(config_.redisPrefix + ":", redisOptions(config_)));
   ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
-  queueService_ = std::make_unique<queue::QueueService>(pluginRedis_, config_.redisPrefix);
+  queueService_ = std::make_unique<queue::QueueService>(
+      pluginRedis_, config_.redisPrefix, servers_->mode() == redis::Topology::Mode::cluster);
   plugins::installQueueService(queueService_->table());
   std::uint32_t slots = 0;
   for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;

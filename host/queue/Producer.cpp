@@ -257,6 +257,7 @@ std::pair<std::string, std::string> parentOf(const Var& value) {
 void linkParent(PreparedJob& job, const std::pair<std::string, std::string>& parent,
                 const Object& opts) {
   job.parentKey = parent.second + ":" + parent.first;
+  job.parentQueueKey = parent.second;
   job.parentDependencies = job.parentKey + ":dependencies";
   JsonObjectWriter field;
   field.string("id", parent.first);
@@ -471,6 +472,7 @@ std::string Producer::add(const std::string& name, const std::string& dataJson,
 }
 
 std::string Producer::add(const PreparedJob& job) {
+  if (oneSlot_ && !job.parentQueueKey.empty()) requireSameSlot(keys_, job.parentQueueKey);
   writeMetaOnce();
   return idFrom(script(ScriptId::add).run(*connection_, {}, addArguments(keys_, job)));
 }
@@ -481,7 +483,9 @@ std::vector<std::string> Producer::addBulk(const std::vector<JobSpec>& jobs) {
   const std::int64_t now = wallClockMs();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     try {
-      calls.push_back({{}, addArguments(keys_, prepareJob(jobs[i], now))});
+      const PreparedJob job = prepareJob(jobs[i], now);
+      if (oneSlot_ && !job.parentQueueKey.empty()) requireSameSlot(keys_, job.parentQueueKey);
+      calls.push_back({{}, addArguments(keys_, job)});
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument("job " + std::to_string(i + 1) + " of " +
                                   std::to_string(jobs.size()) + ": " + e.what());

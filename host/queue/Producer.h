@@ -47,6 +47,7 @@ struct PreparedJob {
   // With a parent: its job key, the child's `parent` field ({"id","queueKey", flags}) and the
   // parent's dependencies set (§8.1); empty otherwise.
   std::string parentKey;
+  std::string parentQueueKey;  // the parent's queue key (prefix:queue)
   std::string parentJson;
   std::string parentDependencies;
 };
@@ -146,6 +147,9 @@ class Producer {
   std::optional<JobView> getJob(const std::string& id);
 
   const Keys& keys() const { return keys_; }
+  // On a Redis Cluster: refuse a child whose parent's queue is in another slot (BullMQ's
+  // scripts touch both), naming the fix, instead of Redis's cross-slot error.
+  void requireFlowsInOneSlot() { oneSlot_ = true; }
   redis::Connection& connection() { return *connection_; }
 
  private:
@@ -155,6 +159,7 @@ class Producer {
   std::unique_ptr<redis::Connection> owned_;
   redis::Connection* connection_;
   Keys keys_;
+  bool oneSlot_ = false;
   bool metaWritten_ = false;
 };
 

@@ -81,8 +81,8 @@ const warren_queue_api kTable = {sizeof(warren_queue_api), add, upsertScheduler}
 
 }  // namespace
 
-QueueService::QueueService(std::shared_ptr<RedisPool> pool, std::string prefix)
-    : pool_(std::move(pool)), prefix_(std::move(prefix)) {}
+QueueService::QueueService(std::shared_ptr<RedisPool> pool, std::string prefix, bool cluster)
+    : pool_(std::move(pool)), prefix_(std::move(prefix)), cluster_(cluster) {}
 
 QueueService::~QueueService() {
   QueueService* self = this;
@@ -98,6 +98,7 @@ std::string QueueService::add(const std::string& queue, const std::string& name,
                               const std::string& dataJson, const std::string& optsJson) {
   auto connection = pool_->lease();
   Producer producer(*connection, prefix_, queue);
+  if (cluster_) producer.requireFlowsInOneSlot();
   return producer.add(name, dataJson, optsJson);
 }
 

@@ -17,7 +17,8 @@ namespace warren::queue {
 
 class QueueService {
  public:
-  QueueService(std::shared_ptr<RedisPool> pool, std::string prefix);
+  // `cluster`: children must share their parent's slot (Producer::requireFlowsInOneSlot).
+  QueueService(std::shared_ptr<RedisPool> pool, std::string prefix, bool cluster = false);
   ~QueueService();  // the table stops serving this service
   QueueService(const QueueService&) = delete;
   QueueService& operator=(const QueueService&) = delete;
@@ -39,6 +40,7 @@ class QueueService {
  private:
   std::shared_ptr<RedisPool> pool_;
   std::string prefix_;
+  bool cluster_;
 };
 
 }  // namespace warren::queue

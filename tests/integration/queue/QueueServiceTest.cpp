@@ -73,6 +73,23 @@ TEST_F(QueueTable, RefusalsAreValuesWithTheirReason) {
   EXPECT_EQ(r.text, "repeat.every must be a positive integer (milliseconds)");
 }
 
+// A service for a Redis Cluster (a standalone server stands in: the check is made before any
+// command) refuses a child whose parent's queue hashes to another slot, naming the fix.
+TEST_F(QueueTable, OnAClusterAFlowMustShareOneSlot) {
+  service_.reset();
+  service_ = std::make_unique<QueueService>(pool_, "bull", /*cluster=*/true);
+  table_ = service_->table();
+  const Answer r = add("{children}", "step", "{}",
+                       R"({"parent":{"id":"7","queue":"bull:{parents}"}})");
+  EXPECT_EQ(r.status, WARREN_ERR_INVALID);
+  EXPECT_EQ(r.text,
+            "a child in queue '{children}' ({children}) cannot have its parent in "
+            "'bull:{parents}' ({parents}) on a Redis Cluster: a flow's queues must share one "
+            "hash tag, e.g. a common prefix such as {bull}");
+  redis::Connection redis(redis::Url::parse(server_.url()));
+  EXPECT_EQ(redis.command({"EXISTS", "bull:{children}:meta"}).integer(), 0);
+}
+
 TEST_F(QueueTable, UpsertsAScheduler) {
   const Answer r = upsert("next", "tick", R"({"every":1000})", R"({"name":"t"})");
   EXPECT_EQ(r.status, WARREN_OK) << r.text;
