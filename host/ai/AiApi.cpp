@@ -3,7 +3,6 @@
 #include "ai/Failure.h"
 #include "ai/Service.h"
 #include "plugins/HostApi.h"
-#include "plugins/Instance.h"
 #include "plugins/JobContext.h"
 
 #include <atomic>
@@ -18,8 +17,7 @@ std::atomic<AiService*> g_service{nullptr};
 
 // The queue a plugin instance serves: its scope, which picks the provider.
 std::string_view queueOf(const warren_host* host) {
-  if (host == nullptr || host->instance == nullptr) return {};
-  return host->instance->scope();
+  return plugins::scopeOf(host);
 }
 
 void clear(warren_buffer* buffer) {

@@ -4,6 +4,8 @@
 #include "app/PluginMigrations.h"
 
 #include "app/Slots.h"
+#include "executor/ProcessExecutor.h"
+#include "executor/Supervisor.h"
 #include "http/Health.h"
 #include "log/Log.h"
 #include "metrics/ProcessMetrics.h"
@@ -60,6 +62,26 @@ void countReload(const char* result) {
   metrics::registry().counterAdd(metrics::names::pluginReloads, {{"result", result}}, 1);
 }
 
+// The memory an executor process may add: queue.NAME.memory_limit_mb, else four times the
+// plugin's declared memory per job, at least 256 MiB.
+std::uint64_t memoryLimitBytes(const config::IsolationConfig& isolation,
+                               const plugins::PluginInfo& info) {
+  constexpr std::uint64_t kMiB = 1024 * 1024;
+  if (isolation.memoryLimitMb > 0) return isolation.memoryLimitMb * kMiB;
+  const std::uint64_t derived = (4 * info.memoryPerJobBytes + kMiB - 1) / kMiB * kMiB;
+  return std::max<std::uint64_t>(derived, 256 * kMiB);
+}
+
+// How the queue's plugin runs, as GenerationSpec::executorKey: a change makes a new generation.
+std::string executorKey(const config::IsolationConfig& isolation) {
+  if (!isolation.process) return "";
+  return "process memory_limit_mb=" + std::to_string(isolation.memoryLimitMb) +
+         " max_jobs_per_executor=" + std::to_string(isolation.maxJobsPerExecutor) +
+         " max_executor_rss_mb=" + std::to_string(isolation.maxExecutorRssMb) +
+         " executor_idle_ms=" + std::to_string(isolation.executorIdleMs) +
+         " max_crashes=" + std::to_string(isolation.maxCrashes);
+}
+
 }  // namespace
 
 std::string_view drainStateName(DrainState state) {
@@ -92,6 +114,7 @@ Node::Node(const config::Config& config, ConfigSource source)
   ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
   queueService_ = std::make_unique<queue::QueueService>(
       pluginRedis_, config_.redisPrefix, servers_->mode() == redis::Topology::Mode::cluster);
+  crashes_ = std::make_shared<executor::RedisCrashLedger>(pluginRedis_, config_.redisPrefix);
   plugins::installQueueService(queueService_->table());
   std::uint32_t slots = 0;
   for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
@@ -102,7 +125,7 @@ Node::Node(const config::Config& config, ConfigSource source)
   for (const auto& q : config_.queues) {
     loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir)));
   }
-  for (const auto& [q, generation] : loaded) sizing.push_back({&q, &generation.instance->info()});
+  for (const auto& [q, generation] : loaded) sizing.push_back({&q, &generation.executor->info()});
   const auto planned = planSlots(config_, sizing);
   {
     std::lock_guard lock(mutex_);
@@ -164,6 +187,24 @@ plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
   spec.config = q.pluginConfig;
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
+  spec.executorKey = executorKey(q.isolation);
+  if (q.isolation.process) {
+    const config::IsolationConfig isolation = q.isolation;
+    const auto crashes = crashes_;
+    spec.makeExecutor = [isolation, crashes](std::shared_ptr<plugins::Library> library,
+                                             const plugins::ConfigValues& config,
+                                             const std::string& scope) {
+      executor::ProcessOptions options;
+      options.memoryLimitBytes = memoryLimitBytes(isolation, library->info());
+      options.maxJobs = isolation.maxJobsPerExecutor;
+      options.maxResidentBytes = isolation.maxExecutorRssMb << 20;
+      options.idleTimeout = std::chrono::milliseconds(isolation.executorIdleMs);
+      options.maxCrashes = isolation.maxCrashes;
+      options.crashes = crashes;
+      return executor::ProcessExecutor::create(std::move(library), config, scope,
+                                               std::move(options));
+    };
+  }
   if (services_.database) {
     db::Database* database = services_.database.get();
     spec.beforeInit = [database](const plugins::Library& library) {
@@ -185,13 +226,13 @@ Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation 
   Served served;
   served.config = q;
   generation.number = ++generations_;
-  const auto& info = generation.instance->info();
+  const auto& info = generation.executor->info();
   const queue::Keys keys(config_.redisPrefix, q.name);
   queue::WorkerOptions options = workerOptions(config_, q, slots);
   options.ledger = ledger_;
   served.worker = std::make_shared<queue::Worker>(
       std::move(options), url_, servers_->optionsFor(keys.base(), redisOptions(config_)),
-      generation.instance);
+      generation.executor);
   // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
   std::weak_ptr<queue::Worker> weak = served.worker;
   served.check = std::make_shared<http::ConsumptionCheck>(
@@ -302,7 +343,7 @@ ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
   for (const auto& plan : plans) {
     const plugins::Generation& generation =
         plan.generation ? *plan.generation : queues_.at(plan.config.name).generation;
-    sizing.push_back({&plan.config, &generation.instance->info()});
+    sizing.push_back({&plan.config, &generation.executor->info()});
   }
   config::Config sized = config_;
   sized.concurrency = next.concurrency;
@@ -323,11 +364,11 @@ ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
     Served& served = queues_.at(plan.config.name);
     served.config = plan.config;
     if (plan.generation) {
-      auto old = served.generation.instance;
+      auto old = served.generation.executor;
       plan.generation->number = ++generations_;
-      served.worker->setInstance(plan.generation->instance);
+      served.worker->setExecutor(plan.generation->executor);
       served.generation = std::move(*plan.generation);
-      const auto& info = served.generation.instance->info();
+      const auto& info = served.generation.executor->info();
       log::info("plugin generation serving", {{"queue", plan.config.name},
                                               {"plugin", info.name},
                                               {"version", info.version},
@@ -353,7 +394,7 @@ ReloadOutcome Node::apply(const config::Config& next, std::vector<Plan>& plans,
 // The old generation finishes its jobs until the drain deadline; the rest go back to wait and
 // the new generation takes them. Its library stays mapped (see plugins::Library::pinForever).
 void Node::retireGeneration(std::shared_ptr<queue::Worker> worker,
-                            std::shared_ptr<plugins::Instance> old) {
+                            std::shared_ptr<plugins::Executor> old) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
   startRetirement([this, worker, old, deadline] {
     {
@@ -405,7 +446,7 @@ std::string Node::summaryLocked() const {
   std::string out = "{";
   for (const auto& [name, served] : queues_) {
     if (out.size() > 1) out += ',';
-    const auto& info = served.generation.instance->info();
+    const auto& info = served.generation.executor->info();
     out += log::jsonString(name) + ":{\"plugin\":" + log::jsonString(info.name) +
            ",\"version\":" + log::jsonString(info.version) +
            ",\"generation\":" + std::to_string(served.generation.number) +
@@ -578,6 +619,8 @@ void Node::stop(lifecycle::Signals& signals) {
     std::lock_guard lock(mutex_);
     queues_.clear();
   }
+  // Executor processes retired with their queues get a moment for the plugins' shutdown.
+  executor::awaitRetired(std::chrono::seconds(3));
   if (embedded_) embedded_->stop();
   log::info("warren stopped");
 }

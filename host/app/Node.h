@@ -5,6 +5,7 @@
 #include "app/Services.h"
 #include "config/Config.h"
 #include "db/Database.h"
+#include "executor/CrashLedger.h"
 #include "lifecycle/DirectoryWatch.h"
 #include "lifecycle/EmbeddedRedis.h"
 #include "lifecycle/Signals.h"
@@ -108,7 +109,7 @@ class Node {
   ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,
                       const std::vector<std::string>& removed);
   void retireGeneration(std::shared_ptr<queue::Worker> worker,
-                        std::shared_ptr<plugins::Instance> old);
+                        std::shared_ptr<plugins::Executor> old);
   void retireQueue(std::shared_ptr<queue::Worker> worker);
   void startRetirement(std::function<void()> work);
   void startWatching();
@@ -124,6 +125,7 @@ class Node {
   // Plugins' calls to the node's Redis (the once() ledger), on connections of their own.
   std::shared_ptr<queue::RedisPool> pluginRedis_;
   std::shared_ptr<plugins::OnceLedger> ledger_;
+  std::shared_ptr<executor::CrashLedger> crashes_;     // executors killed per job (isolation)
   std::unique_ptr<queue::QueueService> queueService_;  // the plugins' queue table
   std::filesystem::path copiesDir_;
 

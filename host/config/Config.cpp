@@ -463,6 +463,33 @@ const std::vector<QueueKeySpec>& queueKeys() {
        }},
       {"metrics.maxDataPoints", "collect BullMQ metrics with this many points (0: off)",
        [](QueueConfig& q, const std::string& v) { q.maxMetricsPoints = parseInt(v, 0, 1000000); }},
+      {"isolation", "none | process: run the plugin in executor processes (docs/isolation.md)",
+       [](QueueConfig& q, const std::string& v) {
+         q.isolation.process = oneOf(v, {"none", "process"}) == "process";
+       }},
+      {"memory_limit_mb",
+       "isolation=process: address space an executor may add (default 4 x the plugin's memory "
+       "per job, at least 256)",
+       [](QueueConfig& q, const std::string& v) {
+         q.isolation.memoryLimitMb = static_cast<std::uint64_t>(parseInt(v, 16, 1 << 20));
+       }},
+      {"max_jobs_per_executor", "isolation=process: recycle an executor after N jobs (0: never)",
+       [](QueueConfig& q, const std::string& v) {
+         q.isolation.maxJobsPerExecutor = static_cast<std::uint64_t>(parseInt(v, 0, INT64_MAX));
+       }},
+      {"max_executor_rss_mb",
+       "isolation=process: recycle an executor whose resident memory passed this (0: never)",
+       [](QueueConfig& q, const std::string& v) {
+         q.isolation.maxExecutorRssMb = static_cast<std::uint64_t>(parseInt(v, 0, 1 << 20));
+       }},
+      {"executor_idle_ms",
+       "isolation=process: stop an idle executor (all but one) after this long (default 60000)",
+       [](QueueConfig& q, const std::string& v) {
+         q.isolation.executorIdleMs = parseInt(v, 100, 86400000);
+       }},
+      {"max_crashes",
+       "isolation=process: executors a job may kill before it fails as a poison pill (default 3)",
+       [](QueueConfig& q, const std::string& v) { q.isolation.maxCrashes = u32(v, 1, 1000); }},
   };
   return keys;
 }

@@ -17,6 +17,17 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// How a queue's plugin runs: in the node, or in executor processes (queue.NAME.isolation and the
+// executors' limits; docs/isolation.md).
+struct IsolationConfig {
+  bool process = false;                  // isolation = process; none: in the node's process
+  std::uint64_t memoryLimitMb = 0;       // 0: 4 x the plugin's memory per job, at least 256
+  std::uint64_t maxJobsPerExecutor = 0;  // recycle after this many jobs; 0: never
+  std::uint64_t maxExecutorRssMb = 0;    // recycle past this resident size; 0: never
+  std::int64_t executorIdleMs = 60000;   // an idle executor beyond the first is stopped after
+  std::uint32_t maxCrashes = 3;          // executors a job may kill before it is a poison pill
+};
+
 // Per-queue worker options (BullMQ worker options; defaults as BullMQ 6.x).
 struct QueueConfig {
   std::string name;
@@ -40,6 +51,7 @@ struct QueueConfig {
   std::string aiProvider;  // queue.NAME.ai.provider; empty: the node's (ai.provider)
   std::string aiModel;     // queue.NAME.ai.model; empty: the provider's
   std::string deadLetter;  // queue.NAME.dead_letter: the dead-letter queue; empty: none
+  IsolationConfig isolation;
   std::map<std::string, std::string> pluginConfig;
 };
 

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,9 @@ class PluginError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A plugin's config values by key (as text).
+using ConfigValues = std::map<std::string, std::string>;
 
 struct ConfigKeySpec {
   std::string name;

@@ -1,5 +1,7 @@
 #include "plugins/Generation.h"
 
+#include "plugins/Instance.h"
+
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
 
@@ -60,13 +62,14 @@ std::string sha256OfFile(const std::filesystem::path& path) {
 bool sameAs(const GenerationSpec& spec, const Generation& serving) {
   const auto path = Library::resolve(spec.plugin, spec.pluginDir);
   return path == serving.source && spec.config == serving.config &&
-         sha256OfFile(path) == serving.sha256;
+         spec.executorKey == serving.executorKey && sha256OfFile(path) == serving.sha256;
 }
 
 Generation loadGeneration(const GenerationSpec& spec) {
   Generation generation;
   generation.source = Library::resolve(spec.plugin, spec.pluginDir);
   generation.config = spec.config;
+  generation.executorKey = spec.executorKey;
   std::filesystem::path loadPath = generation.source;
   if (spec.copiesDir.empty()) {
     generation.sha256 = sha256OfFile(generation.source);
@@ -94,7 +97,11 @@ Generation loadGeneration(const GenerationSpec& spec) {
   }
   auto library = Library::load(loadPath, generation.source);
   if (spec.beforeInit) spec.beforeInit(*library);
-  generation.instance = std::make_shared<Instance>(std::move(library), spec.config, spec.scope);
+  if (spec.makeExecutor) {
+    generation.executor = spec.makeExecutor(std::move(library), spec.config, spec.scope);
+  } else {
+    generation.executor = std::make_shared<Instance>(std::move(library), spec.config, spec.scope);
+  }
   return generation;
 }
 

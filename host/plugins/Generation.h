@@ -2,7 +2,8 @@
 // Hot reload builds a new generation beside the serving one and switches only once it is ready.
 #pragma once
 
-#include "plugins/Instance.h"
+#include "plugins/Executor.h"
+#include "plugins/Library.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,11 @@
 #include <string>
 
 namespace warren::plugins {
+
+// Makes the executor that serves a generation from its loaded, checked library: the plugin's
+// init runs there. Throws PluginError.
+using ExecutorFactory = std::function<std::shared_ptr<Executor>(
+    std::shared_ptr<Library> library, const ConfigValues& config, const std::string& scope)>;
 
 struct GenerationSpec {
   std::string plugin;  // name in pluginDir, or a path
@@ -22,13 +28,19 @@ struct GenerationSpec {
   // Runs after the descriptor was accepted and before init (the node applies the plugin's
   // database migrations here); throws PluginError to refuse the generation.
   std::function<void(const Library&)> beforeInit;
+  // Empty: the plugin runs in process (a plugins::Instance).
+  ExecutorFactory makeExecutor;
+  // How the plugin runs ("" in process; the isolation settings otherwise): a change makes a new
+  // generation on reload.
+  std::string executorKey;
 };
 
 struct Generation {
-  std::shared_ptr<Instance> instance;
+  std::shared_ptr<Executor> executor;
   std::filesystem::path source;  // the operator's file
   std::string sha256;            // of the bytes loaded
   ConfigValues config;           // as given (before defaults)
+  std::string executorKey;       // as given in the spec
   std::uint64_t number = 0;      // 1, 2, ... per queue; set by the caller
 };
 
@@ -42,7 +54,8 @@ Generation loadGeneration(const GenerationSpec& spec);
 // Lower-case hex SHA-256 of a file; throws PluginError when it cannot be read.
 std::string sha256OfFile(const std::filesystem::path& path);
 
-// Does `spec` describe the generation already serving (same bytes, same config)? Hashes the file.
+// Does `spec` describe the generation already serving (same bytes, same config, same way of
+// running)? Hashes the file.
 bool sameAs(const GenerationSpec& spec, const Generation& serving);
 
 }  // namespace warren::plugins

@@ -3,7 +3,7 @@
 #include "json/Json.h"
 #include "log/Log.h"
 #include "metrics/Registry.h"
-#include "plugins/Instance.h"
+#include "plugins/JobContext.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -11,8 +11,8 @@
 namespace warren::plugins {
 namespace {
 
-const Instance& instanceOf(const warren_host* host) {
-  return *host->instance;
+const Caller& callerOf(const warren_host* host) {
+  return *host->caller;
 }
 JobContext& contextOf(const warren_job* job) {
   return *job->context;
@@ -43,11 +43,11 @@ int logEnabled(const warren_host*, warren_log_level level) noexcept {
 void logWrite(const warren_host* host, warren_log_level level, const char* message,
               std::size_t len) noexcept {
   try {
-    const Instance& instance = instanceOf(host);
+    const Caller& caller = callerOf(host);
     log::write(levelOf(level), std::string_view(message, len),
-               {{"plugin", instance.info().name},
-                {"plugin_version", instance.info().version},
-                {"queue", instance.scope()}});
+               {{"plugin", caller.info->name},
+                {"plugin_version", caller.info->version},
+                {"queue", caller.scope}});
   } catch (...) {
   }
 }
@@ -73,7 +73,7 @@ warren_status metric(const warren_host* host, const char* name, Fn&& apply) noex
     return WARREN_OK;
   } catch (const std::exception& e) {
     log::warn("plugin metric refused",
-              {{"plugin", instanceOf(host).info().name}, {"reason", e.what()}});
+              {{"plugin", callerOf(host).info->name}, {"reason", e.what()}});
     return WARREN_ERR_INVALID;
   }
 }
@@ -102,7 +102,7 @@ warren_status histogramObserve(const warren_host* host, const char* name, const 
 const char* configGet(const warren_host* host, const char* key) noexcept {
   if (key == nullptr) return nullptr;
   try {
-    return instanceOf(host).configValue(key);
+    return callerOf(host).configValue(key);
   } catch (...) {
     return nullptr;
   }
@@ -297,8 +297,18 @@ bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept {
 }
 
 std::string_view pluginNameOf(const warren_host* host) noexcept {
-  if (host == nullptr || host->instance == nullptr) return {};
-  return host->instance->info().name;
+  if (host == nullptr || host->caller == nullptr || host->caller->info == nullptr) return {};
+  return host->caller->info->name;
+}
+
+std::string_view scopeOf(const warren_host* host) noexcept {
+  if (host == nullptr || host->caller == nullptr) return {};
+  return host->caller->scope;
+}
+
+const char* Caller::configValue(const std::string& key) const {
+  const auto it = config.find(key);
+  return it == config.end() ? nullptr : it->second.c_str();
 }
 
 }  // namespace warren::plugins

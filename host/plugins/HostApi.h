@@ -1,13 +1,27 @@
 // The table of host services handed to every plugin's init.
 #pragma once
 
+#include "plugins/Descriptor.h"
+
 #include <warren/plugin.h>
 
+#include <string>
 #include <string_view>
 
 namespace warren::plugins {
 
-class Instance;
+// Who a host handle speaks for: the plugin, the queue it serves and its validated config. The
+// host's service functions read it (log lines and metrics name the plugin, the AI service picks
+// the queue's provider). An Instance has one; so has a process executor, for the calls its
+// executor processes forward.
+struct Caller {
+  const PluginInfo* info = nullptr;
+  std::string scope;  // the queue
+  ConfigValues config;
+
+  // The value of `key`, or NULL when it has none; valid while the Caller lives.
+  const char* configValue(const std::string& key) const;
+};
 
 // The host's table (static, lives for the process).
 const warren_host_api* hostApi();
@@ -36,10 +50,12 @@ bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept;
 
 // The name of the plugin behind a host handle (for logs), or "" when unknown.
 std::string_view pluginNameOf(const warren_host* host) noexcept;
+// The queue a host handle serves, or "" when unknown.
+std::string_view scopeOf(const warren_host* host) noexcept;
 
 }  // namespace warren::plugins
 
 // The opaque plugin-instance handle of the C ABI.
 struct warren_host {
-  const warren::plugins::Instance* instance;
+  const warren::plugins::Caller* caller;
 };

@@ -75,15 +75,10 @@ ConfigValues validateConfig(const PluginInfo& info, const ConfigValues& given) {
   return values;
 }
 
-struct Instance::HostHandle {
-  warren_host host;
-};
-
-Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config, std::string scope)
+Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config, std::string scope,
+                   const warren_host_api* api)
     : library_(std::move(library)),
-      config_(validateConfig(library_->info(), config)),
-      scope_(std::move(scope)),
-      handle_(std::make_unique<HostHandle>(HostHandle{warren_host{this}})) {
+      caller_{&library_->info(), std::move(scope), validateConfig(library_->info(), config)} {
   for (const JobTypeSpec& type : info().jobTypes) {
     if (type.dataSchema) dataSchemas_.emplace(type.name, *type.dataSchema);
   }
@@ -91,7 +86,7 @@ Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config,
   library_->pinForever();
   char error[1024] = {0};
   const warren_status status =
-      library_->descriptor().init(hostApi(), &handle_->host, &state_, error, sizeof error);
+      library_->descriptor().init(api, &host_, &state_, error, sizeof error);
   if (status != WARREN_OK) {
     error[sizeof error - 1] = '\0';
     const std::string reason = "plugin " + info().name + " " + info().version +
@@ -101,7 +96,7 @@ Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config,
   }
   log::info("plugin started", {{"plugin", info().name},
                                {"plugin_version", info().version},
-                               {"queue", scope_},
+                               {"queue", caller_.scope},
                                {"path", library_->path().string()}});
 }
 
@@ -171,11 +166,6 @@ void Instance::waitUntil(const JobContext& job, JobOutcome& outcome) const {
     outcome.retryAtMs = std::max(*at, now);
     outcome.error = reason;
   }
-}
-
-const char* Instance::configValue(const std::string& key) const {
-  const auto it = config_.find(key);
-  return it == config_.end() ? nullptr : it->second.c_str();
 }
 
 }  // namespace warren::plugins

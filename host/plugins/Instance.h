@@ -1,10 +1,12 @@
-// One initialised plugin instance (a plugin serving one queue with one config).
+// One initialised plugin instance (a plugin serving one queue with one config): the in-process
+// executor.
 #pragma once
 
+#include "plugins/Executor.h"
+#include "plugins/HostApi.h"
 #include "plugins/JobContext.h"
 #include "plugins/Library.h"
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,18 +14,18 @@
 
 namespace warren::plugins {
 
-using ConfigValues = std::map<std::string, std::string>;
-
 // Checks `given` against the plugin's declared schema and fills in defaults. Throws PluginError
 // naming the key on an unknown key, a value of the wrong type or a missing required key.
 ConfigValues validateConfig(const PluginInfo& info, const ConfigValues& given);
 
-class Instance {
+class Instance final : public Executor {
  public:
-  // Validates the config and runs the plugin's init; throws PluginError when either fails.
-  // `scope` names what the instance serves (the queue), for logs.
-  Instance(std::shared_ptr<Library> library, const ConfigValues& config, std::string scope);
-  ~Instance();
+  // Validates the config and runs the plugin's init with `api` (the host's table; an executor
+  // process passes its own); throws PluginError when either fails. `scope` names what the
+  // instance serves (the queue), for logs.
+  Instance(std::shared_ptr<Library> library, const ConfigValues& config, std::string scope,
+           const warren_host_api* api = hostApi());
+  ~Instance() override;
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 
@@ -33,22 +35,26 @@ class Instance {
   // sees it.
   JobOutcome handle(JobContext& job);
 
-  const PluginInfo& info() const { return library_->info(); }
-  const std::string& scope() const { return scope_; }
-  const char* configValue(const std::string& key) const;
+  // Executor: the job runs here, on the calling thread.
+  JobOutcome run(JobContext& job) override { return handle(job); }
+  bool runsInline() const override { return info().resourceClass == WARREN_RESOURCE_INLINE; }
+  const PluginInfo& info() const override { return library_->info(); }
+
+  const std::string& scope() const { return caller_.scope; }
+  // The handle the plugin got in init (the host's service functions take it).
+  const warren_host* host() const { return &host_; }
+  const char* configValue(const std::string& key) const { return caller_.configValue(key); }
 
  private:
   std::optional<std::string> invalidData(const JobInput& input) const;
   void waitUntil(const JobContext& job, JobOutcome& outcome) const;
 
   std::shared_ptr<Library> library_;
-  ConfigValues config_;
-  std::string scope_;
+  Caller caller_;
+  warren_host host_{&caller_};
   // The data schemas by job name; empty (and never looked at) for plugins without any.
   std::unordered_map<std::string, json::Schema> dataSchemas_;
   warren_plugin_state* state_ = nullptr;
-  struct HostHandle;
-  std::unique_ptr<HostHandle> handle_;
 };
 
 }  // namespace warren::plugins

@@ -11,6 +11,7 @@ void JobContext::cancel(const std::string& reason) {
     std::lock_guard lock(mutex_);
     if (!cancelReason_) cancelReason_ = reason;
     cancelled_.store(true);
+    if (cancelListener_) cancelListener_();
   }
   cancelSignal_.notify_all();
 }
@@ -24,6 +25,12 @@ bool JobContext::waitCancelled(std::uint32_t timeoutMs) {
   std::unique_lock lock(mutex_);
   return cancelSignal_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
                                 [this] { return cancelled_.load(); });
+}
+
+void JobContext::setCancelListener(std::function<void()> listener) {
+  std::lock_guard lock(mutex_);
+  cancelListener_ = std::move(listener);
+  if (cancelListener_ && cancelled_.load()) cancelListener_();
 }
 
 void JobContext::setResult(std::string json) {

@@ -76,6 +76,10 @@ class JobContext {
   const char* cancelReason() const;
   // Returns true as soon as cancelled, false after `timeoutMs`.
   bool waitCancelled(std::uint32_t timeoutMs);
+  // Calls `listener` when the job is cancelled (at once when it already is), on the cancelling
+  // thread with the context's lock held: it must be short and must not call the context. An
+  // executor that runs the job elsewhere uses it to wake up; an empty function removes it.
+  void setCancelListener(std::function<void()> listener);
 
   void setResult(std::string json);
   void setError(std::string message);
@@ -94,6 +98,7 @@ class JobContext {
   std::optional<std::string> error_;
   std::optional<std::int64_t> retryAt_;
   std::optional<std::string> cancelReason_;  // set once
+  std::function<void()> cancelListener_;
 };
 
 }  // namespace warren::plugins

@@ -50,7 +50,7 @@ std::string optionalNumber(std::int64_t value) {
 }  // namespace
 
 Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions connection,
-               InstancePtr instance)
+               ExecutorPtr executor)
     : options_(std::move(options)),
       keys_(options_.prefix, options_.queue),
       connections_(
@@ -61,7 +61,7 @@ Worker::Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions c
           }(),
           redis::ConnectionNames{"", keys_.workerClientName(options_.name), ""}),
       workerId_(Poco::UUIDGenerator::defaultGenerator().createRandom().toString()),
-      instance_(std::move(instance)) {
+      executor_(std::move(executor)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
   concurrency_ = options_.concurrency;
   if (!options_.deadLetterQueue.empty())
@@ -90,9 +90,9 @@ void Worker::start() {
                                {"worker", options_.name}});
 }
 
-void Worker::setInstance(InstancePtr instance) {
+void Worker::setExecutor(ExecutorPtr executor) {
   std::lock_guard lock(mutex_);
-  instance_ = std::move(instance);
+  executor_ = std::move(executor);
 }
 
 void Worker::stopFetching() {
@@ -143,18 +143,18 @@ std::uint32_t Worker::concurrency() const {
   return concurrency_;
 }
 
-std::size_t Worker::runningIn(const InstancePtr& instance) const {
+std::size_t Worker::runningIn(const ExecutorPtr& executor) const {
   std::lock_guard lock(mutex_);
   return static_cast<std::size_t>(std::count_if(active_.begin(), active_.end(), [&](const auto& e) {
-    return e.second->instance == instance && !e.second->abandoned && !e.second->settling;
+    return e.second->executor == executor && !e.second->abandoned && !e.second->settling;
   }));
 }
 
-std::size_t Worker::requeueRunningIn(const InstancePtr& instance) {
+std::size_t Worker::requeueRunningIn(const ExecutorPtr& executor) {
   std::size_t count = 0;
   {
     std::lock_guard lock(mutex_);
-    count = requeueWhere([&](const ActiveJob& job) { return job.instance == instance; },
+    count = requeueWhere([&](const ActiveJob& job) { return job.executor == executor; },
                          "reload deadline");
   }
   ioWake_.notify_all();
@@ -547,7 +547,7 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   }
   {
     std::lock_guard lock(mutex_);
-    job->instance = instance_;
+    job->executor = executor_;
     active_[job->record.id] = job;
     slotsUsed_++;
     drained_ = false;
@@ -556,7 +556,7 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (job->instance->info().resourceClass == WARREN_RESOURCE_INLINE) {
+    if (job->executor->runsInline()) {
       inline_.push_back(job);  // the fetching thread runs it next (runInline)
       return;
     }
@@ -597,9 +597,9 @@ bool Worker::prepare(const std::shared_ptr<ActiveJob>& job) {
     reason = "job started more than allowable limit";
   } else if (record.problem)
     reason = *record.problem;
-  else if (!job->instance->info().handles(record.name)) {
+  else if (!job->executor->info().handles(record.name)) {
     reason =
-        "job name '" + record.name + "' is not handled by plugin " + job->instance->info().name;
+        "job name '" + record.name + "' is not handled by plugin " + job->executor->info().name;
   }
   if (!reason) return true;
   {
@@ -711,7 +711,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
   }
   plugins::JobOutcome outcome;
   try {
-    if (!cancelledFirst) outcome = job->instance->handle(*context);
+    if (!cancelledFirst) outcome = job->executor->run(*context);
   } catch (const std::exception& e) {
     outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
     outcome.error = std::string("host error while running the plugin: ") + e.what();

@@ -1,5 +1,6 @@
-// A BullMQ-compatible worker for one queue (fact sheet §4): takes jobs, runs them in a plugin,
-// writes the results back exactly as a BullMQ worker would.
+// A BullMQ-compatible worker for one queue (fact sheet §4): takes jobs, hands each to the queue's
+// executor (plugins::Executor: the plugin in process, or in an executor process) and writes the
+// outcome back exactly as a BullMQ worker would.
 //
 // Threads, and why:
 //   io      owns the scripts connection: fetches, finishes, progress and logs, batched in
@@ -11,13 +12,14 @@
 //           marker while the queue is drained;
 //   timer   owns the events connection: lock renewal, the stalled checker and job timeouts,
 //           so that a busy io thread or a blocking plugin never lets a lock expire;
-//   pool    `concurrency` threads that run the plugin's handle(), except for an inline plugin
-//           (WARREN_RESOURCE_INLINE): its jobs run on the thread that fetched them, one after
-//           another, with no hand-off (see runInline).
+//   pool    `concurrency` threads that run jobs through the executor, except when the executor
+//           runs them inline (an inline plugin in process, WARREN_RESOURCE_INLINE): they then
+//           run on the thread that fetched them, one after another, with no hand-off (see
+//           runInline).
 #pragma once
 
 #include "metrics/Registry.h"
-#include "plugins/Instance.h"
+#include "plugins/Executor.h"
 #include "queue/JobRecord.h"
 #include "queue/Keys.h"
 #include "redis/Pool.h"
@@ -77,17 +79,17 @@ struct WorkerStatus {
 
 class Worker {
  public:
-  using InstancePtr = std::shared_ptr<plugins::Instance>;
+  using ExecutorPtr = std::shared_ptr<plugins::Executor>;
 
   Worker(WorkerOptions options, redis::Url url, redis::ConnectionOptions connection,
-         InstancePtr instance);
+         ExecutorPtr executor);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   void start();
-  // Routes jobs fetched from now on to `instance` (a new generation); running jobs keep theirs.
-  void setInstance(InstancePtr instance);
+  // Routes jobs fetched from now on to `executor` (a new generation); running jobs keep theirs.
+  void setExecutor(ExecutorPtr executor);
   // Stops taking new jobs; running jobs go on.
   void stopFetching();
   // Takes jobs again after stopFetching (a drain undone).
@@ -96,12 +98,12 @@ class Worker {
   // lowered, running jobs finish and the surplus threads then exit.
   void setConcurrency(std::uint32_t concurrency);
   std::uint32_t concurrency() const;
-  // Jobs running (not yet settling) in `instance`, e.g. an older plugin generation.
-  std::size_t runningIn(const InstancePtr& instance) const;
-  // Cancels the jobs running in `instance` ("reload deadline") and gives them back to wait
+  // Jobs running (not yet settling) in `executor`, e.g. an older plugin generation.
+  std::size_t runningIn(const ExecutorPtr& executor) const;
+  // Cancels the jobs running in `executor` ("reload deadline") and gives them back to wait
   // (their plugin calls' results are then ignored); the current generation picks them up.
   // Returns how many.
-  std::size_t requeueRunningIn(const InstancePtr& instance);
+  std::size_t requeueRunningIn(const ExecutorPtr& executor);
   // A cancel request for job `id` (warren cancel; Cancel.h): when the job runs here, its plugin
   // is told (cancel_reason = `reason`) and the job ends failed, unrecoverably, with "cancelled:
   // <reason>" whatever the plugin returns; a job not started yet never reaches the plugin.
@@ -182,8 +184,8 @@ class Worker {
   void startPoolThreads(std::uint32_t count);  // requires mutex_
   std::size_t requeueWhere(const std::function<bool(const ActiveJob&)>& which,
                            const std::string& reason);  // requires mutex_
-  // Runs the plugin and queues the settlement; `onFetchingThread`: an inline plugin's job, run
-  // by the ioBaton_ holder, which sends the settlement itself.
+  // Runs the job through its executor and queues the settlement; `onFetchingThread`: an inline
+  // job, run by the ioBaton_ holder, which sends the settlement itself.
   void runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread);
   void runInline();      // ioBaton_ holders only
   bool claimPoolWake();  // requires mutex_
@@ -213,7 +215,7 @@ class Worker {
   std::condition_variable timerWake_;
   std::condition_variable idle_;
 
-  InstancePtr instance_;
+  ExecutorPtr executor_;
   std::map<std::string, std::shared_ptr<ActiveJob>> active_;  // by job id
   std::deque<Command> outbox_;
   Clock::time_point outboxSince_;  // when the outbox last went from empty to not empty

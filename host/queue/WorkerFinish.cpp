@@ -84,7 +84,7 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
     s.status = "completed";
     return s;
   }
-  const std::string plugin = command.job->instance ? command.job->instance->info().name : "host";
+  const std::string plugin = command.job->executor ? command.job->executor->info().name : "host";
   const std::string stack =
       appendStacktrace(record.stacktrace,
                        "Error: " + outcome.error + "\n    at " + plugin + " (" + record.name + ")",

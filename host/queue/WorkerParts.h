@@ -22,7 +22,7 @@ constexpr std::chrono::microseconds kSettleLinger{1000};
 struct Worker::ActiveJob {
   JobRecord record;
   std::string token;
-  InstancePtr instance;
+  ExecutorPtr executor;
   std::shared_ptr<plugins::JobContext> context;  // set when a pool thread starts it
   std::int64_t startedMs = 0;
   std::int64_t deadlineMs = 0;      // 0: no timeout

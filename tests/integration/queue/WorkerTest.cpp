@@ -233,9 +233,9 @@ TEST_F(WorkerTest, SwappingPoolAndInlinePluginsWhileJobsFlowLosesNoJob) {
   constexpr int kJobs = 3000;
   addMany(kJobs, "echo", [](const std::string&) { return std::string(R"({"value":"echo"})"); });
   waitCompleted(300);
-  worker->setInstance(test::instanceOf("noop"));
+  worker->setExecutor(test::instanceOf("noop"));
   waitCompleted(1500);
-  worker->setInstance(instance_);
+  worker->setExecutor(instance_);
   waitCompleted(kJobs);
   EXPECT_EQ(redis_->command({"ZCARD", "bull:q:completed"}).integer(), kJobs);
   EXPECT_EQ(redis_->command({"LLEN", "bull:q:active"}).integer(), 0);

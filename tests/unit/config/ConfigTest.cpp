@@ -285,6 +285,34 @@ TEST_F(ConfigLayers, DeadLetterQueue) {
       << "none by default";
 }
 
+TEST_F(ConfigLayers, IsolationKeysOfAQueue) {
+  const Config c = config::resolve(
+      {file("[queue.video]\nplugin = video\nisolation = process\nmemory_limit_mb = 2048\n"
+            "max_jobs_per_executor = 500\nmax_executor_rss_mb = 1500\nexecutor_idle_ms = 1000\n"
+            "max_crashes = 2\n[queue.emails]\nplugin = echo\n")});
+  ASSERT_EQ(c.queues.size(), 2u);
+  const auto& video = c.queues[0].name == "video" ? c.queues[0] : c.queues[1];
+  const auto& emails = c.queues[0].name == "video" ? c.queues[1] : c.queues[0];
+  EXPECT_TRUE(video.isolation.process);
+  EXPECT_EQ(video.isolation.memoryLimitMb, 2048u);
+  EXPECT_EQ(video.isolation.maxJobsPerExecutor, 500u);
+  EXPECT_EQ(video.isolation.maxExecutorRssMb, 1500u);
+  EXPECT_EQ(video.isolation.executorIdleMs, 1000);
+  EXPECT_EQ(video.isolation.maxCrashes, 2u);
+  // The defaults: in process; for process isolation, no recycling, a minute idle, 3 crashes.
+  EXPECT_FALSE(emails.isolation.process);
+  EXPECT_EQ(emails.isolation.memoryLimitMb, 0u);
+  EXPECT_EQ(emails.isolation.maxJobsPerExecutor, 0u);
+  EXPECT_EQ(emails.isolation.executorIdleMs, 60000);
+  EXPECT_EQ(emails.isolation.maxCrashes, 3u);
+  EXPECT_EQ(refusal({cli({"queue.e.plugin=echo", "queue.e.isolation=thread"})}),
+            "invalid value for 'queue.e.isolation' in the command line: 'thread': expected one "
+            "of none, process");
+  EXPECT_EQ(refusal({cli({"queue.e.plugin=echo", "queue.e.max_crashes=0"})}),
+            "invalid value for 'queue.e.max_crashes' in the command line: '0': expected a whole "
+            "number from 1 to 1000");
+}
+
 // ---- secrets and documentation ----
 
 TEST_F(ConfigLayers, RedisSentinelAndClusterKeys) {

@@ -99,7 +99,7 @@ TEST(Abi12Generation, BeforeInitRunsOnTheAcceptedDescriptorBeforeInit) {
   };
   const plugins::Generation generation = plugins::loadGeneration(spec);
   EXPECT_EQ(seen, std::vector<std::string>{"abi12 2"});
-  EXPECT_NE(generation.instance, nullptr);
+  EXPECT_NE(generation.executor, nullptr);
 }
 
 TEST(Abi12Generation, ARefusalInBeforeInitMeansInitNeverRuns) {

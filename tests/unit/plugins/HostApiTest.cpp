@@ -224,7 +224,7 @@ TEST(HostOnceApiWithoutLedger, IsUnavailable) {
 
 TEST(HostMetricsApi, RecordsValidAndRefusesInvalid) {
   plugins::Instance echo(plugins::Library::load(builtPlugin("echo")), {}, "metrics");
-  const warren_host host{&echo};
+  const warren_host& host = *echo.host();
   const warren_metrics_api* m = plugins::hostApi()->metrics;
   const warren_pair labels[] = {{"queue", "metrics"}};
   const double before = metrics::registry().value("hostapi_test_total", {{"queue", "metrics"}});
@@ -246,7 +246,7 @@ TEST(HostMetricsApi, RecordsValidAndRefusesInvalid) {
 TEST(HostConfigApi, ReturnsValidatedValuesOrNull) {
   plugins::Instance echo(plugins::Library::load(builtPlugin("echo")), {{"log_prefix", "> "}},
                          "config");
-  const warren_host host{&echo};
+  const warren_host& host = *echo.host();
   const warren_config_api* config = plugins::hostApi()->config;
   EXPECT_STREQ(config->get(&host, "log_prefix"), "> ");
   EXPECT_EQ(config->get(&host, "missing"), nullptr);

@@ -1,6 +1,8 @@
-// Runs one job through an Instance and records what the plugin reported on the way.
+// Runs one job through an executor (an Instance, or an executor process's pool) and records
+// what the plugin reported on the way.
 #pragma once
 
+#include "plugins/Executor.h"
 #include "plugins/Instance.h"
 #include "plugins/JobContext.h"
 
@@ -26,7 +28,7 @@ inline plugins::JobInput jobInput(std::string name, std::string data = "{}") {
 }
 
 // Runs the job; `acceptSinks` false makes the progress and log sinks refuse.
-inline Recorded runJob(plugins::Instance& instance, plugins::JobInput input,
+inline Recorded runJob(plugins::Executor& executor, plugins::JobInput input,
                        bool acceptSinks = true) {
   Recorded recorded;
   std::mutex mutex;  // sinks may be called from the plugin's thread
@@ -42,7 +44,7 @@ inline Recorded runJob(plugins::Instance& instance, plugins::JobInput input,
     return acceptSinks;
   };
   plugins::JobContext context(std::move(input), std::move(sinks));
-  recorded.outcome = instance.handle(context);
+  recorded.outcome = executor.run(context);
   return recorded;
 }
 
