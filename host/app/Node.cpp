@@ -90,7 +90,7 @@ Node::Node(const config::Config& config, ConfigSource source)
   std::vector<std::pair<config::QueueConfig, plugins::Generation>> loaded;
   std::vector<QueuePlugin> sizing;
   for (const auto& q : config_.queues) {
-    loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir)));
+    loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir, config_)));
   }
   for (const auto& [q, generation] : loaded) sizing.push_back({&q, &generation.instance->info()});
   const auto planned = planSlots(config_, sizing);
@@ -113,13 +113,14 @@ Node::~Node() {
 }
 
 // What to load for a queue; runs the plugin's database migrations first (once per node set).
-plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
-                                      const std::string& pluginDir) const {
+plugins::GenerationSpec Node::prepare(const config::QueueConfig& q, const std::string& pluginDir,
+                                      const config::Config& from) const {
   plugins::GenerationSpec spec;
   spec.plugin = q.plugin;
   spec.pluginDir = pluginDir;
   spec.pinnedSha256 = q.sha256;
   spec.config = q.pluginConfig;
+  spec.inherited = pluginSecrets(from);
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
   if (!q.migrations.empty()) {
@@ -207,7 +208,7 @@ ReloadOutcome Node::reload(const config::Config& next) {
     const std::string pluginDir = next.pluginDir.empty() ? config_.pluginDir : next.pluginDir;
     for (const auto& q : next.queues) {
       Plan plan{q, std::nullopt, serving.count(q.name) == 0};
-      const plugins::GenerationSpec spec = prepare(q, pluginDir);
+      const plugins::GenerationSpec spec = prepare(q, pluginDir, next);
       if (plan.added || !plugins::sameAs(spec, serving.at(q.name))) {
         plan.generation = plugins::loadGeneration(spec);
       }

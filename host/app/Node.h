@@ -91,7 +91,8 @@ class Node {
   };
   struct Plan;
 
-  plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir) const;
+  plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir,
+                                  const config::Config& from) const;
   Served startQueue(const config::QueueConfig& q, plugins::Generation generation,
                     std::uint32_t slots);
   ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,

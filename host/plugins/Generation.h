@@ -16,6 +16,9 @@ struct GenerationSpec {
   std::filesystem::path pluginDir;
   std::string pinnedSha256;  // hex; empty: any file
   ConfigValues config;
+  // Node-level values (security.*) offered to the plugin: a key the plugin declares under the
+  // same name, and that `config` does not set, takes its value from here.
+  ConfigValues inherited;
   std::string scope;                // the queue, for logs
   std::filesystem::path copiesDir;  // content-addressed private copies; empty: load in place
 };
@@ -25,6 +28,7 @@ struct Generation {
   std::filesystem::path source;  // the operator's file
   std::string sha256;            // of the bytes loaded
   ConfigValues config;           // as given (before defaults)
+  ConfigValues inherited;        // the node-level values offered with it
   std::uint64_t number = 0;      // 1, 2, ... per queue; set by the caller
 };
 
@@ -36,6 +40,11 @@ Generation loadGeneration(const GenerationSpec& spec);
 
 // Lower-case hex SHA-256 of a file; throws PluginError when it cannot be read.
 std::string sha256OfFile(const std::filesystem::path& path);
+
+// The config an instance of `info` gets: `config`, plus each key `info` declares that
+// `config` leaves unset and `inherited` has.
+ConfigValues withInherited(const PluginInfo& info, const ConfigValues& config,
+                           const ConfigValues& inherited);
 
 // Does `spec` describe the generation already serving (same bytes, same config)? Hashes the file.
 bool sameAs(const GenerationSpec& spec, const Generation& serving);
