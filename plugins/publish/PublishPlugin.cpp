@@ -30,8 +30,8 @@ class PublishPlugin final : public warren::Plugin {
 
   warren::Result handle(warren::Job& job) override {
     const std::string_view name = job.name();
-    if (name == "post:publish") return publisher_.run(job);
-    if (name == "analytics:collect") return collector_.run(job);
+    if (name == "post:publish") return supported(job, publisher_.run(job));
+    if (name == "analytics:collect") return supported(job, collector_.run(job));
     if (isAccountJob(name)) return runAccountJob(*context_, job);
     return warren::Result::fail("job name '" + std::string(name) +
                                 "' is not handled by plugin publish (post:publish, "
@@ -39,6 +39,16 @@ class PublishPlugin final : public warren::Plugin {
   }
 
  private:
+  // A host without set_retry_at cannot delay a job: it is retried under its backoff instead.
+  static warren::Result supported(const warren::Job& job, warren::Result result) {
+    const bool later =
+        result.outcome() == WARREN_JOB_DELAYED || result.outcome() == WARREN_JOB_RATE_LIMITED;
+    if (later && !warren::detail::provides(job.api()->job, &warren_job_api::set_retry_at)) {
+      return warren::Result::retry(result.text());
+    }
+    return result;
+  }
+
   // A config the plugin cannot work with refuses it at start, with the reason.
   static Settings settingsOf(const warren::Host& host) {
     try {

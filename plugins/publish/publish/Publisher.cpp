@@ -66,6 +66,10 @@ class Run {
               const std::string& why);
   Json finish();
   void save() { context_.ledger.save(&job_, *publication_, owner_); }
+  void notPosted(Json& state) {
+    state["state"] = "pending";
+    save();
+  }
   Json& parts() { return publication_->progress["parts"]; }
 
   Context& context_;
@@ -264,12 +268,18 @@ void Run::ensurePosted(platforms::Session& session, std::size_t index) {
         throw Retryable(std::string(e.what()) + " (the post is not on " + platform_->name() +
                         "; sent again on the next attempt)");
       }
-    } catch (...) {
-      // Refused, rate limited or not sent at all: nothing is on the platform.
-      state["state"] = "pending";
-      save();
+    } catch (const PlatformError&) {
+      notPosted(state);  // refused by the platform
+      throw;
+    } catch (const RetryAt&) {
+      notPosted(state);  // rate limited
+      throw;
+    } catch (const Unrecoverable&) {
+      notPosted(state);  // credentials refused
       throw;
     }
+    // Anything else (no answer, cancelled mid-request) leaves the part "sending": the next run
+    // asks the platform before sending it again.
   }
 }
 
