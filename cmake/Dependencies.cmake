@@ -14,6 +14,8 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(valijson REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis>=0.14)
+# JSON Schema `pattern` in the host (host/json/Schema): PCRE2 matches on the heap, with limits.
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8>=10.34)
 pkg_check_modules(LIBAV IMPORTED_TARGET libavformat>=59 libavcodec>=59 libavutil>=57
                   libswscale>=6 libswresample>=4 libavfilter>=8)
 if(WARREN_BUILD_TESTS)

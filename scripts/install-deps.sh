@@ -13,8 +13,12 @@ packages=(
   ffmpeg nlohmann-json3-dev libvalijson-dev
   # tests and benchmarks; the servers the tests start themselves
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-sentinel postgresql-15 prometheus
+  # host: SDK 1.2 services (JSON Schema patterns in host/json)
+  libpcre2-dev
   # host: AI service (host/ai)
   # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
+  libicu-dev libcld2-dev libstemmer-dev libhyphen-dev
+  hyphen-en-us hyphen-es hyphen-fr hyphen-it hyphen-pt-pt hyphen-nl
   # content plugins: analyze (media, web)
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   # content plugins: generate

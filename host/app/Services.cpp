@@ -1,7 +1,11 @@
 #include "app/Services.h"
 
+#include "ai/AiApi.h"
+#include "ai/Settings.h"
+
 #include "lifecycle/EmbeddedRedis.h"
 #include "log/Log.h"
+#include "metrics/Registry.h"
 #include "outbound/HttpOptions.h"
 #include "outbound/HttpService.h"
 #include "plugins/HostApi.h"
@@ -90,6 +94,21 @@ std::unique_ptr<storage::Store> openStorage(const config::Config& config) {
   }
 }
 
+std::unique_ptr<ai::AiService> openAi(const config::Config& config, Services& services) {
+  auto service = std::make_unique<ai::AiService>(ai::settingsFrom(config), *services.http,
+                                                 services.storage.get(), metrics::registry());
+  const ai::Settings& s = service->settings();
+  if (s.provider) {
+    log::info("ai service", {{"provider", std::string(ai::providerName(*s.provider))},
+                             {"model", s.of(*s.provider).model}});
+  }
+  if (s.provider && !service->available("", WARREN_AI_EMBED)) {
+    log::warn("ai service: no embeddings (the provider has none; set ai.embedding_provider)",
+              {{"provider", std::string(ai::providerName(*s.provider))}});
+  }
+  return service;
+}
+
 }  // namespace
 
 Services openServices(const config::Config& config, std::uint32_t queues, std::uint32_t slots) {
@@ -97,10 +116,12 @@ Services openServices(const config::Config& config, std::uint32_t queues, std::u
   services.database = openDatabase(config, queues, slots);
   services.http = openHttp(config);
   services.storage = openStorage(config);
+  services.ai = openAi(config, services);
   plugins::OptionalServices table;
   table.db = services::dbApi(*services.database);
   table.http = outbound::httpApi(*services.http);
   table.storage = storage::storageApi(*services.storage);
+  table.ai = ai::aiApi(*services.ai);
   plugins::installServices(table);
   return services;
 }

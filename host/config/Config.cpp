@@ -68,6 +68,158 @@ std::uint32_t u32(const std::string& v, std::int64_t min, std::int64_t max) {
   return static_cast<std::uint32_t>(parseInt(v, min, max));
 }
 
+// ---- the AI service (ai.*) ----
+
+constexpr std::initializer_list<const char*> kAiProviders = {"openai", "gemini", "claude",
+                                                             "custom"};
+
+// A provider name; "local" (and "") mean none, where `allowNone` permits it.
+std::string aiProvider(const std::string& text, bool allowNone) {
+  if (allowNone && (text.empty() || text == "local")) return "";
+  if (allowNone) return oneOf(text, {"openai", "gemini", "claude", "custom", "local"});
+  return oneOf(text, kAiProviders);
+}
+
+std::string httpUrl(std::string text) {
+  if (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0) {
+    throw std::invalid_argument("expected an http:// or https:// URL");
+  }
+  while (text.back() == '/') text.pop_back();
+  return text;
+}
+
+std::vector<std::string> aiFallback(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = std::min(text.find(',', start), text.size());
+    std::string name = text.substr(start, comma - start);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (!name.empty()) {
+      name = aiProvider(name, false);
+      if (std::find(out.begin(), out.end(), name) != out.end()) {
+        throw std::invalid_argument("'" + name + "' is listed twice");
+      }
+      out.push_back(name);
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<KeySpec> aiKeys() {
+  const auto baseUrl = [](const char* provider) {
+    return [provider](Config& c, const std::string& v) {
+      c.ai.providers[provider].baseUrl = httpUrl(v);
+    };
+  };
+  return {
+      {"ai.custom.base_url", "AI_BASE_URL",
+       "base URL of the OpenAI-compatible server of AI_PROVIDER=custom (Ollama, llama.cpp, vLLM, "
+       "LM Studio), with its /v1",
+       baseUrl("custom")},
+      {"ai.openai.base_url", "OPENAI_BASE_URL",
+       "OpenAI API base URL (default https://api.openai.com/v1)", baseUrl("openai")},
+      {"ai.gemini.base_url", "GEMINI_BASE_URL",
+       "Gemini API base URL, without the version (default "
+       "https://generativelanguage.googleapis.com)",
+       baseUrl("gemini")},
+      {"ai.claude.base_url", "ANTHROPIC_BASE_URL",
+       "Anthropic API base URL, without /v1 (default https://api.anthropic.com)",
+       baseUrl("claude")},
+      {"ai.model", "AI_MODEL",
+       "completion model of AI_PROVIDER (default: the provider's, docs/ai.md)",
+       [](Config& c, const std::string& v) { c.ai.model = v; }},
+      {"ai.embedding_model", "AI_EMBEDDING_MODEL",
+       "embedding model of the embedding provider (default: the provider's)",
+       [](Config& c, const std::string& v) { c.ai.embeddingModel = v; }},
+      {"ai.embedding_provider", "AI_EMBEDDING_PROVIDER",
+       "openai | gemini | custom: where embeddings go (default: the queue's provider)",
+       [](Config& c, const std::string& v) {
+         c.ai.embeddingProvider = oneOf(v, {"openai", "gemini", "custom"});
+       }},
+      {"ai.fallback", "AI_FALLBACK",
+       "providers tried in order when the queue's is down, out of quota or rate limited, e.g. "
+       "gemini,openai",
+       [](Config& c, const std::string& v) { c.ai.fallback = aiFallback(v); }},
+      {"ai.timeout_ms", nullptr, "limit of one AI call, retries included (default 120000)",
+       [](Config& c, const std::string& v) { c.ai.timeoutMs = parseInt(v, 100, 3600000); }},
+      {"ai.max_inline_wait_ms", nullptr,
+       "longest rate-limit wait inside a job; longer ones delay the job (default 5000)",
+       [](Config& c, const std::string& v) { c.ai.maxInlineWaitMs = parseInt(v, 0, 600000); }},
+      {"ai.max_image_mb", nullptr, "largest image in an AI request (default 20)",
+       [](Config& c, const std::string& v) { c.ai.maxImageMb = u32(v, 1, 100); }},
+  };
+}
+
+// ai.PROVIDER.OPTION keys other than base_url. False when `key` is not one.
+bool applyAiProviderKey(Config& config, const std::string& key, const std::string& value) {
+  if (key.rfind("ai.", 0) != 0) return false;
+  const auto dot = key.find('.', 3);
+  if (dot == std::string::npos) return false;
+  const std::string provider = key.substr(3, dot - 3);
+  const std::string option = key.substr(dot + 1);
+  if (std::find_if(kAiProviders.begin(), kAiProviders.end(),
+                   [&](const char* p) { return provider == p; }) == kAiProviders.end())
+    return false;
+  AiProviderConfig& p = config.ai.providers[provider];
+  if (option == "model") {
+    p.model = value;
+  } else if (option == "embedding_model") {
+    p.embeddingModel = value;
+  } else if (option == "concurrency") {
+    p.concurrency = u32(value, 0, 100000);
+  } else if (option == "requests_per_minute") {
+    p.requestsPerMinute = u32(value, 0, 100000000);
+  } else if (option == "tokens_per_minute") {
+    p.tokensPerMinute = static_cast<std::uint64_t>(parseInt(value, 0, 1ll << 40));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* aiKeyName(const std::string& provider) {
+  if (provider == "openai") return "OPENAI_API_KEY";
+  if (provider == "gemini") return "GEMINI_API_KEY";
+  if (provider == "claude") return "ANTHROPIC_API_KEY";
+  return nullptr;
+}
+
+// What a provider needs before it can serve: its key, or for custom a base URL and a model.
+void requireAiProvider(const Config& config, const std::string& provider, const std::string& why) {
+  if (const char* env = aiKeyName(provider)) {
+    const std::string secret =
+        std::string("ai.") + (provider == "claude" ? "anthropic" : provider) + "_api_key";
+    const auto it = config.secrets.find(secret);
+    if (it == config.secrets.end() || it->second.empty()) {
+      throw ConfigError(why + " is " + provider + " but " + env + " (" + secret + ") is not set");
+    }
+    return;
+  }
+  if (config.ai.providers.at("custom").baseUrl.empty()) {
+    throw ConfigError(why + " is custom but AI_BASE_URL (ai.custom.base_url) is not set");
+  }
+}
+
+// Cross-key checks of the AI settings, once every key is read.
+void finishAi(Config& config) {
+  for (const char* provider : kAiProviders) config.ai.providers[provider];
+  const auto it = config.secrets.find("ai.provider");
+  config.ai.provider = it == config.secrets.end() ? "" : aiProvider(it->second, true);
+  if (!config.ai.provider.empty()) requireAiProvider(config, config.ai.provider, "AI_PROVIDER");
+  for (const auto& name : config.ai.fallback) requireAiProvider(config, name, "ai.fallback");
+  if (!config.ai.embeddingProvider.empty()) {
+    requireAiProvider(config, config.ai.embeddingProvider, "ai.embedding_provider");
+  }
+  for (const auto& q : config.queues) {
+    if (!q.aiProvider.empty() && q.aiProvider != "local") {
+      requireAiProvider(config, q.aiProvider, "queue." + q.name + ".ai.provider");
+    }
+  }
+}
+
 const std::vector<KeySpec>& globalKeys() {
   static const std::vector<KeySpec> keys = {
       {"node.id", "WORKER_ID", "worker id shown in logs and to getWorkers() (default host-pid)",
@@ -181,7 +333,12 @@ const std::vector<KeySpec>& globalKeys() {
        "rate limit for hosts without their own, e.g. 10/s (default none)",
        [](Config& c, const std::string& v) { c.httpClient.defaultRateLimit = v; }},
   };
-  return keys;
+  static const std::vector<KeySpec> all = [] {
+    std::vector<KeySpec> out = keys;
+    for (auto& spec : aiKeys()) out.push_back(std::move(spec));
+    return out;
+  }();
+  return all;
 }
 
 // Secrets kept for plugins and later services; never logged.
@@ -191,6 +348,7 @@ const std::vector<std::pair<const char*, const char*>>& secretKeys() {
       {"ai.gemini_api_key", "GEMINI_API_KEY"},
       {"ai.openai_api_key", "OPENAI_API_KEY"},
       {"ai.anthropic_api_key", "ANTHROPIC_API_KEY"},
+      {"ai.custom_api_key", "AI_API_KEY"},
       {"s3.endpoint", "S3_ENDPOINT"},
       {"s3.bucket", "S3_BUCKET"},
       {"s3.access_key", "S3_ACCESS_KEY"},
@@ -254,6 +412,12 @@ const std::vector<QueueKeySpec>& queueKeys() {
        }},
       {"migrations", "directory of the plugin's NNNN_name.sql database migrations",
        [](QueueConfig& q, const std::string& v) { q.migrations = v; }},
+      {"ai.provider", "openai | gemini | claude | custom | local: this queue's AI provider",
+       [](QueueConfig& q, const std::string& v) {
+         q.aiProvider = aiProvider(v, true).empty() ? "local" : v;
+       }},
+      {"ai.model", "this queue's completion model (default: its provider's)",
+       [](QueueConfig& q, const std::string& v) { q.aiModel = v; }},
       {"metrics.maxDataPoints", "collect BullMQ metrics with this many points (0: off)",
        [](QueueConfig& q, const std::string& v) { q.maxMetricsPoints = parseInt(v, 0, 1000000); }},
   };
@@ -453,6 +617,12 @@ Config resolve(const std::vector<Layer>& layers) {
       }
       continue;
     }
+    try {
+      if (applyAiProviderKey(config, key, entry.value)) continue;
+      if (key == "ai.provider") aiProvider(entry.value, true);
+    } catch (const std::invalid_argument& e) {
+      refuse(entry, e.what());
+    }
     const bool secret = std::any_of(secretKeys().begin(), secretKeys().end(),
                                     [&](const auto& s) { return key == s.first; });
     if (!secret) throw ConfigError("unknown config key " + entry.where);
@@ -468,6 +638,7 @@ Config resolve(const std::vector<Layer>& layers) {
                                                      : "debug";
   }
   finishQueues(config, queues, merged);
+  finishAi(config);
   return config;
 }
 
@@ -487,6 +658,16 @@ std::vector<std::pair<std::string, std::string>> describeKeys() {
   out.emplace_back("queue.NAME.config.KEY", "plugin config, checked against its schema");
   out.emplace_back("http.client.rate_limit.HOST",
                    "outbound HTTP rate limit for HOST, e.g. 5/s or 300/min burst 10");
+  out.emplace_back("ai.PROVIDER.model",
+                   "completion model of PROVIDER (openai, gemini, claude, custom) when it serves "
+                   "as a fallback or a queue's provider");
+  out.emplace_back("ai.PROVIDER.embedding_model", "embedding model of PROVIDER");
+  out.emplace_back("ai.PROVIDER.concurrency",
+                   "AI calls at once to PROVIDER on this node (0: no limit)");
+  out.emplace_back("ai.PROVIDER.requests_per_minute",
+                   "requests a minute to PROVIDER (0: no limit)");
+  out.emplace_back("ai.PROVIDER.tokens_per_minute",
+                   "tokens a minute to PROVIDER, estimated before each call (0: no limit)");
   return out;
 }
 

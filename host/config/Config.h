@@ -37,6 +37,8 @@ struct QueueConfig {
   std::int64_t maxMetricsPoints = -1;  // 0: metrics off; -1: the profile's default
   std::string sha256;                  // pinned SHA-256 of the plugin file (hex); empty: not pinned
   std::string migrations;  // directory of the plugin's NNNN_name.sql migrations; empty: none
+  std::string aiProvider;  // queue.NAME.ai.provider; empty: the node's (ai.provider)
+  std::string aiModel;     // queue.NAME.ai.model; empty: the provider's
   std::map<std::string, std::string> pluginConfig;
 };
 
@@ -61,6 +63,29 @@ struct HttpClientConfig {
   std::uint64_t maxResponseBytes = 64ull << 20;
   std::map<std::string, std::string> rateLimits;  // host -> "5/s", "300/min burst 10"
   std::string defaultRateLimit;                   // for hosts not listed; empty: none
+};
+
+// The AI service (ai.*). AI_PROVIDER and the API keys are in Config::secrets (ai.provider,
+// ai.openai_api_key, ai.gemini_api_key, ai.anthropic_api_key, ai.custom_api_key).
+struct AiProviderConfig {
+  std::string baseUrl;                  // empty: the provider's public endpoint
+  std::string model;                    // ai.PROVIDER.model; empty: the documented default
+  std::string embeddingModel;           // ai.PROVIDER.embedding_model
+  std::uint32_t concurrency = 0;        // calls at once on this node; 0: no limit
+  std::uint32_t requestsPerMinute = 0;  // 0: no limit
+  std::uint64_t tokensPerMinute = 0;    // 0: no limit
+};
+
+struct AiConfig {
+  std::string provider;           // openai | gemini | claude | custom; empty (unset, local): none
+  std::string model;              // for the node's provider
+  std::string embeddingModel;     // for the embedding provider
+  std::string embeddingProvider;  // empty: the queue's provider
+  std::vector<std::string> fallback;  // providers tried in order after the queue's own
+  std::int64_t timeoutMs = 120000;
+  std::int64_t maxInlineWaitMs = 5000;
+  std::uint64_t maxImageMb = 20;
+  std::map<std::string, AiProviderConfig> providers;  // by name; every provider has an entry
 };
 
 struct Config {
@@ -99,6 +124,7 @@ struct Config {
 
   StorageConfig storage;
   HttpClientConfig httpClient;
+  AiConfig ai;
 
   std::map<std::string, std::string> secrets;  // provider keys etc., by config key
   std::vector<QueueConfig> queues;

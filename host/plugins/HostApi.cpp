@@ -230,6 +230,7 @@ void installServices(const OptionalServices& services) {
   api.http = services.http;
   api.db = services.db;
   api.storage = services.storage;
+  api.ai = services.ai;
 }
 
 bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept {

@@ -12,12 +12,14 @@ class Instance;
 // The host's table (static, lives for the process).
 const warren_host_api* hostApi();
 
-// The services a host provides only when configured (outbound HTTP, database, object storage).
+// The services a host provides only when configured (outbound HTTP, database, object storage,
+// AI models).
 // Each table is HOST-OWNED and must live for the process.
 struct OptionalServices {
   const warren_http_api* http = nullptr;
   const warren_db_api* db = nullptr;
   const warren_storage_api* storage = nullptr;
+  const warren_ai_api* ai = nullptr;
 };
 
 // Fills the optional entries of the table. Call at start-up, before any plugin's init: plugins
