@@ -7,10 +7,10 @@
 #include "crypto/Random.h"
 #include "job/Failure.h"
 #include "media/MediaFile.h"
+#include "platform/Detect.h"
 #include "platforms/Errors.h"
 #include "platforms/Platform.h"
 #include "platforms/Session.h"
-#include "text/Facets.h"
 
 namespace publish::platforms {
 namespace {
@@ -359,24 +359,20 @@ class Bluesky final : public Platform {
     return Json{{"$type", "app.bsky.embed.images"}, {"images", images}};
   }
 
-  // Facets at byte offsets; a mention whose handle does not resolve stays plain text.
+  // Facets at byte offsets (plugins/common/platform); a mention whose handle does not resolve
+  // stays plain text.
   Json facetsOf(Session& session, const std::string& text) const {
     Json out = Json::array();
-    for (const text::Facet& facet : text::findFacets(text)) {
-      Json feature;
-      switch (facet.kind) {
-        case text::Facet::Kind::link:
-          feature = {{"$type", "app.bsky.richtext.facet#link"}, {"uri", facet.value}};
-          break;
-        case text::Facet::Kind::tag:
-          feature = {{"$type", "app.bsky.richtext.facet#tag"}, {"tag", facet.value}};
-          break;
-        case text::Facet::Kind::mention: {
-          const std::string did = resolveHandle(session, facet.value);
-          if (did.empty()) continue;
-          feature = {{"$type", "app.bsky.richtext.facet#mention"}, {"did", did}};
-          break;
-        }
+    for (const common::platform::Facet& facet : common::platform::blueskyFacets(text)) {
+      Json feature = {{"$type", facet.type}};
+      if (facet.type == "app.bsky.richtext.facet#link") {
+        feature["uri"] = facet.value;
+      } else if (facet.type == "app.bsky.richtext.facet#tag") {
+        feature["tag"] = facet.value;
+      } else {
+        const std::string did = resolveHandle(session, facet.value);
+        if (did.empty()) continue;
+        feature["did"] = did;
       }
       out.push_back({{"index", {{"byteStart", facet.byteStart}, {"byteEnd", facet.byteEnd}}},
                      {"features", Json::array({feature})}});

@@ -4,6 +4,7 @@
 #include "crypto/Random.h"
 #include "job/Failure.h"
 #include "media/MediaFile.h"
+#include "platform/Platform.h"
 #include "platforms/Errors.h"
 #include "platforms/Platform.h"
 #include "platforms/Session.h"
@@ -58,6 +59,7 @@ class Run {
 
  private:
   void resolve();
+  void checkLengths(const std::string& platform) const;
   void uploadMedia(platforms::Session& session);
   void postParts(platforms::Session& session);
   void ensurePosted(platforms::Session& session, std::size_t index);
@@ -86,6 +88,27 @@ class Run {
   bool final_ = false;              // the publication's state must not change any more
 };
 
+// Each part against the platform's own counting rule (plugins/common/platform), before anything
+// is sent. Mastodon's limit is the instance's: its server decides.
+void Run::checkLengths(const std::string& platform) const {
+  if (platform == "mastodon" || platform == "webhook") return;
+  const auto which = common::platform::parsePlatform(platform);
+  if (!which) return;
+  const common::platform::Rules rules = common::platform::rulesFor(*which);
+  for (std::size_t i = 0; i < texts_.size(); ++i) {
+    const common::platform::Length length = common::platform::measure(texts_[i], rules);
+    if (length.fits()) continue;
+    const std::string part =
+        texts_.size() > 1 ? "part " + std::to_string(i + 1) + " of the post" : "the post";
+    std::string why = std::to_string(length.value) + " of " + std::to_string(length.limit) + " (" +
+                      length.rule + ")";
+    if (length.byteLimit > 0 && length.bytes > length.byteLimit) {
+      why = std::to_string(length.bytes) + " of " + std::to_string(length.byteLimit) + " bytes";
+    }
+    throw Unrecoverable(part + " is too long for " + platform + ": " + why);
+  }
+}
+
 void Run::resolve() {
   const Json data = common::parseJson(job_.data(), "job data");
   if (!data.is_object()) throw Unrecoverable("post:publish data must be a JSON object");
@@ -109,6 +132,7 @@ void Run::resolve() {
   if (!limits.wholeThread) {
     for (const Json& text : thread) texts_.push_back(text);
   }
+  checkLengths(platform);
   const std::string jobKey =
       (job_.queue().empty() ? std::string("call") : std::string(job_.queue())) + "/" +
       std::string(job_.id());

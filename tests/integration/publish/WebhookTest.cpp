@@ -51,13 +51,15 @@ TEST_F(Webhook, ARefusedSignatureMarksTheAccount) {
   fakes_->admin("POST", "/webhook-secret", {{"path", "/strict"}, {"secret", "another-secret"}});
   const JobRun run = publish(post("webhook", account, "x"));
   EXPECT_EQ(run.outcome.outcome, WARREN_JOB_FAILED_UNRECOVERABLE);
-  EXPECT_NE(run.outcome.error.find("needs re-authorisation"), std::string::npos) << run.outcome.error;
+  EXPECT_NE(run.outcome.error.find("needs re-authorisation"), std::string::npos)
+      << run.outcome.error;
 }
 
 class Lifecycle : public PublishTest {
  protected:
   plugins::ConfigValues config() override {
-    return {{"webhook_url", fakes_->base("webhook") + "/events"}, {"webhook_secret", "events-secret"}};
+    return {{"webhook_url", fakes_->base("webhook") + "/events"},
+            {"webhook_secret", "events-secret"}};
   }
 };
 
@@ -65,7 +67,8 @@ TEST_F(Lifecycle, PublishedAndFailedAreSignedAndSentOnce) {
   fakes_->admin("POST", "/webhook-secret", {{"path", "/events"}, {"secret", "events-secret"}});
   const std::string account = mastodonAccount();
   ASSERT_TRUE(publish(post("mastodon", account, "out it goes"), "job-1").completed());
-  ASSERT_TRUE(publish(post("mastodon", account, "out it goes"), "job-1").completed());  // the same job again
+  ASSERT_TRUE(publish(post("mastodon", account, "out it goes"), "job-1")
+                  .completed());  // the same job again
   const JobRun failed = publish(post("mastodon", account, std::string(600, 'x')), "job-2");
   ASSERT_EQ(failed.outcome.outcome, WARREN_JOB_FAILED_UNRECOVERABLE);
   const Json deliveries = fakes_->deliveries();
@@ -80,9 +83,10 @@ TEST_F(Lifecycle, PublishedAndFailedAreSignedAndSentOnce) {
   EXPECT_EQ(refused["error"], "mastodon: Validation failed: Text character limit of 500 exceeded");
   // The signature is HMAC-SHA256 over "<timestamp>.<body>" with the configured secret.
   const std::string timestamp = deliveries[1]["headers"]["webhook-timestamp"];
-  EXPECT_EQ(deliveries[1]["headers"]["webhook-signature"],
-            "v1=" + common::crypto::hmacSha256Hex("events-secret",
-                                                  timestamp + "." + deliveries[1]["body"].get<std::string>()));
+  EXPECT_EQ(
+      deliveries[1]["headers"]["webhook-signature"],
+      "v1=" + common::crypto::hmacSha256Hex(
+                  "events-secret", timestamp + "." + deliveries[1]["body"].get<std::string>()));
 }
 
 }  // namespace
