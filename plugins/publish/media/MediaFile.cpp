@@ -80,7 +80,7 @@ void checkCount(const std::vector<platforms::MediaItem>& items, const platforms:
 }
 
 void checkItem(const platforms::MediaItem& item, const platforms::Limits& limits,
-               const std::string& platform) {
+               const std::string& platform, bool probed) {
   const std::string what = "media '" + item.key + "'";
   const std::int64_t cap = item.video ? limits.maxVideoBytes : limits.maxImageBytes;
   if (cap > 0 && item.size > cap) {
@@ -91,6 +91,7 @@ void checkItem(const platforms::MediaItem& item, const platforms::Limits& limits
   if (!item.mime.empty() && !listed(types, item.mime)) {
     throw Unrecoverable(what + " is " + item.mime + "; " + platform + " takes " + joined(types));
   }
+  if (!probed) return;  // duration, pixels and aspect come from the file itself
   if (item.video) {
     if (limits.maxVideoSeconds > 0 && item.durationS > limits.maxVideoSeconds) {
       throw Unrecoverable(what + " lasts " + ratio(item.durationS) + " s; " + platform +
@@ -100,6 +101,11 @@ void checkItem(const platforms::MediaItem& item, const platforms::Limits& limits
       throw Unrecoverable(what + " lasts " + ratio(item.durationS) + " s; " + platform +
                           " needs at least " + ratio(limits.minVideoSeconds) + " s");
     }
+  }
+  const std::int64_t pixels = static_cast<std::int64_t>(item.width) * item.height;
+  if (!item.video && limits.maxPixels > 0 && pixels > limits.maxPixels) {
+    throw Unrecoverable(what + " has " + std::to_string(pixels) + " pixels; " + platform +
+                        " takes images up to " + std::to_string(limits.maxPixels));
   }
   if (item.width > 0 && item.height > 0) {
     const double aspect = static_cast<double>(item.width) / item.height;
@@ -157,7 +163,7 @@ std::vector<platforms::MediaItem> MediaSet::fetch(const common::Json& keys,
   }
   checkCount(items, limits, platform);
   for (const auto& item : items) {
-    if (!item.mime.empty()) checkItem(item, limits, platform);
+    if (!item.mime.empty()) checkItem(item, limits, platform, false);
   }
   std::filesystem::create_directories(dir_);
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -179,7 +185,7 @@ std::vector<platforms::MediaItem> MediaSet::fetch(const common::Json& keys,
     item.durationS = facts.durationS;
   }
   checkCount(items, limits, platform);
-  for (const auto& item : items) checkItem(item, limits, platform);
+  for (const auto& item : items) checkItem(item, limits, platform, true);
   return items;
 }
 

@@ -56,7 +56,9 @@ class MediaSet {
 // The checks of MediaSet::fetch on items already probed (unit-testable).
 void checkCount(const std::vector<platforms::MediaItem>& items, const platforms::Limits& limits,
                 const std::string& platform);
+// `probed`: the file's duration, pixels and aspect are known (else only size and type are
+// checked).
 void checkItem(const platforms::MediaItem& item, const platforms::Limits& limits,
-               const std::string& platform);
+               const std::string& platform, bool probed = true);
 
 }  // namespace publish::media

@@ -211,7 +211,7 @@ class Bluesky final : public Platform {
     if (!state.contains("createdAt")) state["createdAt"] = isoTime(nowMs());
   }
 
-  Json create(Session& session, const Part& part, const Json& state) const override {
+  Json create(Session& session, const Part& part, Json& state) const override {
     const store::Account& account = session.account();
     const std::string rkey = state.value("rkey", "");
     Json record = {{"$type", kCollection},

@@ -104,7 +104,7 @@ class Mastodon final : public Platform {
     }
   }
 
-  Json create(Session& session, const Part& part, const Json& state) const override {
+  Json create(Session& session, const Part& part, Json& state) const override {
     Json body = {{"status", part.text}};
     if (!part.media.empty()) {
       Json ids = Json::array();
@@ -145,7 +145,8 @@ class Mastodon final : public Platform {
       return r;
     }
     // The same key returns the status created by the first request, or creates it now.
-    r.ref = create(session, part, state);
+    Json again = state;
+    r.ref = create(session, part, again);
     r.outcome = Reconciliation::Outcome::posted;
     return r;
   }

@@ -42,6 +42,7 @@ struct Limits {
   std::int64_t maxVideoBytes = 0;
   double minVideoSeconds = 0;
   double maxVideoSeconds = 0;  // 0: no limit
+  std::int64_t maxPixels = 0;  // width x height of an image; 0: no limit
   double minAspect = 0;        // width / height; 0: no limit
   double maxAspect = 0;
   std::vector<std::string> imageTypes;
@@ -101,6 +102,9 @@ class Platform {
   // Rate-limit headers of an answer.
   virtual net::RateState rate(const net::Response& response) const;
 
+  // Refresh an access token that expires within this (Threads: a week; its long-lived tokens
+  // cannot be refreshed once expired).
+  virtual std::int64_t refreshMarginMs(std::int64_t configured) const { return configured; }
   // Tokens: whether (and how) a new access token can be had without the operator.
   virtual bool canRefresh(const store::Account& account) const;
   virtual store::Tokens refresh(Session& session) const;
@@ -118,9 +122,10 @@ class Platform {
   // Fills values chosen once, before the first try, into a part's state (a record key, an
   // idempotency key). They are saved before anything is sent.
   virtual void prepare(Session& session, const Part& part, Json& state) const;
-  // Creates one post; returns its ref ({"id","url",...}). Throws OutcomeUnknown when the
-  // platform may have created it without saying so.
-  virtual Json create(Session& session, const Part& part, const Json& state) const = 0;
+  // Creates one post; returns its ref ({"id","url",...}). Steps before the one that makes the
+  // post public (Threads' container) are kept in `state` and saved with session.save(). Throws
+  // OutcomeUnknown when the platform may have created the post without saying so.
+  virtual Json create(Session& session, const Part& part, Json& state) const = 0;
   // For a part sent in an earlier run without a recorded answer (`state` has "sentAt").
   virtual Reconciliation reconcile(Session& session, const Part& part, const Json& state) const = 0;
 

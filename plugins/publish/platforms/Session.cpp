@@ -39,7 +39,8 @@ void Session::ready() {
     return;
   }
   const std::int64_t expires = account_.tokenExpiresAt;
-  if (expires > 0 && expires < nowMs() + context_.settings.refreshMarginMs &&
+  if (expires > 0 &&
+      expires < nowMs() + platform_.refreshMarginMs(context_.settings.refreshMarginMs) &&
       platform_.canRefresh(account_)) {
     refresh("the access token expires at " + isoTime(expires));
   }

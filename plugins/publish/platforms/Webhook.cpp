@@ -56,7 +56,7 @@ class Webhook final : public Platform {
     if (!state.contains("deliveryId")) state["deliveryId"] = "dlv_" + common::crypto::randomHex(12);
   }
 
-  Json create(Session& session, const Part& part, const Json& state) const override {
+  Json create(Session& session, const Part& part, Json& state) const override {
     const store::Account& account = session.account();
     const std::string id = state.value("deliveryId", "");
     Json body = {{"type", "post"},
@@ -85,7 +85,8 @@ class Webhook final : public Platform {
   // The same delivery id again: the receiver answers a repeat without acting on it twice.
   Reconciliation reconcile(Session& session, const Part& part, const Json& state) const override {
     Reconciliation r;
-    r.ref = create(session, part, state);
+    Json again = state;
+    r.ref = create(session, part, again);
     r.outcome = Reconciliation::Outcome::posted;
     return r;
   }

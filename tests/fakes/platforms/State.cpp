@@ -56,7 +56,7 @@ std::string State::issue(const std::string& platform, const std::string& kind,
   c.platform = platform;
   c.kind = kind;
   c.account = account;
-  c.expiresAt = lifetimeMs > 0 ? nowMs() + lifetimeMs : 0;
+  c.expiresAt = lifetimeMs != 0 ? nowMs() + lifetimeMs : 0;
   credentials[token] = c;
   return token;
 }

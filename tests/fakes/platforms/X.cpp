@@ -322,6 +322,13 @@ Reply x(State& state, Call& call) {
     return userTweets(state, call, account, w);
   }
   if (call.method == "GET" && call.path == "/2/tweets") return lookup(state, call, w);
+  if (call.method == "GET" && call.path == "/2/users/me") {
+    const Account* a = state.account(kPlatform, account);
+    return withRate(
+        jsonReply(200,
+                  {{"data", {{"id", account}, {"username", a != nullptr ? a->handle : account}}}}),
+        w);
+  }
   return problem(404, "Not Found Error", call.method + " " + call.path);
 }
 
