@@ -173,14 +173,19 @@ Reply createPost(State& state, Call& call, std::unique_lock<std::mutex>& lock, c
     return error(422, "commentary is longer than " + std::to_string(limit) + " characters");
   Post p;
   const Json content = call.json.value("content", Json::object());
-  if (content.contains("media")) {
-    const std::string urn = content["media"].value("id", "");
+  Json media = Json::array();
+  if (content.contains("media")) media.push_back(content["media"]);
+  if (content.contains("multiImage")) {
+    media = content["multiImage"].value("images", Json::array());
+    if (media.size() < 2 || media.size() > 20) return error(422, "multiImage takes 2 to 20 images");
+  }
+  for (const Json& item : media) {
+    const std::string urn = item.value("id", "");
     Media* m = state.mediaItem(kPlatform, urn.substr(urn.rfind(':') + 1));
     if (m == nullptr || !m->extra.value("uploaded", false) || m->pollsLeft > 0) {
       return error(400, "media " + urn + " is not uploaded or not AVAILABLE");
     }
-    p.media.push_back(
-        {{"id", urn}, {"altText", content["media"].value("altText", "")}, {"size", m->size}});
+    p.media.push_back({{"id", urn}, {"altText", item.value("altText", "")}, {"size", m->size}});
   }
   bool cut = false;
   const std::string shown = rendered(commentary, cut);

@@ -3,7 +3,8 @@
 // before the worker learnt its id (the fake holds its answer back), so the ledger says the
 // post was sent with no answer. A new worker takes the stalled job over, reconciles (Mastodon:
 // the same Idempotency-Key; Bluesky: the record key chosen before the first try; the webhook:
-// the same delivery id) and completes it: every post exists exactly once on its fake.
+// the same delivery id; X, LinkedIn: the account's recent posts; Threads: the saved container,
+// which publishes once) and completes it: every post exists exactly once on its fake.
 const assert = require('node:assert/strict');
 const { after } = require('node:test');
 const { interopSuite } = require('../lib/harness');
@@ -22,12 +23,18 @@ function ready() {
     ctx.fakes = await p.startFakes(state.dir);
     ctx.node = p.makeNode(state.dir, state.redis.url);
     const issued = await ctx.fakes.admin('POST', '/accounts', { platform: 'mastodon', userId: '1', handle: 'kim' });
+    const x = await ctx.fakes.admin('POST', '/accounts', { platform: 'x', userId: '99', handle: 'kim' });
+    const threads = await ctx.fakes.admin('POST', '/accounts', { platform: 'threads', userId: '1784', handle: 'kim' });
+    const linkedin = await ctx.fakes.admin('POST', '/accounts', { platform: 'linkedin', userId: 'urn:li:person:kim', handle: 'Kim', scopes: 'w_member_social r_member_social' });
     await ctx.fakes.admin('POST', '/accounts', { platform: 'bluesky', handle: 'kim.test', userId: 'did:plc:kim', password: 'kim-app-password' });
     await ctx.fakes.admin('POST', '/webhook-secret', { path: '/kim', secret: 'kim-hook-secret' });
     ctx.accounts = {
       mastodon: p.addAccount(ctx.node, { platform: 'mastodon', handle: '@kim@mastodon.example', base_url: ctx.fakes.base('mastodon') }, { token: issued.accessToken }),
       bluesky: p.addAccount(ctx.node, { platform: 'bluesky', handle: 'kim.test', base_url: ctx.fakes.base('bluesky') }, { secret: 'kim-app-password' }),
       webhook: p.addAccount(ctx.node, { platform: 'webhook', handle: 'kim-hook', base_url: `${ctx.fakes.base('webhook')}/kim` }, { secret: 'kim-hook-secret' }),
+      x: p.addAccount(ctx.node, { platform: 'x', handle: '@kim', base_url: ctx.fakes.base('x'), user_id: '99' }, { token: x.accessToken }),
+      threads: p.addAccount(ctx.node, { platform: 'threads', handle: '@kim', base_url: ctx.fakes.base('threads'), user_id: '1784' }, { token: threads.accessToken }),
+      linkedin: p.addAccount(ctx.node, { platform: 'linkedin', handle: 'Kim', base_url: ctx.fakes.base('linkedin'), user_id: 'urn:li:person:kim', scopes: 'w_member_social r_member_social' }, { token: linkedin.accessToken }),
     };
   })();
   return setUp;

@@ -25,6 +25,21 @@ const PLATFORMS = {
     await fakes.admin('POST', '/accounts', { platform: 'bluesky', handle: 'ann.test', userId: 'did:plc:ann', password: APP_PASSWORD });
     return p.addAccount(node, { platform: 'bluesky', handle: 'ann.test', base_url: fakes.base('bluesky') }, { secret: APP_PASSWORD });
   },
+  async x(fakes, node) {
+    const issued = await fakes.admin('POST', '/accounts', { platform: 'x', userId: '2244994945', handle: 'ann', issueRefresh: true });
+    return p.addAccount(node, { platform: 'x', handle: '@ann', base_url: fakes.base('x'), user_id: '2244994945', client_id: 'x-client' },
+      { token: issued.accessToken, refresh_token: issued.refreshToken });
+  },
+  async linkedin(fakes, node) {
+    const issued = await fakes.admin('POST', '/accounts', { platform: 'linkedin', userId: 'urn:li:person:ann', handle: 'Ann', scopes: 'w_member_social r_member_social' });
+    return p.addAccount(node, { platform: 'linkedin', handle: 'Ann', base_url: fakes.base('linkedin'), user_id: 'urn:li:person:ann', scopes: 'w_member_social r_member_social' },
+      { token: issued.accessToken });
+  },
+  async threads(fakes, node) {
+    const issued = await fakes.admin('POST', '/accounts', { platform: 'threads', userId: '17841401', handle: 'ann' });
+    return p.addAccount(node, { platform: 'threads', handle: '@ann', base_url: fakes.base('threads'), user_id: '17841401' },
+      { token: issued.accessToken });
+  },
   async webhook(fakes, node) {
     await fakes.admin('POST', '/webhook-secret', { path: '/ann', secret: HOOK_SECRET });
     return p.addAccount(node, { platform: 'webhook', handle: 'ann-hook', base_url: `${fakes.base('webhook')}/ann` }, { secret: HOOK_SECRET });
@@ -48,7 +63,7 @@ async function prepare() {
   for (const [platform, setUp] of Object.entries(PLATFORMS)) ctx.accounts[platform] = await setUp(ctx.fakes, ctx.node);
   p.putObject(ctx.node, 'media/a.png', p.makeImage(state.dir, 'a.png', 64, 48));
   p.putObject(ctx.node, 'media/b.png', p.makeImage(state.dir, 'b.png', 48, 64));
-  p.putObject(ctx.node, 'renditions/clip-720.mp4', p.makeVideo(state.dir, 'clip.mp4', 1, 320, 180));
+  p.putObject(ctx.node, 'renditions/clip-720.mp4', p.makeVideo(state.dir, 'clip.mp4', 3.5, 320, 180));
   ctx.warren = await p.startWarren(ctx.node, state.dir);
 }
 
@@ -71,39 +86,56 @@ async function publish(s, post, opts = {}) {
   return queue.getJob(job.id);
 }
 
+// What each platform takes: LinkedIn has no threads, Threads one image per post, the webhook
+// gets a whole thread in one delivery.
+const SHAPE = {
+  mastodon: { thread: true, images: 2 },
+  bluesky: { thread: true, images: 2 },
+  x: { thread: true, images: 2 },
+  linkedin: { thread: false, images: 2 },
+  threads: { thread: true, images: 1 },
+  webhook: { thread: 'whole', images: 2 },
+};
+
 for (const platform of Object.keys(PLATFORMS)) {
-  scenario(`[${platform}] text, thread, images and a video rendition, each published once`, { skip, timeout: 60000 }, async (s) => {
+  const shape = SHAPE[platform];
+  scenario(`[${platform}] text, ${shape.thread ? 'a thread, ' : ''}images and a video rendition, each published once`, { skip, timeout: 60000 }, async (s) => {
     await ready();
     const account = ctx.accounts[platform];
     const before = (await ctx.fakes.posts(platform)).length;
+    const expected = [];
     const text = await publish(s, { platform, accountId: account, text: `${platform}: hello from bullmq` });
-    assert.equal(text.finishedOn > 0, true);
     assert.equal(text.failedReason, undefined, text.failedReason);
     assert.equal(text.returnvalue.platform, platform);
-    const thread = await publish(s, { platform, accountId: account, text: `${platform} 1/3`, thread: [`${platform} 2/3`, `${platform} 3/3`] });
-    assert.equal(thread.failedReason, undefined, thread.failedReason);
-    const images = await publish(s, { platform, accountId: account, text: `${platform} pictures`, mediaKeys: ['media/a.png', 'media/b.png'], altTexts: ['wide', 'tall'] });
+    expected.push({ job: text, count: 1 });
+    if (shape.thread) {
+      const thread = await publish(s, { platform, accountId: account, text: `${platform} 1/3`, thread: [`${platform} 2/3`, `${platform} 3/3`] });
+      assert.equal(thread.failedReason, undefined, thread.failedReason);
+      expected.push({ job: thread, count: shape.thread === 'whole' ? 1 : 3 });
+    }
+    const keys = ['media/a.png', 'media/b.png'].slice(0, shape.images);
+    const images = await publish(s, { platform, accountId: account, text: `${platform} pictures`, mediaKeys: keys, altTexts: ['wide', 'tall'].slice(0, keys.length) });
     assert.equal(images.failedReason, undefined, images.failedReason);
+    expected.push({ job: images, count: 1, media: keys.length });
     const video = await publish(s, { platform, accountId: account, text: `${platform} clip`, mediaKeys: ['renditions/clip-720.mp4'] });
     assert.equal(video.failedReason, undefined, video.failedReason);
+    expected.push({ job: video, count: 1, media: 1 });
 
     const posts = (await ctx.fakes.posts(platform)).slice(before);
-    const whole = platform === 'webhook';  // the webhook takes a thread in one delivery
-    assert.equal(posts.length, whole ? 4 : 6, JSON.stringify(posts));
-    assert.equal(posts[0].text, `${platform}: hello from bullmq`);
-    assert.equal(text.returnvalue.platformPostId, posts[0].id);
-    if (whole) {
-      assert.deepEqual(posts[1].extra.thread, [`${platform} 2/3`, `${platform} 3/3`]);
-    } else {
-      assert.equal(posts[2].replyTo, posts[1].id);
-      assert.equal(posts[3].replyTo, posts[2].id);
-      assert.deepEqual(thread.returnvalue.thread.map((t) => t.platformPostId), [posts[1].id, posts[2].id, posts[3].id]);
+    assert.equal(posts.length, expected.reduce((n, e) => n + e.count, 0), JSON.stringify(posts));
+    let at = 0;
+    for (const { job, count, media } of expected) {
+      assert.equal(job.returnvalue.platformPostId, posts[at].id, `${job.id}: ${JSON.stringify(job.returnvalue)}`);
+      if (count > 1) {
+        assert.deepEqual(job.returnvalue.thread.map((t) => t.platformPostId), posts.slice(at, at + count).map((x) => x.id));
+        for (let i = 1; i < count; i += 1) assert.equal(posts[at + i].replyTo, posts[at + i - 1].id);
+      }
+      if (shape.thread === 'whole' && job === expected[1].job) {
+        assert.deepEqual(posts[at].extra.thread, [`${platform} 2/3`, `${platform} 3/3`]);
+      }
+      if (media) assert.equal(posts[at].media.length, media, `${platform} media of ${job.id}`);
+      at += count;
     }
-    const withImages = posts[whole ? 2 : 4];
-    const withVideo = posts[whole ? 3 : 5];
-    assert.equal(withImages.media.length, 2);
-    assert.equal(withVideo.media.length, 1);
-    assert.equal(video.returnvalue.platformPostId, withVideo.id);
   });
 }
 
