@@ -96,6 +96,15 @@ JobRun PublishHost::run(const std::string& name, const Json& data, const std::st
   return record;
 }
 
+JobRun runOn(plugins::Instance& instance, const std::string& name, const Json& data,
+             const std::string& id, const std::string& queue) {
+  JobRun record;
+  std::mutex mutex;
+  plugins::JobContext context(jobInput(name, data, id, queue), recordingSinks(record, mutex));
+  record.outcome = instance.handle(context);
+  return record;
+}
+
 plugins::JobOutcome PublishHost::run(plugins::JobContext& context) {
   return instance_->handle(context);
 }

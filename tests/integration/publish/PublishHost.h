@@ -67,6 +67,10 @@ class PublishHost {
   std::unique_ptr<plugins::Instance> instance_;
 };
 
+// Runs a job on another instance (PublishHost::newInstance).
+JobRun runOn(plugins::Instance& instance, const std::string& name, const Json& data,
+             const std::string& id, const std::string& queue = "post-publish");
+
 plugins::JobInput jobInput(const std::string& name, const Json& data, const std::string& id,
                            const std::string& queue, std::uint32_t attempt = 1);
 plugins::JobSinks recordingSinks(JobRun& record, std::mutex& mutex);
