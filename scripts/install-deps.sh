@@ -22,7 +22,8 @@ packages=(
   # content plugins: analyze (media, web)
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   # content plugins: generate
-  # content plugins: publish
+  # content plugins: publish (AES-256-GCM token sealing; its fakes need nothing more)
+  libssl-dev
   # Redis Sentinel and Cluster
   # packaging and deployment
   # isolation, chaos and fuzzing
