@@ -4,6 +4,7 @@
 
 #include "FakePlatforms.h"
 #include "PublishHost.h"
+#include "StderrCapture.h"
 
 #include <gtest/gtest.h>
 
@@ -20,10 +21,18 @@ class PublishTest : public ::testing::Test {
     fakes_ = nullptr;
   }
   void SetUp() override {
+    watchSecrets();
     fakes_->reset();
     host_ = std::make_unique<PublishHost>(config());
   }
-  void TearDown() override { host_.reset(); }
+  void TearDown() override {
+    host_.reset();
+    checkSecrets();
+  }
+  // Every log line (at debug) and every job error of the test is checked for tokens, app
+  // passwords and signing keys: none may appear anywhere.
+  void watchSecrets();
+  void checkSecrets();
   virtual plugins::ConfigValues config() { return {}; }
 
   // An account on the fake and the same account in Warren; returns Warren's account id.
@@ -37,7 +46,10 @@ class PublishTest : public ::testing::Test {
     return Json{{"post", {{"platform", platform}, {"accountId", account}, {"text", text}}}};
   }
   JobRun publish(const Json& data, const std::string& id = "job-1") {
-    return host_->run("post:publish", data, id);
+    JobRun run = host_->run("post:publish", data, id);
+    seen_ += run.outcome.error + "\n" + run.outcome.result + "\n";
+    for (const auto& line : run.logs) seen_ += line + "\n";
+    return run;
   }
   std::string accountStatus(const std::string& id) {
     return host_->sql("SELECT status FROM platform_accounts WHERE id = $1",
@@ -46,6 +58,10 @@ class PublishTest : public ::testing::Test {
 
   static FakePlatforms* fakes_;
   std::unique_ptr<PublishHost> host_;
+
+ private:
+  std::unique_ptr<StderrCapture> capture_;
+  std::string seen_;
 };
 
 }  // namespace warren::test

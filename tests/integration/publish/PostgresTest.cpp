@@ -20,6 +20,7 @@ class OnPostgres : public PublishTest {
     PublishTest::TearDownTestSuite();
   }
   void SetUp() override {
+    watchSecrets();
     fakes_->reset();
     const std::string name = "publish_" + std::to_string(++databases_);
     postgres_->sql("CREATE DATABASE " + name);
