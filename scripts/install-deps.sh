@@ -25,7 +25,9 @@ packages=(
   # content plugins: publish (AES-256-GCM token sealing; its fakes need nothing more)
   libssl-dev
   # Redis Sentinel and Cluster
-  # packaging and deployment
+  # packaging and deployment: cpack's dpkg-shlibdeps (dpkg-dev), the unit check
+  # (systemd-analyze), the package's own dependency (adduser); deploy/ validation uses npm
+  dpkg-dev systemd adduser
   # isolation, chaos and fuzzing
 )
 # The interop suite drives Warren from Node's bullmq; Node may already be there another way.

@@ -4,6 +4,7 @@
 #include "app/Options.h"
 #include "config/Config.h"
 #include "redis/Connection.h"
+#include "redis/Servers.h"
 
 #include <filesystem>
 #include <map>
@@ -36,11 +37,17 @@ int demoCommand(const Options& options);
 int pluginsCommand(const Options& options);
 // warren enqueue QUEUE NAME [--data JSON] [--opts JSON] [--wait]
 int enqueueCommand(const Options& options);
-// enqueue, status: a connection to the Redis of the configuration. Throws config::ConfigError
-// when REDIS_URL is unset or not a valid URL, redis::ConnectionError when it cannot be reached.
-std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config);
-// The Redis of the config: REDIS_URL, else the embedded server of the data directory.
-redis::Url redisUrl(const config::Config& config);
+// enqueue, status, plan: a connection to the Redis of the configuration, serving the keys of
+// `key` (a queue's "<prefix>:<queue>:"; it matters on a Redis Cluster). Throws
+// config::ConfigError when REDIS_URL is unset or not a valid URL, redis::ConnectionError when it
+// cannot be reached.
+std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config,
+                                                  const std::string& key = "");
+// The Redis of the config: REDIS_URL (any form, docs/redis-ha.md), redis.sentinels, else the
+// embedded server of the data directory. Throws config::ConfigError.
+redis::Topology redisTopology(const config::Config& config);
+// The live view of it (Sentinel: watching for switches; Cluster: the slot map, read now).
+std::shared_ptr<redis::Servers> redisServers(const config::Config& config);
 redis::ConnectionOptions redisOptions(const config::Config& config);
 // warren status [QUEUE...]
 int statusCommand(const Options& options);

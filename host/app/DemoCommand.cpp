@@ -147,8 +147,17 @@ int demoCommand(const Options& options) {
             << (clip.empty() ? "echo plugin" : "echo and video plugins")
             << (config.redisUrl.empty() ? " and an embedded Redis" : "") << "\n";
   Node node(config);
-  queue::Producer echo(node.redisUrl(), {}, config.redisPrefix, echoQueue);
-  queue::Producer video(node.redisUrl(), {}, config.redisPrefix, videoQueue);
+  // Where each queue is served (the Sentinels' master, a Cluster slot's master, or the server).
+  const auto producerFor = [&](const std::string& name) {
+    return std::make_unique<queue::Producer>(
+        node.redisUrl(),
+        node.redisServers()->optionsFor(queue::Keys(config.redisPrefix, name).base(), {}),
+        config.redisPrefix, name);
+  };
+  const auto echoProducer = producerFor(echoQueue);
+  const auto videoProducer = producerFor(videoQueue);
+  queue::Producer& echo = *echoProducer;
+  queue::Producer& video = *videoProducer;
   auto jobs = demoBatch();
   for (auto& job : jobs) job.producer = &echo;
   if (!clip.empty()) {

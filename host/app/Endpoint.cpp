@@ -6,6 +6,9 @@
 #include "queue/Keys.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <set>
 
 namespace warren::app {
 
@@ -38,9 +41,12 @@ std::uint16_t Endpoint::port() const {
   return server_ ? server_->port() : 0;
 }
 
-redis::Reply Endpoint::query(const std::vector<std::string>& argv) {
+redis::Reply Endpoint::query(const std::string& key, const std::vector<std::string>& argv) {
+  const auto& servers = node_.redisServers();
+  const int route = servers->routeOf(key);
   std::lock_guard lock(redisMutex_);
-  if (!redis_) {
+  auto& connection = redis_[route];
+  if (!connection) {
     redis::ConnectionOptions options = redisOptions(node_.config());
     options.autoReconnect = true;
     options.commandTimeout = std::chrono::milliseconds(2000);
@@ -48,21 +54,91 @@ redis::Reply Endpoint::query(const std::vector<std::string>& argv) {
     // A check answers within seconds: one reconnect try, not the workers' patient backoff.
     options.reconnect.maxAttempts = 1;
     options.reconnect.giveUpAfter = std::chrono::milliseconds(2000);
-    redis_ = std::make_unique<redis::Connection>(node_.redisUrl(), options);
+    connection =
+        std::make_unique<redis::Connection>(node_.redisUrl(), servers->optionsFor(key, options));
   }
   try {
-    return redis_->command(argv);
+    return connection->command(argv);
   } catch (...) {
-    redis_.reset();  // connect afresh next time
+    connection.reset();  // connect afresh next time
     throw;
   }
 }
 
+namespace {
+
+std::string isoTime(std::int64_t epochMs) {
+  if (epochMs <= 0) return "null";
+  const std::time_t seconds = static_cast<std::time_t>(epochMs / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(epochMs % 1000));
+  return log::jsonString(std::string(text) + millis);
+}
+
+// What /health shows of the Redis topology: where the node's connections go, and failovers.
+std::string redisDetail(const redis::Servers& servers) {
+  const std::string mode = redis::Topology::modeName(servers.mode());
+  std::string out = "{\"mode\":" + log::jsonString(mode);
+  if (const auto* sentinel = servers.sentinel()) {
+    const auto status = sentinel->status();
+    out +=
+        ",\"master_name\":" + log::jsonString(sentinel->masterName()) +
+        ",\"master\":" + (status.master.empty() ? "null" : log::jsonString(status.master)) +
+        ",\"watching\":" + (status.watching.empty() ? "null" : log::jsonString(status.watching)) +
+        ",\"failovers\":" + std::to_string(status.failovers) + ",\"last_switch\":" +
+        (status.lastSwitch.empty() ? "null" : log::jsonString(status.lastSwitch)) +
+        ",\"last_switch_at\":" + isoTime(status.lastSwitchMs);
+  } else if (const auto* cluster = servers.cluster()) {
+    const auto status = cluster->status();
+    std::string masters;
+    for (const auto& address : cluster->masters())
+      masters += (masters.empty() ? "" : ",") + log::jsonString(address.text());
+    out += ",\"masters\":[" + masters + "]" +
+           ",\"slots_covered\":" + std::to_string(status.slotsCovered) +
+           ",\"failovers\":" + std::to_string(status.failovers) + ",\"last_failover\":" +
+           (status.lastFailover.empty() ? "null" : log::jsonString(status.lastFailover)) +
+           ",\"last_failover_at\":" + isoTime(status.lastFailoverMs) +
+           ",\"map_refreshed_at\":" + isoTime(status.lastRefreshMs);
+  } else {
+    out += ",\"server\":" + log::jsonString(servers.url().endpoint());
+  }
+  return out + ",\"reconnects\":" + std::to_string(redis::stats().reconnects.load()) + "}";
+}
+
+}  // namespace
+
+// PING where each queue's keys are served (on a Cluster, every slot of the node's queues).
+http::CheckResult Endpoint::checkRedis() {
+  std::vector<std::string> keys;
+  std::set<int> routes;
+  const auto& servers = node_.redisServers();
+  for (const auto& worker : node_.workers()) {
+    const queue::Keys queueKeys(worker->options().prefix, worker->options().queue);
+    if (routes.insert(servers->routeOf(queueKeys.base())).second) keys.push_back(queueKeys.base());
+  }
+  if (keys.empty()) keys.push_back(node_.config().redisPrefix + ":");
+  http::CheckResult result;
+  try {
+    for (const auto& key : keys) {
+      const redis::Reply reply = query(key, {"PING"});
+      if (reply.isError()) {
+        result = http::CheckResult::failed(reply.str());
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    result = http::CheckResult::failed(std::string("check failed: ") + e.what());
+  }
+  result.detail = redisDetail(*servers);  // where the node looks for Redis, also when it fails
+  return result;
+}
+
 void Endpoint::addChecks() {
-  health_.add("redis", [this] {
-    const redis::Reply reply = query({"PING"});
-    return reply.isError() ? http::CheckResult::failed(reply.str()) : http::CheckResult::ok();
-  });
+  health_.add("redis", [this] { return checkRedis(); });
   health_.add("database", [this] {
     const db::DbResult result = node_.database().ping(db::Intent::write);
     return result.ok ? http::CheckResult::ok() : http::CheckResult::failed(result.error);
@@ -165,8 +241,10 @@ void Endpoint::addAdminRoutes() {
                     }));
 }
 
-// Queue depth and the age of the oldest waiting job, for autoscalers and alerts.
+// Queue depth (docs/deploy.md, "Queue depth") and the age of the oldest waiting job, for
+// autoscalers and alerts.
 void Endpoint::collect(metrics::Registry& registry) {
+  collectRedis(registry);
   for (const auto& worker : node_.workers()) {
     const auto& options = worker->options();
     const queue::Keys keys(options.prefix, options.queue);
@@ -176,14 +254,20 @@ void Endpoint::collect(metrics::Registry& registry) {
                       worker->openConnections());
     registry.gaugeSet(metrics::names::redisPoolMax, {{"pool", pool}}, 3);
     try {
-      const double waiting =
-          static_cast<double>(query({"LLEN", keys.key("wait")}).integer() +
-                              query({"ZCARD", keys.key("prioritized")}).integer());
+      // Jobs that could start now if a slot were free: wait + prioritized + the delayed jobs
+      // already due (a delayed score is due time × 4096 + a sequence number; due jobs are moved
+      // to wait only by a fetch, so under load they pile up in `delayed`).
+      const std::string& key = keys.base();
+      const std::int64_t dueScore = (queue::nowMs() + 1) * 4096 - 1;
+      const double waiting = static_cast<double>(
+          query(key, {"LLEN", keys.key("wait")}).integer() +
+          query(key, {"ZCARD", keys.key("prioritized")}).integer() +
+          query(key, {"ZCOUNT", keys.key("delayed"), "-inf", std::to_string(dueScore)}).integer());
       metrics::setQueueDepth(registry, options.queue, waiting);
-      const redis::Reply oldest = query({"LINDEX", keys.key("wait"), "-1"});
+      const redis::Reply oldest = query(key, {"LINDEX", keys.key("wait"), "-1"});
       double age = 0;
       if (oldest.isString()) {
-        const redis::Reply stamp = query({"HGET", keys.job(oldest.str()), "timestamp"});
+        const redis::Reply stamp = query(key, {"HGET", keys.job(oldest.str()), "timestamp"});
         if (stamp.isString()) {
           age =
               std::max(0.0, static_cast<double>(queue::nowMs() - std::stoll(stamp.str())) / 1000.0);
@@ -194,6 +278,22 @@ void Endpoint::collect(metrics::Registry& registry) {
       log::debug("queue gauges not collected", {{"queue", options.queue}, {"error", e.what()}});
     }
   }
+}
+
+// The Redis layer's counters, as the growth since the last scrape (they are process-wide).
+void Endpoint::collectRedis(metrics::Registry& registry) {
+  const auto& now = redis::stats();
+  const auto exportDelta = [&](const char* name, const metrics::Labels& labels,
+                               const std::atomic<std::uint64_t>& current,
+                               std::atomic<std::uint64_t>& exported) {
+    const std::uint64_t value = current.load();
+    const std::uint64_t before = exported.exchange(value);
+    registry.counterAdd(name, labels, static_cast<double>(value - before));
+  };
+  exportDelta(metrics::names::redisReconnects, {}, now.reconnects, exported_.reconnects);
+  exportDelta(metrics::names::redisFailovers, {}, now.failovers, exported_.failovers);
+  exportDelta(metrics::names::redisRedirects, {{"kind", "moved"}}, now.moved, exported_.moved);
+  exportDelta(metrics::names::redisRedirects, {{"kind", "ask"}}, now.asked, exported_.asked);
 }
 
 }  // namespace warren::app

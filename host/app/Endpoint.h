@@ -6,7 +6,9 @@
 #include "app/Node.h"
 #include "http/Server.h"
 #include "redis/Connection.h"
+#include "redis/Stats.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -29,13 +31,17 @@ class Endpoint {
   http::Handler guarded(http::Handler handler) const;
   http::Response drainStatus(int status) const;
   void collect(metrics::Registry& registry);
-  redis::Reply query(const std::vector<std::string>& argv);
+  void collectRedis(metrics::Registry& registry);
+  http::CheckResult checkRedis();
+  // A command on the connection serving `key` (on a Cluster, one per slot of the node's queues).
+  redis::Reply query(const std::string& key, const std::vector<std::string>& argv);
 
   Node& node_;
   http::Health health_;
   std::unique_ptr<http::Server> server_;
   std::mutex redisMutex_;
-  std::unique_ptr<redis::Connection> redis_;  // for checks and gauges only
+  std::map<int, std::unique_ptr<redis::Connection>> redis_;  // for checks and gauges, by route
+  redis::Stats exported_;  // redis::stats() as last exported to /metrics (collect runs serially)
   std::mutex checksMutex_;
   std::vector<std::string> queueChecks_;  // names registered in health_
 };

@@ -183,7 +183,7 @@ int enqueueCommand(const Options& options) {
   }
 
   // Unreachable Redis (exit 1) and a refused server (exit 78) leave through App::main.
-  const auto connection = connectToRedis(config);
+  const auto connection = connectToRedis(config, queue::Keys(config.redisPrefix, queueName).base());
   queue::preflight(*connection);
   queue::Producer producer(*connection, config.redisPrefix, queueName);
   // Read the stream position BEFORE adding, so that no event of the job can be missed.

@@ -1,6 +1,7 @@
 #include "app/InProcess.h"
 
 #include "app/Commands.h"
+#include "app/PluginMigrations.h"
 #include "plugins/Generation.h"
 #include "plugins/Library.h"
 
@@ -27,38 +28,13 @@ const config::QueueConfig* queueOf(const config::Config& config, const std::stri
 
 }  // namespace
 
-void applyDescriptorMigrations(db::Database& database, const plugins::Library& library) {
-  const warren_plugin_descriptor& d = library.descriptor();
-  const std::size_t end =
-      offsetof(warren_plugin_descriptor, migration_count) + sizeof(std::uint32_t);
-  if (d.struct_size < end || d.migrations == nullptr || d.migration_count == 0) return;
-  const bool postgres = database.backend() == db::Backend::postgresql;
-  std::vector<db::Migration> steps;
-  for (std::uint32_t i = 0; i < d.migration_count; ++i) {
-    const warren_migration& m = d.migrations[i];
-    db::Migration step;
-    step.version = m.version;
-    step.name = m.name != nullptr ? m.name : "";
-    step.file = "descriptor step " + std::to_string(m.version) + " (" + step.name + ")";
-    const char* sql = postgres ? m.postgresql : m.sqlite;
-    step.sql = sql != nullptr ? sql : "";
-    steps.push_back(std::move(step));
-  }
-  const db::MigrationReport report =
-      database.applyMigrations("plugin:" + library.info().name, std::move(steps));
-  if (!report.ok) {
-    throw plugins::PluginError("plugin " + library.info().name +
-                               ": database migration failed: " + report.error);
-  }
-}
-
 InProcessPlugin::InProcessPlugin(const config::Config& config, const std::string& plugin,
                                  const std::string& queue) {
   services_ = openServices(config, 1, 1);
   const config::QueueConfig* q = queueOf(config, plugin, queue);
   const std::string name = q != nullptr ? q->plugin : plugin;
   auto library = plugins::Library::load(plugins::Library::resolve(name, config.pluginDir));
-  applyDescriptorMigrations(*services_.database, *library);
+  migratePlugin(*services_.database, *library);
   if (q != nullptr && !q->migrations.empty()) {
     const db::MigrationReport report =
         services_.database->runMigrations("plugin:" + q->plugin, q->migrations);

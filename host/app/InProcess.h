@@ -33,10 +33,6 @@ class InProcessPlugin {
   std::shared_ptr<plugins::Instance> instance_;
 };
 
-// Applies a plugin descriptor's migrations (ABI 1.2) to `database` under the scope
-// "plugin:<name>". Throws plugins::PluginError naming the step that failed.
-void applyDescriptorMigrations(db::Database& database, const plugins::Library& library);
-
 // Job data given on the command line: JSON text, "-" (read stdin) or "@FILE".
 std::string jobDataArgument(const std::string& text);
 

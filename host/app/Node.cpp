@@ -1,6 +1,7 @@
 #include "app/Node.h"
 
 #include "app/Commands.h"
+#include "app/PluginMigrations.h"
 
 #include "app/Slots.h"
 #include "http/Health.h"
@@ -8,6 +9,7 @@
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 #include "plugins/HostApi.h"
+#include "queue/OnceLedger.h"
 #include "queue/Preflight.h"
 #include "redis/Connection.h"
 #include "sizing/Profiles.h"
@@ -16,6 +18,7 @@
 #include <csignal>
 #include <future>
 #include <numeric>
+#include <set>
 #include <sstream>
 
 namespace warren::app {
@@ -77,12 +80,17 @@ Node::Node(const config::Config& config, ConfigSource source)
         std::make_unique<lifecycle::EmbeddedRedis>(lifecycle::dataDirectory(config_.dataDir));
     config_.redisUrl = embedded_->url();
   }
-  url_ = app::redisUrl(config_);
-  {
-    redis::Connection probe(url_, redisOptions(config_));
-    queue::preflight(probe);
-  }
+  servers_ = app::redisServers(config_);
+  url_ = servers_->url();
+  checkRedisFor(config_.queues);
   copiesDir_ = lifecycle::dataDirectory(config_.dataDir) / "plugins";
+  // Plugins' Redis services (the once ledger, queue access) reach the master through the
+  // topology; on a Cluster a command for another slot follows its MOVED reply.
+  pluginRedis_ = std::make_shared<queue::RedisPool>(
+      url_, servers_->optionsFor(config_.redisPrefix + ":", redisOptions(config_)));
+  ledger_ = std::make_shared<queue::RedisOnceLedger>(pluginRedis_, config_.redisPrefix);
+  queueService_ = std::make_unique<queue::QueueService>(pluginRedis_, config_.redisPrefix);
+  plugins::installQueueService(queueService_->table());
   std::uint32_t slots = 0;
   for (const auto& q : config_.queues) slots += q.concurrency > 0 ? q.concurrency : 5;
   services_ = openServices(config_, static_cast<std::uint32_t>(config_.queues.size()), slots);
@@ -112,7 +120,33 @@ Node::~Node() {
   queues_.clear();
 }
 
-// What to load for a queue; runs the plugin's database migrations first (once per node set).
+// The Redis checks before queues are served: hash tags on a Cluster, then the preflight on the
+// server of each queue (a Cluster's queues may live on different masters; one is enough
+// elsewhere).
+void Node::checkRedisFor(const std::vector<config::QueueConfig>& queues) const {
+  const bool cluster = servers_->mode() == redis::Topology::Mode::cluster;
+  std::set<int> routes;
+  std::vector<std::string> probes;
+  for (const auto& q : queues) {
+    try {
+      const queue::Keys keys(config_.redisPrefix, q.name);
+      if (cluster) queue::requireHashTag(keys);
+      if (routes.insert(servers_->routeOf(keys.base())).second) probes.push_back(keys.base());
+    } catch (const std::invalid_argument& e) {
+      throw config::ConfigError(e.what());
+    }
+  }
+  if (probes.empty()) probes.push_back(config_.redisPrefix + ":");
+  std::set<std::string> checked;
+  for (const auto& key : probes) {
+    redis::Connection probe(url_, servers_->optionsFor(key, redisOptions(config_)));
+    if (checked.insert(probe.server().endpoint()).second) queue::preflight(probe);
+  }
+}
+
+// What to load for a queue; runs the queue's migration directory first (once per node set),
+// and the plugin's own migrations once its descriptor is read (before its init). `from` is the
+// config whose security.* values the plugin may inherit.
 plugins::GenerationSpec Node::prepare(const config::QueueConfig& q, const std::string& pluginDir,
                                       const config::Config& from) const {
   plugins::GenerationSpec spec;
@@ -123,6 +157,12 @@ plugins::GenerationSpec Node::prepare(const config::QueueConfig& q, const std::s
   spec.inherited = pluginSecrets(from);
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
+  if (services_.database) {
+    db::Database* database = services_.database.get();
+    spec.beforeInit = [database](const plugins::Library& library) {
+      migratePlugin(*database, library);
+    };
+  }
   if (!q.migrations.empty()) {
     const db::MigrationReport report =
         services_.database->runMigrations("plugin:" + q.plugin, q.migrations);
@@ -139,8 +179,12 @@ Node::Served Node::startQueue(const config::QueueConfig& q, plugins::Generation 
   served.config = q;
   generation.number = ++generations_;
   const auto& info = generation.instance->info();
-  served.worker = std::make_shared<queue::Worker>(workerOptions(config_, q, slots), url_,
-                                                  redisOptions(config_), generation.instance);
+  const queue::Keys keys(config_.redisPrefix, q.name);
+  queue::WorkerOptions options = workerOptions(config_, q, slots);
+  options.ledger = ledger_;
+  served.worker = std::make_shared<queue::Worker>(
+      std::move(options), url_, servers_->optionsFor(keys.base(), redisOptions(config_)),
+      generation.instance);
   // The check may outlive the worker (a queue removed by a reload): it holds a weak reference.
   std::weak_ptr<queue::Worker> weak = served.worker;
   served.check = std::make_shared<http::ConsumptionCheck>(
@@ -206,6 +250,10 @@ ReloadOutcome Node::reload(const config::Config& next) {
   try {
     // Phase 1: every new generation is loaded and initialised; nothing switches yet.
     const std::string pluginDir = next.pluginDir.empty() ? config_.pluginDir : next.pluginDir;
+    std::vector<config::QueueConfig> added;
+    for (const auto& q : next.queues)
+      if (serving.count(q.name) == 0) added.push_back(q);
+    if (!added.empty()) checkRedisFor(added);
     for (const auto& q : next.queues) {
       Plan plan{q, std::nullopt, serving.count(q.name) == 0};
       const plugins::GenerationSpec spec = prepare(q, pluginDir, next);
@@ -339,7 +387,7 @@ void Node::startRetirement(std::function<void()> work) {
 void Node::retireQueue(std::shared_ptr<queue::Worker> worker) {
   const auto timeout = std::chrono::milliseconds(config_.reloadDrainTimeoutMs);
   startRetirement([worker, timeout] {
-    const std::size_t givenBack = worker->close(timeout);
+    const std::size_t givenBack = worker->close(timeout, "queue removed by a reload");
     log::info("queue stopped", {{"queue", worker->options().queue},
                                 {"given_back", static_cast<std::int64_t>(givenBack)}});
   });

@@ -9,7 +9,10 @@
 #include "lifecycle/EmbeddedRedis.h"
 #include "lifecycle/Signals.h"
 #include "plugins/Generation.h"
+#include "queue/QueueService.h"
+#include "queue/RedisPool.h"
 #include "queue/Worker.h"
+#include "redis/Servers.h"
 #include "redis/Url.h"
 
 #include <atomic>
@@ -75,6 +78,8 @@ class Node {
   void watchdog();
 
   const redis::Url& redisUrl() const { return url_; }
+  // Sentinel's master or Cluster's slot map, shared by every connection of the node.
+  const std::shared_ptr<redis::Servers>& redisServers() const { return servers_; }
   const config::Config& config() const { return config_; }
   db::Database& database() { return *services_.database; }
   // The workers serving now (a snapshot: reloads may add and remove workers meanwhile).
@@ -93,6 +98,7 @@ class Node {
 
   plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir,
                                   const config::Config& from) const;
+  void checkRedisFor(const std::vector<config::QueueConfig>& queues) const;
   Served startQueue(const config::QueueConfig& q, plugins::Generation generation,
                     std::uint32_t slots);
   ReloadOutcome apply(const config::Config& next, std::vector<Plan>& plans,
@@ -107,8 +113,13 @@ class Node {
   config::Config config_;
   ConfigSource source_;
   std::unique_ptr<lifecycle::EmbeddedRedis> embedded_;
+  std::shared_ptr<redis::Servers> servers_;
   redis::Url url_;
   Services services_;  // outlives every plugin instance (declared before queues_)
+  // Plugins' calls to the node's Redis (the once() ledger), on connections of their own.
+  std::shared_ptr<queue::RedisPool> pluginRedis_;
+  std::shared_ptr<plugins::OnceLedger> ledger_;
+  std::unique_ptr<queue::QueueService> queueService_;  // the plugins' queue table
   std::filesystem::path copiesDir_;
 
   mutable std::mutex mutex_;  // queues_, draining_, lastReloadError_, stopping_

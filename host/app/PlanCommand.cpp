@@ -65,10 +65,10 @@ std::vector<std::string> plannedQueues(const config::Config& config) {
 }
 
 std::vector<sizing::QueueObservation> observe(const config::Config& config) {
-  const auto connection = connectToRedis(config);
   std::vector<sizing::QueueObservation> observed;
   for (const auto& name : plannedQueues(config)) {
     const queue::Keys keys(config.redisPrefix, name);
+    const auto connection = connectToRedis(config, keys.base());  // a Cluster's queue: its slot
     observed.push_back(sizing::observeQueue(name, recentDurations(*connection, keys),
                                             waitingJobs(*connection, keys)));
   }

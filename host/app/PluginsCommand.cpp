@@ -34,6 +34,16 @@ void printDescriptor(const plugins::Library& library) {
     }
     std::cout << "): " << key.description << "\n";
   }
+  std::cout << "job types:" << (info.jobTypes.empty() ? " (none)" : "") << "\n";
+  for (const auto& type : info.jobTypes) {
+    std::cout << "  " << type.name << ": " << (type.summary.empty() ? "(no summary)" : type.summary)
+              << " (data schema: " << (type.dataSchema ? "yes" : "no")
+              << ", result schema: " << (type.resultSchema ? "yes" : "no") << ")\n";
+  }
+  std::cout << "migrations:" << (info.migrations.empty() ? " (none)" : "") << "\n";
+  for (const auto& migration : info.migrations) {
+    std::cout << "  " << migration.version << " " << migration.name << "\n";
+  }
 }
 
 int inspect(const std::string& path) {

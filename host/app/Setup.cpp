@@ -57,27 +57,78 @@ config::Config loadConfig(const Options& options) {
   return config;
 }
 
-redis::Url redisUrl(const config::Config& config) {
-  std::string text = config.redisUrl;
-  if (text.empty()) {
-    // A node on embedded defaults: its private server's socket in the data directory.
-    const auto dataDir = lifecycle::dataDirectory(config.dataDir);
-    const auto socket = lifecycle::EmbeddedRedis::socketPath(dataDir);
-    if (!lifecycle::EmbeddedRedis::running(dataDir)) {
-      throw config::ConfigError(
-          "REDIS_URL is not set; give the Redis of the queues (REDIS_URL=redis://host:6379, or "
-          "redis.url in the config file or with --set), or start `warren run` on embedded "
-          "defaults first");
-    }
-    text = "unix://" + socket.string();
+namespace {
+
+// REDIS_URL, or the embedded server's socket when it is unset.
+std::string redisUrlText(const config::Config& config) {
+  if (!config.redisUrl.empty()) return config.redisUrl;
+  // A node on embedded defaults: its private server's socket in the data directory.
+  const auto dataDir = lifecycle::dataDirectory(config.dataDir);
+  const auto socket = lifecycle::EmbeddedRedis::socketPath(dataDir);
+  if (!lifecycle::EmbeddedRedis::running(dataDir)) {
+    throw config::ConfigError(
+        "REDIS_URL is not set; give the Redis of the queues (REDIS_URL=redis://host:6379, or "
+        "redis.url in the config file or with --set), or start `warren run` on embedded "
+        "defaults first");
   }
+  return "unix://" + socket.string();
+}
+
+// redis.cluster on a plain URL: its server is the seed node.
+void makeCluster(redis::Topology& topology) {
+  using Mode = redis::Topology::Mode;
+  if (topology.mode == Mode::cluster) return;
+  if (topology.mode == Mode::sentinel)
+    throw config::ConfigError("redis.cluster cannot be combined with Sentinels");
+  if (topology.server.unix)
+    throw config::ConfigError("redis.cluster needs a TCP URL (redis:// or rediss://), not unix://");
+  if (topology.server.db != 0)
+    throw config::ConfigError("a Redis Cluster has only database 0 (the URL selects " +
+                              std::to_string(topology.server.db) + ")");
+  topology.mode = Mode::cluster;
+  topology.seeds = {redis::Address{topology.server.host, topology.server.port}};
+}
+
+}  // namespace
+
+redis::Topology redisTopology(const config::Config& config) {
+  using Mode = redis::Topology::Mode;
+  redis::Topology topology;
   try {
-    redis::Url url = redis::Url::parse(text);
-    if (config.redisTls) url.tls = true;
-    return url;
+    if (!config.redisSentinels.empty()) {
+      if (!config.redisUrl.empty())
+        throw config::ConfigError(
+            "set either redis.url or redis.sentinels (with redis.sentinel_master), not both");
+      topology = redis::Topology::sentinels(config.redisSentinels, config.redisSentinelMaster);
+    } else {
+      topology = redis::Topology::parse(redisUrlText(config));
+    }
   } catch (const std::invalid_argument& e) {
     throw config::ConfigError(e.what());
   }
+  if (!config.redisSentinelMaster.empty() && topology.mode == Mode::sentinel &&
+      topology.masterName != config.redisSentinelMaster)
+    throw config::ConfigError("redis.sentinel_master '" + config.redisSentinelMaster +
+                              "' differs from the master '" + topology.masterName +
+                              "' of the redis+sentinel:// URL");
+  if (!config.redisSentinelMaster.empty() && topology.mode != Mode::sentinel)
+    throw config::ConfigError(
+        "redis.sentinel_master is set but no Sentinels are configured (redis.sentinels, or a "
+        "redis+sentinel:// URL)");
+  if (config.redisCluster) makeCluster(topology);
+  if (config.redisTls) topology.server.tls = true;
+  if (topology.server.user.empty() && topology.server.password.empty()) {
+    topology.server.user = config.redisUser;
+    topology.server.password = config.redisPassword;
+  }
+  topology.sentinelUser = config.redisSentinelUser;
+  topology.sentinelPassword = config.redisSentinelPassword;
+  return topology;
+}
+
+std::shared_ptr<redis::Servers> redisServers(const config::Config& config) {
+  return std::make_shared<redis::Servers>(redisTopology(config), redisOptions(config),
+                                          [](const std::string& message) { log::warn(message); });
 }
 
 redis::ConnectionOptions redisOptions(const config::Config& config) {
@@ -89,10 +140,13 @@ redis::ConnectionOptions redisOptions(const config::Config& config) {
   return options;
 }
 
-std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config) {
+std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config,
+                                                  const std::string& key) {
   redis::ConnectionOptions options = redisOptions(config);
   options.autoReconnect = true;
-  return std::make_unique<redis::Connection>(redisUrl(config), options);
+  // The connection's locator keeps what it needs of `servers` alive.
+  const auto servers = redisServers(config);
+  return std::make_unique<redis::Connection>(servers->url(), servers->optionsFor(key, options));
 }
 
 std::map<std::string, std::string> pluginSecrets(const config::Config& config) {
@@ -108,6 +162,8 @@ void setUpLogging(const config::Config& config) {
     if (config::isSecretKey(key)) log::addSecret(value);
   }
   if (!config.adminToken.empty()) log::addSecret(config.adminToken);
+  if (!config.redisPassword.empty()) log::addSecret(config.redisPassword);
+  if (!config.redisSentinelPassword.empty()) log::addSecret(config.redisSentinelPassword);
   log::configure(
       {"warren", config.appVersion.empty() ? WARREN_VERSION : config.appVersion, config.workerId},
       log::parseLevel(config.logLevel));

@@ -12,6 +12,8 @@
 #include <array>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <set>
 
 namespace warren::app {
@@ -82,18 +84,42 @@ int statusCommand(const Options& options) {
     }
   }
   // Refusals and an unreachable Redis leave through App::main with their exit codes.
-  const auto connection = connectToRedis(config);
+  const auto servers = redisServers(config);
+  redis::ConnectionOptions connectionOptions = redisOptions(config);
+  connectionOptions.autoReconnect = true;
+  // One connection per place keys are served (a Redis Cluster: per slot; else just one).
+  std::map<int, std::unique_ptr<redis::Connection>> connections;
+  const auto connectionFor = [&](const std::string& key) -> redis::Connection& {
+    auto& connection = connections[servers->routeOf(key)];
+    if (!connection)
+      connection = std::make_unique<redis::Connection>(servers->url(),
+                                                       servers->optionsFor(key, connectionOptions));
+    return *connection;
+  };
   if (queues.empty()) {
     for (const auto& q : config.queues) queues.push_back(q.name);
   }
-  if (queues.empty()) queues = discoverQueues(*connection, config.redisPrefix);
+  if (queues.empty()) {
+    if (servers->mode() == redis::Topology::Mode::cluster) {
+      // Each master holds the keys of its own slots.
+      std::set<std::string> found;
+      for (const auto& master : servers->masters()) {
+        redis::Connection node(master, connectionOptions);
+        for (auto& name : discoverQueues(node, config.redisPrefix)) found.insert(std::move(name));
+      }
+      queues.assign(found.begin(), found.end());
+    } else {
+      queues = discoverQueues(connectionFor(config.redisPrefix + ":"), config.redisPrefix);
+    }
+  }
   if (queues.empty()) {
     std::cout << "no queues found under prefix '" << config.redisPrefix << "'\n";
     return kExitOk;
   }
   std::vector<std::pair<std::string, queue::JobCounts>> rows;
   for (const auto& name : queues) {
-    queue::Producer producer(*connection, config.redisPrefix, name);
+    const queue::Keys keys(config.redisPrefix, name);
+    queue::Producer producer(connectionFor(keys.base()), config.redisPrefix, name);
     rows.emplace_back(name, producer.getJobCounts());
   }
   printTable(rows);

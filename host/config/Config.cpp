@@ -255,16 +255,40 @@ const std::vector<KeySpec>& globalKeys() {
        [](Config& c, const std::string& v) {
          c.logLevel = oneOf(v, {"trace", "debug", "info", "warn", "error", "off"});
        }},
-      {"redis.url", "REDIS_URL", "redis://, rediss:// or unix:// URL (unset: embedded server)",
+      {"redis.url", "REDIS_URL",
+       "redis://, rediss://, unix://, redis+sentinel:// or redis+cluster:// URL (unset: embedded "
+       "server; docs/redis-ha.md)",
        [](Config& c, const std::string& v) {
-         if (v.rfind("redis://", 0) != 0 && v.rfind("rediss://", 0) != 0 &&
-             v.rfind("unix://", 0) != 0) {
-           throw std::invalid_argument("expected a redis://, rediss:// or unix:// URL");
+         bool known = false;
+         for (const char* scheme : {"redis://", "rediss://", "unix://", "redis+sentinel://",
+                                    "rediss+sentinel://", "redis+cluster://", "rediss+cluster://"})
+           known = known || v.rfind(scheme, 0) == 0;
+         if (!known) {
+           throw std::invalid_argument(
+               "expected a redis://, rediss://, unix://, redis[s]+sentinel:// or "
+               "redis[s]+cluster:// URL");
          }
          c.redisUrl = v;
        }},
       {"redis.tls", "REDIS_TLS", "use TLS even when the URL says redis://",
        [](Config& c, const std::string& v) { c.redisTls = parseBool(v); }},
+      {"redis.username", "REDIS_USERNAME", "Redis user when the URL names none (ACL)",
+       [](Config& c, const std::string& v) { c.redisUser = v; }},
+      {"redis.password", "REDIS_PASSWORD", "Redis password when the URL has none (secret)",
+       [](Config& c, const std::string& v) { c.redisPassword = v; }},
+      {"redis.cluster", "REDIS_CLUSTER",
+       "the URL's host is a Redis Cluster node: route by hash slot (as redis+cluster://)",
+       [](Config& c, const std::string& v) { c.redisCluster = parseBool(v); }},
+      {"redis.sentinels", "REDIS_SENTINELS",
+       "Sentinels host[:port],... watching redis.sentinel_master (instead of redis.url)",
+       [](Config& c, const std::string& v) { c.redisSentinels = v; }},
+      {"redis.sentinel_master", "REDIS_SENTINEL_MASTER", "master name the Sentinels monitor",
+       [](Config& c, const std::string& v) { c.redisSentinelMaster = v; }},
+      {"redis.sentinel_user", "REDIS_SENTINEL_USERNAME", "user for the Sentinels (ACL)",
+       [](Config& c, const std::string& v) { c.redisSentinelUser = v; }},
+      {"redis.sentinel_password", "REDIS_SENTINEL_PASSWORD",
+       "password of the Sentinels, when it differs from the master's (secret)",
+       [](Config& c, const std::string& v) { c.redisSentinelPassword = v; }},
       {"redis.prefix", "REDIS_PREFIX", "BullMQ key prefix (default bull)",
        [](Config& c, const std::string& v) {
          if (v.empty() || v.find(':') != std::string::npos) {
@@ -582,7 +606,8 @@ Layer commandLineLayer(const std::vector<std::string>& assignments) {
 }
 
 bool isSecretKey(const std::string& key) {
-  if (key == "admin.token") return true;
+  if (key == "admin.token" || key == "redis.password" || key == "redis.sentinel_password")
+    return true;
   for (const auto& [secret, env] : secretKeys()) {
     if (key == secret) return key != "ai.provider" && key != "s3.endpoint" && key != "s3.bucket";
   }

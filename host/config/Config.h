@@ -106,8 +106,15 @@ struct Config {
   std::int64_t reloadDrainTimeoutMs = 30000;  // old generation's jobs then go back to wait
   std::int64_t reloadDebounceMs = 250;
 
-  std::string redisUrl;  // empty: embedded redis-server
+  std::string redisUrl;  // empty: embedded redis-server (or the Sentinels of redisSentinels)
   bool redisTls = false;
+  std::string redisUser;       // the data servers' credentials when the URL has none
+  std::string redisPassword;   // secret
+  bool redisCluster = false;   // the URL's host is a Redis Cluster seed node
+  std::string redisSentinels;  // "host[:port],host[:port]": Sentinel mode without a URL
+  std::string redisSentinelMaster;
+  std::string redisSentinelUser;
+  std::string redisSentinelPassword;  // secret
   std::string redisPrefix = "bull";
   std::string redisCaFile;
   std::int64_t redisConnectTimeoutMs = 10000;

@@ -168,12 +168,24 @@ MigrationReport Database::applyMigrations(const std::string& scope,
       const DbResult begin = connection.executeScript(postgres ? "BEGIN" : "BEGIN IMMEDIATE");
       if (!begin.ok) return fail(label + " could not start a transaction: " + begin.error);
       const DbResult seen =
-          connection.execute("SELECT 1 FROM warren_migrations WHERE scope = $1 AND version = $2",
+          connection.execute("SELECT name FROM warren_migrations WHERE scope = $1 AND version = $2",
                              parseParams(paramsJson(scope, migration.version, nullptr)));
       if (!seen.ok || seen.affected > 0) {
         connection.executeScript("ROLLBACK");
         if (!seen.ok) return fail(label + ": cannot read warren_migrations: " + seen.error);
-        continue;  // applied before (by this node or another)
+        // Applied before (by this node or another). Under another name, the version belongs to
+        // another set of steps sharing the scope (a plugin's descriptor and a directory).
+        std::string expected = "[{\"name\":";
+        appendJsonString(expected, migration.name);
+        expected += "}]";
+        if (seen.rowsJson != expected) {
+          const std::string& rows = seen.rowsJson;  // [{"name":"..."}]
+          const std::string other = rows.size() > 13 ? rows.substr(10, rows.size() - 13) : rows;
+          return fail(label + ": version " + std::to_string(migration.version) +
+                      " of this scope was applied as '" + other +
+                      "': give the steps distinct versions");
+        }
+        continue;
       }
       const DbResult applied = connection.executeScript(migration.sql);
       if (!applied.ok) {

@@ -16,7 +16,12 @@ namespace warren::http {
 
 struct CheckResult {
   bool healthy = true;
-  std::string error;  // why not, when unhealthy
+  std::string error;   // why not, when unhealthy
+  std::string detail;  // a JSON object shown with the check either way (e.g. the Redis master)
+
+  CheckResult() = default;
+  CheckResult(bool isHealthy, std::string why, std::string json = {})
+      : healthy(isHealthy), error(std::move(why)), detail(std::move(json)) {}
 
   static CheckResult ok() { return {}; }
   static CheckResult failed(std::string error) { return {false, std::move(error)}; }

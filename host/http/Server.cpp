@@ -304,6 +304,7 @@ Response Server::healthResponse() const {
     body += entry.result.healthy ? "true" : "false";
     body += ",\"error\":";
     body += entry.result.healthy ? "null" : jsonString(entry.result.error);
+    if (!entry.result.detail.empty()) body += ",\"detail\":" + entry.result.detail;
     if (!entry.critical) body += ",\"critical\":false";
     body += '}';
   }

@@ -143,10 +143,12 @@ void describeHostMetrics(Registry& r) {
   r.describe(names::stalledRecovered, K::counter,
              "Stalled jobs this node's stalled checker moved back to wait (or failed).");
   // Per-queue gauges (fed by the run command).
-  r.describe(names::queueDepth, K::gauge, "Jobs waiting in the queue (wait list), as last seen.");
+  r.describe(names::queueDepth, K::gauge,
+             "Jobs ready to run and not started: wait + prioritized + delayed jobs already due.");
   r.describe(names::bullmqQueueDepth, K::gauge,
-             "Jobs waiting in the BullMQ queue (same value as worker_queue_depth, under the "
-             "name autoscalers expect).");
+             "Jobs ready to run and not started in the BullMQ queue (wait + prioritized + delayed "
+             "jobs already due; same value as worker_queue_depth, under the name autoscalers "
+             "expect).");
   r.describe(names::activeJobs, K::gauge, "Jobs running on this node, by queue.");
   r.describe(names::concurrencySlots, K::gauge,
              "Concurrency slots this node gives the queue (jobs it may run at once).");
@@ -163,6 +165,12 @@ void describeHostMetrics(Registry& r) {
   r.describe(names::redisPoolConnections, K::gauge,
              "Redis connections of this node, by pool and state (open, busy).");
   r.describe(names::redisPoolMax, K::gauge, "Most Redis connections a pool may open.");
+  r.describe(names::redisReconnects, K::counter,
+             "Redis connections re-established after a loss (any server, any mode).");
+  r.describe(names::redisFailovers, K::counter,
+             "Redis masters replaced: Sentinel switches and Cluster replica promotions seen.");
+  r.describe(names::redisRedirects, K::counter,
+             "Redis Cluster redirections followed, by kind (moved, ask).");
   r.describe(names::dbPoolConnections, K::gauge,
              "Database sessions of this node, by pool (primary, replica) and state (idle, busy).");
   r.describe(names::dbPoolMax, K::gauge, "Most database sessions a pool may open.");

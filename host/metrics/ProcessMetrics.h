@@ -52,13 +52,16 @@ inline constexpr const char* activeJobs = "worker_active_jobs";              // 
 inline constexpr const char* concurrencySlots = "worker_concurrency_slots";  // {queue}
 inline constexpr const char* oldestWaitingAge = "worker_oldest_waiting_job_age_seconds";
 inline constexpr const char* pluginInfo = "warren_plugin_info";  // {plugin,version,generation}
-inline constexpr const char* pluginReloads = "warren_plugin_reloads_total";  // {result}
+inline constexpr const char* pluginReloads = "warren_plugin_reloads_total";        // {result}
 inline constexpr const char* watchdogRebuilds = "worker_watchdog_rebuilds_total";  // {queue}
 inline constexpr const char* redisPoolConnections =
     "warren_redis_pool_connections";                                              // {pool,state}
 inline constexpr const char* redisPoolMax = "warren_redis_pool_max_connections";  // {pool}
-inline constexpr const char* dbPoolConnections = "warren_db_pool_connections";    // {pool,state}
-inline constexpr const char* dbPoolMax = "warren_db_pool_max_connections";        // {pool}
+inline constexpr const char* redisReconnects = "warren_redis_reconnects_total";
+inline constexpr const char* redisFailovers = "warren_redis_failovers_total";
+inline constexpr const char* redisRedirects = "warren_redis_redirects_total";   // {kind}
+inline constexpr const char* dbPoolConnections = "warren_db_pool_connections";  // {pool,state}
+inline constexpr const char* dbPoolMax = "warren_db_pool_max_connections";      // {pool}
 inline constexpr const char* dbPoolWaitTimeouts = "warren_db_pool_wait_timeouts_total";  // {pool}
 }  // namespace names
 

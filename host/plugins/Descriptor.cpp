@@ -1,6 +1,8 @@
 #include "plugins/Descriptor.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <set>
 
 namespace warren::plugins {
 namespace {
@@ -67,6 +69,99 @@ std::optional<std::string> checkConfigKeys(const warren_plugin_descriptor& d) {
   return std::nullopt;
 }
 
+// An exact job name: anything BullMQ accepts (names like "content:analyze"), but no pattern.
+bool validJobTypeName(const char* text) {
+  if (text == nullptr || *text == '\0') return false;
+  for (const char* p = text; *p != '\0'; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == 0x7f || c == '*') return false;
+  }
+  return true;
+}
+
+bool validMigrationName(const char* text) {
+  if (text == nullptr || *text == '\0') return false;
+  for (const char* p = text; *p != '\0'; ++p) {
+    const char c = *p;
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+bool blank(const char* text) {
+  if (text == nullptr) return true;
+  for (const char* p = text; *p != '\0'; ++p) {
+    if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') return false;
+  }
+  return true;
+}
+
+std::string jobNameList(const warren_plugin_descriptor& d) {
+  std::string list;
+  for (std::uint32_t i = 0; i < d.job_name_count; ++i) {
+    list += (i > 0 ? " " : "") + std::string(d.job_names[i]);
+  }
+  return list;
+}
+
+std::optional<std::string> checkJobTypes(const warren_plugin_descriptor& d) {
+  if (!hasJobTypes(d) || d.job_type_count == 0) return std::nullopt;
+  if (d.job_types == nullptr) {
+    return std::string("descriptor declares job types but job_types is NULL");
+  }
+  PluginInfo handled;  // for its job name matching
+  for (std::uint32_t i = 0; i < d.job_name_count; ++i)
+    handled.jobNames.emplace_back(d.job_names[i]);
+  std::set<std::string> seen;
+  for (std::uint32_t i = 0; i < d.job_type_count; ++i) {
+    const warren_job_type& type = d.job_types[i];
+    const std::string where = "job type #" + std::to_string(i);
+    if (type.struct_size < sizeof(warren_job_type)) {
+      return where + " has struct_size " + std::to_string(type.struct_size) + ", expected " +
+             std::to_string(sizeof(warren_job_type));
+    }
+    if (!validJobTypeName(type.name)) {
+      return where + " has an invalid name (an exact job name: not empty, no '*', no control " +
+             "characters)";
+    }
+    const std::string name = type.name;
+    if (!handled.handles(name)) {
+      return "job type '" + name +
+             "' is not a job name the plugin handles (job names: " + jobNameList(d) + ")";
+    }
+    if (!seen.insert(name).second) return "job type '" + name + "' is declared twice";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkMigrations(const warren_plugin_descriptor& d) {
+  if (!hasMigrations(d) || d.migration_count == 0) return std::nullopt;
+  if (d.migrations == nullptr) {
+    return std::string("descriptor declares migrations but migrations is NULL");
+  }
+  std::set<std::uint32_t> versions;
+  for (std::uint32_t i = 0; i < d.migration_count; ++i) {
+    const warren_migration& m = d.migrations[i];
+    const std::string where = "migration #" + std::to_string(i);
+    if (m.struct_size < sizeof(warren_migration)) {
+      return where + " has struct_size " + std::to_string(m.struct_size) + ", expected " +
+             std::to_string(sizeof(warren_migration));
+    }
+    if (m.version == 0) return where + " has version 0 (versions start at 1)";
+    const std::string version = "migration " + std::to_string(m.version);
+    if (!validMigrationName(m.name)) {
+      return version + " has an invalid name (expected [a-z0-9_]+)";
+    }
+    if (!versions.insert(m.version).second) {
+      return "migration version " + std::to_string(m.version) + " is declared twice";
+    }
+    const std::string named = version + " (" + m.name + ")";
+    if (blank(m.postgresql)) return named + " has no SQL for PostgreSQL";
+    if (blank(m.sqlite)) return named + " has no SQL for SQLite";
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> checkContent(const warren_plugin_descriptor& d) {
   if (!validIdentifier(d.name, false)) {
     return std::string("descriptor has a missing or invalid name (expected [a-z0-9_-]+)");
@@ -87,10 +182,31 @@ std::optional<std::string> checkContent(const warren_plugin_descriptor& d) {
     return "unknown resource class " + std::to_string(d.resource_class);
   }
   if (d.default_concurrency == 0) return std::string("default concurrency is 0");
-  return checkConfigKeys(d);
+  if (auto refusal = checkConfigKeys(d)) return refusal;
+  if (auto refusal = checkJobTypes(d)) return refusal;
+  return checkMigrations(d);
+}
+
+std::optional<json::Schema> compiled(const char* schema, const std::string& jobType,
+                                     const char* which) {
+  if (schema == nullptr) return std::nullopt;
+  try {
+    return json::Schema::compile(schema);
+  } catch (const std::invalid_argument& e) {
+    throw PluginError("job type '" + jobType + "' has an invalid " + which +
+                      " schema: " + e.what());
+  }
 }
 
 }  // namespace
+
+bool hasJobTypes(const warren_plugin_descriptor& d) {
+  return d.struct_size >= offsetof(warren_plugin_descriptor, job_type_count) + sizeof(uint32_t);
+}
+
+bool hasMigrations(const warren_plugin_descriptor& d) {
+  return d.struct_size >= offsetof(warren_plugin_descriptor, migration_count) + sizeof(uint32_t);
+}
 
 bool PluginInfo::handles(const std::string& jobName) const {
   for (const auto& pattern : jobNames) {
@@ -131,6 +247,21 @@ PluginInfo describe(const warren_plugin_descriptor& d) {
     spec.description = key.description != nullptr ? key.description : "";
     info.config.push_back(std::move(spec));
   }
+  for (std::uint32_t i = 0; hasJobTypes(d) && i < d.job_type_count; ++i) {
+    const warren_job_type& type = d.job_types[i];
+    JobTypeSpec spec;
+    spec.name = type.name;
+    spec.summary = type.summary != nullptr ? type.summary : "";
+    spec.dataSchema = compiled(type.data_schema, spec.name, "data");
+    spec.resultSchema = compiled(type.result_schema, spec.name, "result");
+    info.jobTypes.push_back(std::move(spec));
+  }
+  for (std::uint32_t i = 0; hasMigrations(d) && i < d.migration_count; ++i) {
+    const warren_migration& m = d.migrations[i];
+    info.migrations.push_back({m.version, m.name, m.postgresql, m.sqlite});
+  }
+  std::sort(info.migrations.begin(), info.migrations.end(),
+            [](const MigrationSpec& a, const MigrationSpec& b) { return a.version < b.version; });
   return info;
 }
 

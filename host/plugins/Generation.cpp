@@ -94,6 +94,7 @@ Generation loadGeneration(const GenerationSpec& spec) {
   }
   generation.inherited = spec.inherited;
   auto library = Library::load(loadPath, generation.source);
+  if (spec.beforeInit) spec.beforeInit(*library);
   const ConfigValues config = withInherited(library->info(), spec.config, spec.inherited);
   generation.instance = std::make_shared<Instance>(std::move(library), config, spec.scope);
   return generation;

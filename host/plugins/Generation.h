@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,9 @@ struct GenerationSpec {
   ConfigValues inherited;
   std::string scope;                // the queue, for logs
   std::filesystem::path copiesDir;  // content-addressed private copies; empty: load in place
+  // Runs after the descriptor was accepted and before init (the node applies the plugin's
+  // database migrations here); throws PluginError to refuse the generation.
+  std::function<void(const Library&)> beforeInit;
 };
 
 struct Generation {
@@ -34,8 +38,9 @@ struct Generation {
 
 // Loads a new generation: hashes the file while copying it to copiesDir/<sha256>.so (the bytes
 // hashed are the bytes loaded, and replacing the original later cannot change loaded code),
-// refuses a pinned hash mismatch before any dlopen, then loads, checks the descriptor, validates
-// the config and runs init. Throws PluginError naming the file and the reason.
+// refuses a pinned hash mismatch before any dlopen, then loads, checks the descriptor, runs
+// spec.beforeInit, validates the config and runs init. Throws PluginError naming the file and the
+// reason.
 Generation loadGeneration(const GenerationSpec& spec);
 
 // Lower-case hex SHA-256 of a file; throws PluginError when it cannot be read.

@@ -179,6 +179,54 @@ warren_status jobSetError(const warren_job* job, const char* message, std::size_
   }
 }
 
+warren_status jobSetRetryAt(const warren_job* job, std::int64_t epochMs) noexcept {
+  contextOf(job).setRetryAt(epochMs);
+  return WARREN_OK;
+}
+
+const char* jobCancelReason(const warren_job* job) noexcept {
+  return contextOf(job).cancelReason();
+}
+
+// The ledger has no error text in the ABI: a failure is logged here, and the plugin sees
+// WARREN_ERR_UNAVAILABLE.
+warren_status ledgerFailure(const JobContext& context, const char* what, const std::exception& e) {
+  log::warn(std::string("idempotency ledger ") + what + " failed",
+            {{"queue", context.input().queue}, {"jobId", context.input().id}, {"error", e.what()}});
+  return WARREN_ERR_UNAVAILABLE;
+}
+
+warren_status jobOnceGet(const warren_job* job, const char* key, std::size_t keyLen,
+                         warren_buffer* value) noexcept {
+  JobContext& context = contextOf(job);
+  try {
+    if (key == nullptr || keyLen == 0) return WARREN_ERR_INVALID;
+    const auto& ledger = context.sinks().ledger;
+    if (!ledger) return WARREN_ERR_UNAVAILABLE;
+    const auto recorded = ledger->get(context.input(), std::string_view(key, keyLen));
+    if (!recorded) return WARREN_ERR_NOT_FOUND;
+    return fillBuffer(value, *recorded) ? WARREN_OK : WARREN_ERR_INTERNAL;
+  } catch (const std::exception& e) {
+    return ledgerFailure(context, "read", e);
+  }
+}
+
+warren_status jobOncePut(const warren_job* job, const char* key, std::size_t keyLen,
+                         const char* valueJson, std::size_t valueLen, std::uint32_t ttlS) noexcept {
+  JobContext& context = contextOf(job);
+  try {
+    if (key == nullptr || keyLen == 0 || ttlS == 0) return WARREN_ERR_INVALID;
+    if (valueJson == nullptr || !validJson(valueJson, valueLen)) return WARREN_ERR_INVALID;
+    const auto& ledger = context.sinks().ledger;
+    if (!ledger) return WARREN_ERR_UNAVAILABLE;
+    ledger->put(context.input(), std::string_view(key, keyLen),
+                std::string_view(valueJson, valueLen), ttlS);
+    return WARREN_OK;
+  } catch (const std::exception& e) {
+    return ledgerFailure(context, "write", e);
+  }
+}
+
 const warren_log_api kLog = {sizeof(warren_log_api), logEnabled, logWrite};
 const warren_metrics_api kMetrics = {sizeof(warren_metrics_api), counterAdd, gaugeSet,
                                      histogramObserve};
@@ -196,10 +244,10 @@ const warren_job_api kJob = {sizeof(warren_job_api),
                              jobLog,
                              jobSetResult,
                              jobSetError,
-                             nullptr,   // set_retry_at: ABI 1.2, not yet provided
-                             nullptr,   // cancel_reason
-                             nullptr,   // once_get
-                             nullptr};  // once_put
+                             jobSetRetryAt,
+                             jobCancelReason,
+                             jobOnceGet,
+                             jobOncePut};
 
 warren_host_api& table() {
   static warren_host_api api = {sizeof(warren_host_api),
@@ -231,6 +279,10 @@ void installServices(const OptionalServices& services) {
   api.db = services.db;
   api.storage = services.storage;
   api.ai = services.ai;
+}
+
+void installQueueService(const warren_queue_api* queue) {
+  table().queue = queue;
 }
 
 bool fillBuffer(warren_buffer* buffer, std::string_view text) noexcept {

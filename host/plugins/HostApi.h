@@ -26,6 +26,9 @@ struct OptionalServices {
 // read the table in init and may keep the pointers.
 void installServices(const OptionalServices& services);
 
+// Fills the table's queue service (ABI 1.2), before any plugin's init; NULL removes it.
+void installQueueService(const warren_queue_api* queue);
+
 // Fills a HOST-OWNED buffer handed back to a plugin: malloc'd (the table's buffer_free calls
 // free), NUL-terminated. A NULL `buffer` is fine (the plugin did not ask). False when out of
 // memory.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 
 namespace warren::plugins {
@@ -83,6 +84,9 @@ Instance::Instance(std::shared_ptr<Library> library, const ConfigValues& config,
       config_(validateConfig(library_->info(), config)),
       scope_(std::move(scope)),
       handle_(std::make_unique<HostHandle>(HostHandle{warren_host{this}})) {
+  for (const JobTypeSpec& type : info().jobTypes) {
+    if (type.dataSchema) dataSchemas_.emplace(type.name, *type.dataSchema);
+  }
   // From here on plugin code runs, so the library must stay mapped for good.
   library_->pinForever();
   char error[1024] = {0};
@@ -105,9 +109,24 @@ Instance::~Instance() {
   library_->descriptor().shutdown(state_);
 }
 
+std::optional<std::string> Instance::invalidData(const JobInput& input) const {
+  const auto schema = dataSchemas_.find(input.name);
+  if (schema == dataSchemas_.end()) return std::nullopt;
+  auto failure = schema->second.validate(input.data);
+  if (!failure) return std::nullopt;
+  return "invalid job data for " + input.name + ": " + *failure;
+}
+
 JobOutcome Instance::handle(JobContext& job) {
-  warren_job handle{&job};
   JobOutcome outcome;
+  if (!dataSchemas_.empty()) {
+    if (auto invalid = invalidData(job.input())) {
+      outcome.outcome = WARREN_JOB_FAILED_UNRECOVERABLE;
+      outcome.error = std::move(*invalid);
+      return outcome;
+    }
+  }
+  warren_job handle{&job};
   outcome.outcome = library_->descriptor().handle(state_, &handle);
   switch (outcome.outcome) {
     case WARREN_JOB_COMPLETED:
@@ -117,12 +136,41 @@ JobOutcome Instance::handle(JobContext& job) {
     case WARREN_JOB_FAILED_UNRECOVERABLE:
       outcome.error = job.error().value_or("plugin " + info().name + " failed without a message");
       break;
+    case WARREN_JOB_DELAYED:
+    case WARREN_JOB_RATE_LIMITED:
+      waitUntil(job, outcome);
+      break;
     default:
       outcome.error =
           "plugin " + info().name + " returned unknown outcome " + std::to_string(outcome.outcome);
       outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
   }
   return outcome;
+}
+
+// A delayed or rate-limited outcome needs a time to try again, within kMaxRetryWaitMs; without
+// one the job fails retryably, saying why. A time in the past means now.
+void Instance::waitUntil(const JobContext& job, JobOutcome& outcome) const {
+  const char* kind =
+      outcome.outcome == WARREN_JOB_DELAYED ? "WARREN_JOB_DELAYED" : "WARREN_JOB_RATE_LIMITED";
+  const std::string reason = job.error().value_or("");
+  const std::string because = reason.empty() ? "" : " (" + reason + ")";
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const auto at = job.retryAt();
+  if (!at) {
+    outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
+    outcome.error = "plugin " + info().name + " returned " + kind +
+                    " without a time to try again (set_retry_at)" + because;
+  } else if (*at > now + kMaxRetryWaitMs) {
+    outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;
+    outcome.error = "plugin " + info().name + " returned " + kind + " until " + isoTime(*at) +
+                    ", more than 30 days ahead" + because;
+  } else {
+    outcome.retryAtMs = std::max(*at, now);
+    outcome.error = reason;
+  }
 }
 
 const char* Instance::configValue(const std::string& key) const {

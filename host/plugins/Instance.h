@@ -6,7 +6,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace warren::plugins {
 
@@ -25,7 +27,10 @@ class Instance {
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
 
-  // Runs the plugin's handle on the calling thread. Thread-safe.
+  // Runs the plugin's handle on the calling thread. Thread-safe. A job whose name has a job
+  // type with a data schema is checked first: data that does not validate fails the job,
+  // unrecoverably, with "invalid job data for <name>: <what is wrong>", and the plugin never
+  // sees it.
   JobOutcome handle(JobContext& job);
 
   const PluginInfo& info() const { return library_->info(); }
@@ -33,9 +38,14 @@ class Instance {
   const char* configValue(const std::string& key) const;
 
  private:
+  std::optional<std::string> invalidData(const JobInput& input) const;
+  void waitUntil(const JobContext& job, JobOutcome& outcome) const;
+
   std::shared_ptr<Library> library_;
   ConfigValues config_;
   std::string scope_;
+  // The data schemas by job name; empty (and never looked at) for plugins without any.
+  std::unordered_map<std::string, json::Schema> dataSchemas_;
   warren_plugin_state* state_ = nullptr;
   struct HostHandle;
   std::unique_ptr<HostHandle> handle_;

@@ -92,7 +92,11 @@ std::shared_ptr<Library> Library::load(const std::filesystem::path& loadPath,
   const warren_plugin_descriptor* descriptor = entry();
   if (auto reason = checkDescriptor(descriptor)) refuse(path, *reason);
   library->descriptor_ = descriptor;
-  library->info_ = describe(*descriptor);
+  try {
+    library->info_ = describe(*descriptor);
+  } catch (const PluginError& e) {
+    refuse(path, e.what());
+  }
   return library;
 }
 

@@ -1,5 +1,7 @@
 #include "queue/Keys.h"
 
+#include "redis/Cluster.h"
+
 #include <stdexcept>
 
 namespace warren::queue {
@@ -17,6 +19,42 @@ std::string Keys::workerClientName(const std::string& workerName) const {
   std::string name = prefix_ + ":" + base64(queue_);
   if (!workerName.empty()) name += ":w:" + workerName;
   return name;
+}
+
+namespace {
+
+std::string untagged(std::string text) {
+  std::erase(text, '{');
+  std::erase(text, '}');
+  return text;
+}
+
+}  // namespace
+
+void requireHashTag(const Keys& keys) {
+  if (redis::hashTag(keys.base())) return;
+  throw std::invalid_argument(
+      "queue '" + keys.queue() + "' cannot be served on a Redis Cluster: its keys (" + keys.base() +
+      "...) carry no hash tag, so they would spread over many slots and BullMQ's " +
+      "scripts would fail. Set redis.prefix to a tagged prefix such as {" + keys.prefix() +
+      "} (every queue in one slot), or name the queue with a tag such as {" + keys.queue() +
+      "} (a slot per queue); Node producers must use the same prefix and names");
+}
+
+void requireSameSlot(const Keys& child, const std::string& parentQueueKey) {
+  const std::string parentBase = parentQueueKey + ":";  // outlives the tag views below
+  const auto childTag = redis::hashTag(child.base());
+  const auto parentTag = redis::hashTag(parentBase);
+  if (redis::keySlot(child.base()) == redis::keySlot(parentBase)) return;
+  const auto shown = [](const std::optional<std::string_view>& tag) {
+    return tag ? "{" + std::string(*tag) + "}" : std::string("no hash tag");
+  };
+  throw std::invalid_argument("a child in queue '" + child.queue() + "' (" + shown(childTag) +
+                              ") cannot have its parent in '" + parentQueueKey + "' (" +
+                              shown(parentTag) +
+                              ") on a Redis Cluster: a flow's queues must share one hash tag, "
+                              "e.g. a common prefix such as {" +
+                              untagged(child.prefix()) + "}");
 }
 
 std::string base64(const std::string& bytes) {

@@ -27,4 +27,13 @@ class Keys {
 
 std::string base64(const std::string& bytes);
 
+// Redis Cluster: BullMQ's scripts touch many keys of a queue at once, so all of them must hash
+// to one slot, which takes a hash tag ({...}) in the prefix or the queue name (§1.4). Throws
+// std::invalid_argument naming the fix when the queue's keys carry none.
+void requireHashTag(const Keys& keys);
+// Redis Cluster: finishing a child writes its parent's keys in the same script, so a flow's
+// parent (`parentQueueKey`, "<prefix>:<queue>") must be in the child's slot. Throws
+// std::invalid_argument with a readable reason when it is not.
+void requireSameSlot(const Keys& child, const std::string& parentQueueKey);
+
 }  // namespace warren::queue

@@ -1,5 +1,7 @@
 #include "queue/Producer.h"
 
+#include "queue/JobJson.h"
+
 #include "log/Log.h"
 #include "queue/Scripts.h"
 
@@ -24,140 +26,6 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-// ---- JSON helpers ------------------------------------------------------------------------
-
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
-}
-
-// Parses `text` as a JSON object; `what` names it in messages ("job data", "job options").
-Object::Ptr parseObject(const std::string& text, const std::string& what, bool plural) {
-  const std::string trimmed = trim(text);
-  if (trimmed.empty()) throw std::invalid_argument(what + (plural ? " are" : " is") + " empty");
-  if (trimmed.front() != '{') {
-    throw std::invalid_argument(what + " must be a JSON object, e.g. {\"key\": \"value\"}");
-  }
-  Var value;
-  try {
-    Poco::JSON::Parser parser;
-    value = parser.parse(trimmed);
-  } catch (const Poco::Exception& e) {
-    throw std::invalid_argument(what + (plural ? " are" : " is") +
-                                " not valid JSON: " + e.message());
-  }
-  if (value.type() != typeid(Object::Ptr)) {
-    throw std::invalid_argument(what + " must be a JSON object, e.g. {\"key\": \"value\"}");
-  }
-  return value.extract<Object::Ptr>();
-}
-
-std::string formatDouble(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
-}
-
-void writeJson(std::string& out, const Var& value) {
-  if (value.isEmpty()) {
-    out += "null";
-  } else if (value.type() == typeid(Object::Ptr)) {
-    const auto object = value.extract<Object::Ptr>();
-    out += '{';
-    bool first = true;
-    for (const auto& [key, member] : *object) {
-      if (!first) out += ',';
-      first = false;
-      log::appendJsonString(out, key);
-      out += ':';
-      writeJson(out, member);
-    }
-    out += '}';
-  } else if (value.type() == typeid(Array::Ptr)) {
-    const auto array = value.extract<Array::Ptr>();
-    out += '[';
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      if (i > 0) out += ',';
-      writeJson(out, array->get(static_cast<unsigned>(i)));
-    }
-    out += ']';
-  } else if (value.type() == typeid(bool)) {
-    out += value.extract<bool>() ? "true" : "false";
-  } else if (value.isInteger()) {
-    out += value.isSigned() ? std::to_string(value.convert<Poco::Int64>())
-                            : std::to_string(value.convert<Poco::UInt64>());
-  } else if (value.isNumeric()) {
-    out += formatDouble(value.convert<double>());
-  } else {
-    log::appendJsonString(out, value.convert<std::string>());
-  }
-}
-
-std::string toJson(const Var& value) {
-  std::string out;
-  writeJson(out, value);
-  return out;
-}
-
-// A JSON object written member by member (the stored options).
-class JsonObjectWriter {
- public:
-  void raw(const std::string& key, const std::string& json) {
-    text_ += text_.empty() ? "{" : ",";
-    log::appendJsonString(text_, key);
-    text_ += ':';
-    text_ += json;
-  }
-  void string(const std::string& key, const std::string& value) {
-    std::string json;
-    log::appendJsonString(json, value);
-    raw(key, json);
-  }
-  void integer(const std::string& key, std::int64_t value) { raw(key, std::to_string(value)); }
-  void boolean(const std::string& key, bool value) { raw(key, value ? "true" : "false"); }
-  bool empty() const { return text_.empty(); }
-  std::string done() const { return text_.empty() ? "{}" : text_ + "}"; }
-
- private:
-  std::string text_;
-};
-
-// ---- option validation -------------------------------------------------------------------
-
-bool isBool(const Var& value) {
-  return value.type() == typeid(bool);
-}
-
-std::optional<double> numberOf(const Var& value) {
-  if (value.isEmpty() || isBool(value) || !value.isNumeric()) return std::nullopt;
-  return value.convert<double>();
-}
-
-// A JSON number with an integral value (1 and 1.0 alike, as in JavaScript).
-std::optional<std::int64_t> integerOf(const Var& value) {
-  const auto number = numberOf(value);
-  if (!number || !std::isfinite(*number) || std::trunc(*number) != *number) return std::nullopt;
-  if (std::fabs(*number) > 9007199254740992.0) return std::nullopt;  // beyond exact integers
-  if (value.isInteger()) {
-    return value.isSigned() ? value.convert<Poco::Int64>()
-                            : static_cast<std::int64_t>(value.convert<Poco::UInt64>());
-  }
-  return static_cast<std::int64_t>(*number);
-}
-
-std::int64_t nonNegativeInteger(const Var& value, const std::string& message) {
-  const auto n = integerOf(value);
-  if (!n || *n < 0) throw std::invalid_argument(message);
-  return *n;
-}
-
-bool booleanOf(const Var& value, const std::string& name) {
-  if (!isBool(value)) throw std::invalid_argument(name + " must be true or false");
-  return value.extract<bool>();
-}
 
 // String(parseInt(id, 10)) === id in JavaScript: the ids BullMQ refuses as "integers".
 bool isJavaScriptIntegerText(const std::string& id) {
@@ -362,6 +230,45 @@ std::int64_t listCount(const redis::Reply& length, const redis::Reply& last) {
   return n;
 }
 
+// opts.parent: {id, queue}, queue being the parent's "<prefix>:<queue>" (§2.2, §8.1).
+std::pair<std::string, std::string> parentOf(const Var& value) {
+  const std::string message =
+      "parent must be an object {id, queue} (queue: the parent's \"<prefix>:<queue>\", e.g. "
+      "\"bull:analyze\")";
+  if (value.type() != typeid(Object::Ptr)) throw std::invalid_argument(message);
+  const auto object = value.extract<Object::Ptr>();
+  for (const auto& [key, member] : *object) {
+    if (key != "id" && key != "queue") {
+      throw std::invalid_argument("unknown parent option '" + key + "' (expected id, queue)");
+    }
+  }
+  const auto text = [&](const char* key) {
+    if (!object->has(key) || !object->get(key).isString() ||
+        object->get(key).extract<std::string>().empty()) {
+      throw std::invalid_argument(message);
+    }
+    return object->get(key).extract<std::string>();
+  };
+  return {text("id"), text("queue")};
+}
+
+// The child's parent fields: the parent's key, its `parent` field with the flow flags that are
+// set, and the dependencies set the child joins.
+void linkParent(PreparedJob& job, const std::pair<std::string, std::string>& parent,
+                const Object& opts) {
+  job.parentKey = parent.second + ":" + parent.first;
+  job.parentDependencies = job.parentKey + ":dependencies";
+  JsonObjectWriter field;
+  field.string("id", parent.first);
+  field.string("queueKey", parent.second);
+  for (const auto& [name, shortKey] : kFlowOptions) {
+    if (opts.has(name) && isBool(opts.get(name)) && opts.get(name).extract<bool>()) {
+      field.boolean(shortKey, true);
+    }
+  }
+  job.parentJson = field.done();
+}
+
 }  // namespace
 
 PreparedJob prepareJob(const JobSpec& spec, std::int64_t now) {
@@ -378,6 +285,7 @@ PreparedJob prepareJob(const JobSpec& spec, std::int64_t now) {
   std::optional<std::int64_t> sizeLimit;
   std::vector<std::string> flowOptions;
   std::int64_t timestamp = 0;
+  std::optional<std::pair<std::string, std::string>> parent;  // id, queue key
 
   for (const auto& [key, value] : *opts) {
     if (value.isEmpty()) continue;  // null: as if undefined
@@ -426,10 +334,13 @@ PreparedJob prepareJob(const JobSpec& spec, std::int64_t now) {
     } else if (key == "debounce") {
       throw std::invalid_argument(
           "Debounce option has been removed. Use deduplication option instead");
-    } else if (key == "parent" || key == "repeat" || key == "repeatJobKey" || key == "prevMillis") {
-      throw std::invalid_argument(
-          "job option '" + key + "' is not supported by Warren's producer (use bullmq's " +
-          (key == "parent" ? "FlowProducer" : "upsertJobScheduler") + " from Node)");
+    } else if (key == "parent") {
+      parent = parentOf(value);
+      stored.raw("parent", toJson(value));
+    } else if (key == "repeat" || key == "repeatJobKey" || key == "prevMillis") {
+      throw std::invalid_argument("job option '" + key +
+                                  "' is not supported by Warren's producer (use "
+                                  "upsertJobScheduler)");
     } else {
       bool flow = false;
       for (const auto& [name, shortKey] : kFlowOptions) {
@@ -472,6 +383,7 @@ PreparedJob prepareJob(const JobSpec& spec, std::int64_t now) {
   }
   job.timestamp = timestamp > 0 ? timestamp : now;
   job.storedOpts = stored.done();
+  if (parent) linkParent(job, *parent, *opts);
   return job;
 }
 
@@ -532,8 +444,13 @@ std::string Producer::idFrom(const redis::Reply& reply) const {
   }
   if (reply.isString() || reply.isStatus()) return reply.str();
   if (reply.isInteger() && reply.integer() == -5) {
-    throw std::runtime_error("adding a job to queue " + keys_.queue() +
-                             " failed: the parent job does not exist");
+    throw ParentMissing("adding a job to queue " + keys_.queue() +
+                        " failed: the parent job does not exist");
+  }
+  if (reply.isInteger() && reply.integer() == -7) {
+    throw std::invalid_argument("adding a job to queue " + keys_.queue() +
+                                " failed: the job exists with another parent, which cannot be "
+                                "replaced");
   }
   throw std::runtime_error("adding a job to queue " + keys_.queue() + " failed: unexpected reply " +
                            reply.describe());
@@ -542,9 +459,8 @@ std::string Producer::idFrom(const redis::Reply& reply) const {
 namespace {
 
 std::vector<std::string> addArguments(const Keys& keys, const PreparedJob& job) {
-  return {keys.base(), job.customId,   job.name, std::to_string(job.timestamp),
-          job.data,    job.storedOpts, "",       "",
-          ""};
+  return {keys.base(),    job.customId,  job.name,       std::to_string(job.timestamp), job.data,
+          job.storedOpts, job.parentKey, job.parentJson, job.parentDependencies};
 }
 
 }  // namespace

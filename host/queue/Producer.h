@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,8 @@ constexpr std::int64_t kDefaultMaxLenEvents = 10000;
 // One job to add: its name, its data (JSON object text) and its options (JSON object text with
 // bullmq's public JobsOptions names: jobId, delay, priority, lifo, attempts, backoff,
 // removeOnComplete, removeOnFail, keepLogs, stackTraceLimit, sizeLimit, deduplication,
-// timestamp, failParentOnFailure, continueParentOnFailure, ignoreDependencyOnFailure,
+// timestamp, parent ({id, queue: "<prefix>:<queue>"}, to add a child to an existing flow
+// parent), failParentOnFailure, continueParentOnFailure, ignoreDependencyOnFailure,
 // removeDependencyOnFailure, telemetry).
 struct JobSpec {
   std::string name;
@@ -42,6 +44,17 @@ struct PreparedJob {
   std::int64_t timestamp = 0;
   std::string data;        // the data JSON text as given (surrounding white space trimmed)
   std::string storedOpts;  // JSON object text with the stored (short) option names (§2.2)
+  // With a parent: its job key, the child's `parent` field ({"id","queueKey", flags}) and the
+  // parent's dependencies set (§8.1); empty otherwise.
+  std::string parentKey;
+  std::string parentJson;
+  std::string parentDependencies;
+};
+
+// Adding a child to a parent job that does not exist (BullMQ's -5).
+class ParentMissing : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // Validates like Queue.add (throws std::invalid_argument with a readable message; BullMQ's own
@@ -116,6 +129,17 @@ class Producer {
   // Validates every job first (nothing is added if one is refused), then adds them in one
   // pipeline (not atomic as a whole, like Queue.addBulk). Returns the ids in order.
   std::vector<std::string> addBulk(const std::vector<JobSpec>& jobs);
+
+  // Queue.upsertJobScheduler(id, repeat, template): creates or updates the job scheduler `id`
+  // and its next iteration (fact sheet §9.1). `repeatJson` takes BullMQ's RepeatOptions: every
+  // (ms) or pattern (cron, with tz), limit, startDate and endDate (ms since the epoch), offset,
+  // immediately; `templateJson` {name, data, opts} (name defaults to the id; opts as for add,
+  // without jobId, delay, timestamp, deduplication or parent). Returns the iteration's job id,
+  // or nothing when the scheduler has no run left (endDate passed, no cron occurrence).
+  // Throws std::invalid_argument for refused input, std::runtime_error when Redis refuses.
+  std::optional<std::string> upsertJobScheduler(const std::string& schedulerId,
+                                                const std::string& repeatJson,
+                                                const std::string& templateJson);
 
   JobCounts getJobCounts();
   // Nothing when the job hash does not exist.

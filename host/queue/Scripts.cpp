@@ -11,9 +11,9 @@
 namespace warren::queue {
 namespace {
 
-constexpr std::array<const char*, 11> kNames = {"add",      "fetch",  "finish",   "retry",
-                                                "delay",    "extend", "stalled",  "requeue",
-                                                "progress", "log",    "scheduler"};
+constexpr std::array<const char*, 12> kNames = {"add",      "fetch",  "finish",    "retry",
+                                                "delay",    "extend", "stalled",   "requeue",
+                                                "progress", "log",    "scheduler", "upsert"};
 
 std::string body(const char* name) {
   const std::string_view text = embeddedScript(name);
@@ -66,9 +66,9 @@ const redis::FunctionLibrary& scriptLibrary() {
 const redis::Script& script(ScriptId id) {
   static const std::array<redis::Script, kNames.size()> scripts = [] {
     return std::array<redis::Script, kNames.size()>{
-        build(kNames[0]), build(kNames[1]), build(kNames[2]), build(kNames[3]),
-        build(kNames[4]), build(kNames[5]), build(kNames[6]), build(kNames[7]),
-        build(kNames[8]), build(kNames[9]), build(kNames[10])};
+        build(kNames[0]), build(kNames[1]), build(kNames[2]),  build(kNames[3]),
+        build(kNames[4]), build(kNames[5]), build(kNames[6]),  build(kNames[7]),
+        build(kNames[8]), build(kNames[9]), build(kNames[10]), build(kNames[11])};
   }();
   return scripts.at(static_cast<std::size_t>(id));
 }

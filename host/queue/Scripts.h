@@ -21,7 +21,8 @@ enum class ScriptId {
   requeue,
   progress,
   log,
-  scheduler
+  scheduler,
+  upsert
 };
 
 const redis::Script& script(ScriptId id);

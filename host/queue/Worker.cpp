@@ -26,6 +26,17 @@ namespace {
 
 constexpr std::uint32_t kMaxFetchBatch = 32;
 
+// How long the io and waiter threads pause after a lost connection. The first loss after a
+// quiet while (a failover: the master is elsewhere already, or soon) is retried after 100 ms;
+// losses in a row wait 1 s, as other errors do, so a Redis that stays away is not hammered with
+// connects and the log with errors. `last` is the thread's previous loss.
+std::chrono::milliseconds reconnectPause(std::chrono::steady_clock::time_point& last) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool first = now - last > std::chrono::seconds(3);
+  last = now;
+  return first ? std::chrono::milliseconds(100) : std::chrono::milliseconds(1000);
+}
+
 std::string seconds(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f", value);
@@ -64,6 +75,7 @@ Worker::~Worker() {
 }
 
 void Worker::start() {
+  declareSeries();
   threads_.emplace_back([this] { ioLoop(); });
   threads_.emplace_back([this] { waitLoop(); });
   threads_.emplace_back([this] { timerLoop(); });
@@ -140,19 +152,22 @@ std::size_t Worker::requeueRunningIn(const InstancePtr& instance) {
   std::size_t count = 0;
   {
     std::lock_guard lock(mutex_);
-    count = requeueWhere([&](const ActiveJob& job) { return job.instance == instance; });
+    count = requeueWhere([&](const ActiveJob& job) { return job.instance == instance; },
+                         "reload deadline");
   }
   ioWake_.notify_all();
   return count;
 }
 
 // Cancels the matching running jobs and queues their return to wait (requires mutex_).
-std::size_t Worker::requeueWhere(const std::function<bool(const ActiveJob&)>& which) {
+std::size_t Worker::requeueWhere(const std::function<bool(const ActiveJob&)>& which,
+                                 const std::string& reason) {
   std::size_t count = 0;
   for (auto& [id, job] : active_) {
     if (job->abandoned || job->settling || !which(*job)) continue;
     job->abandoned = true;
-    if (job->context) job->context->cancel();
+    job->cancelReason = reason;
+    if (job->context) job->context->cancel(reason);
     Command command;
     command.kind = Command::Kind::requeue;
     command.job = job;
@@ -174,7 +189,7 @@ void Worker::rebuildConnections() {
   timerWake_.notify_all();
 }
 
-std::size_t Worker::close(std::chrono::milliseconds timeout) {
+std::size_t Worker::close(std::chrono::milliseconds timeout, const std::string& reason) {
   try {
     stopFetching();
   } catch (const std::exception&) {
@@ -182,7 +197,7 @@ std::size_t Worker::close(std::chrono::milliseconds timeout) {
   }
   std::unique_lock lock(mutex_);
   idle_.wait_for(lock, timeout, [this] { return active_.empty(); });
-  const std::size_t givenBack = requeueWhere([](const ActiveJob&) { return true; });
+  const std::size_t givenBack = requeueWhere([](const ActiveJob&) { return true; }, reason);
   ioWake_.notify_all();
   idle_.wait_for(lock, std::chrono::seconds(10), [this] { return active_.empty(); });
   lock.unlock();
@@ -196,7 +211,7 @@ void Worker::abort() {
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
     for (auto& [id, job] : active_) {
-      if (job->context) job->context->cancel();
+      if (job->context) job->context->cancel("shutdown");
     }
   }
   ioWake_.notify_all();
@@ -280,12 +295,18 @@ void Worker::noteError(const std::string& what) {
 // ---- io thread -------------------------------------------------------------------------------
 
 void Worker::ioLoop() {
+  Clock::time_point lastLoss{};
   for (;;) {
     lingerForSettlements();
     try {
       std::lock_guard baton(ioBaton_);
       pumpFlights();
       fetchJobs();
+    } catch (const redis::ConnectionError& e) {
+      noteError(e.what());
+      const auto pause = reconnectPause(lastLoss);
+      std::unique_lock lock(mutex_);
+      ioWake_.wait_for(lock, pause, [this] { return stopping_; });
     } catch (const std::exception& e) {
       noteError(e.what());
       std::unique_lock lock(mutex_);
@@ -501,10 +522,6 @@ void Worker::dispatch(JobRecord record, const std::string& token) {
   if (options_.timeoutMs > 0) job->deadlineMs = job->startedMs + options_.timeoutMs;
   if (job->record.timestamp > 0) {
     // start − enqueue (for delayed and retried jobs this includes the delay and backoff).
-    if (!waitMetric_) {
-      waitMetric_ =
-          metrics::registry().histogram(metrics::names::jobWait, {{"queue", options_.queue}});
-    }
     metrics::registry().observe(*waitMetric_, static_cast<double>(std::max<std::int64_t>(
                                                   job->startedMs - job->record.timestamp, 0)) /
                                                   1000.0);
@@ -639,7 +656,8 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
                           options_.queue,
                           record.data,
                           static_cast<std::uint32_t>(record.attemptsMade + 1),
-                          job->deadlineMs};
+                          job->deadlineMs,
+                          record.timestamp};
   // Progress and log lines travel through the io thread, in order with the job's settlement.
   std::weak_ptr<ActiveJob> weak = job;
   const auto sink = [this, weak](Command::Kind kind) {
@@ -654,7 +672,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
       return true;
     };
   };
-  plugins::JobSinks sinks{sink(Command::Kind::progress), sink(Command::Kind::log)};
+  plugins::JobSinks sinks{sink(Command::Kind::progress), sink(Command::Kind::log), options_.ledger};
   auto context = std::make_shared<plugins::JobContext>(std::move(input), std::move(sinks));
   {
     std::lock_guard lock(mutex_);
@@ -663,7 +681,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
       return;
     }
     job->context = context;
-    if (job->abandoned) context->cancel();
+    if (job->abandoned) context->cancel(job->cancelReason);
     ++pluginCalls_;
   }
   plugins::JobOutcome outcome;
@@ -696,11 +714,21 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
     job->settling = true;
     command.outcome = std::move(outcome);
     if (outbox_.empty()) outboxSince_ = Clock::now();
+    // A plugin's own wait leaves a job log line, written before the job moves.
+    const bool waits = command.outcome.outcome == WARREN_JOB_DELAYED ||
+                       command.outcome.outcome == WARREN_JOB_RATE_LIMITED;
+    if (waits) {
+      Command line;
+      line.kind = Command::Kind::log;
+      line.job = job;
+      line.text = waitLogLine(command.outcome);
+      outbox_.push_back(std::move(line));
+    }
     outbox_.push_back(std::move(command));
     if (onFetchingThread) return;
     // Alone (no other job running or settling): send it from here. Under load the io thread
     // batches settlements instead, which costs Redis fewer round trips per job.
-    alone = slotsUsed_ == 0 && outbox_.size() == 1;
+    alone = slotsUsed_ == 0 && outbox_.size() == (waits ? 2u : 1u);
     // The io thread lingers while jobs of the batch still run: wake it for the first settlement
     // (it starts the linger), at half of the batch and at the last, not for every one.
     const std::uint32_t running = slotsUsed_ - reservedInFlight_;
@@ -719,6 +747,7 @@ void Worker::runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread
 // ---- waiter thread ---------------------------------------------------------------------------
 
 void Worker::waitLoop() {
+  Clock::time_point lastLoss{};
   for (;;) {
     double timeout = 0;
     {
@@ -729,6 +758,7 @@ void Worker::waitLoop() {
       waiting_ = true;
     }
     bool failed = false;
+    auto pause = std::chrono::milliseconds(1000);
     redis::Reply reply;
     try {
       const auto limit =
@@ -737,6 +767,8 @@ void Worker::waitLoop() {
                                               limit);
     } catch (const std::exception& e) {
       failed = true;
+      if (dynamic_cast<const redis::ConnectionError*>(&e) != nullptr)
+        pause = reconnectPause(lastLoss);
       std::lock_guard lock(mutex_);
       if (fetching_ && !stopping_) status_.lastError = e.what();
     }
@@ -757,7 +789,7 @@ void Worker::waitLoop() {
       fetchAfterWait();
     if (failed) {
       std::unique_lock lock(mutex_);
-      waiterWake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      waiterWake_.wait_for(lock, pause, [this] { return stopping_; });
     }
   }
 }

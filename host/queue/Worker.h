@@ -57,6 +57,7 @@ struct WorkerOptions {
   std::string removeOnComplete;  // worker default (JSON), empty: keep
   std::string removeOnFail;
   std::int64_t metricsPoints = 0;
+  std::shared_ptr<plugins::OnceLedger> ledger;  // plugins' once(); NULL: none
 };
 
 // Health of the consuming loops, for /health and the watchdog.
@@ -94,15 +95,17 @@ class Worker {
   std::uint32_t concurrency() const;
   // Jobs running (not yet settling) in `instance`, e.g. an older plugin generation.
   std::size_t runningIn(const InstancePtr& instance) const;
-  // Cancels the jobs running in `instance` and gives them back to wait (their plugin calls'
-  // results are then ignored); the current generation picks them up. Returns how many.
+  // Cancels the jobs running in `instance` ("reload deadline") and gives them back to wait
+  // (their plugin calls' results are then ignored); the current generation picks them up.
+  // Returns how many.
   std::size_t requeueRunningIn(const InstancePtr& instance);
   // Watchdog: drops the worker's Redis connections (a blocked wait on a dead socket ends) so
   // that each loop reconnects on its next command.
   void rebuildConnections();
   // Graceful close: stop fetching, wait up to `timeout` for running jobs, then cancel the rest
-  // and give them back to wait. Returns the number of jobs given back.
-  std::size_t close(std::chrono::milliseconds timeout);
+  // (the plugin's cancel_reason is `reason`) and give them back to wait. Returns the number of
+  // jobs given back.
+  std::size_t close(std::chrono::milliseconds timeout, const std::string& reason = "shutdown");
   // Immediate stop without touching Redis (the stalled checker recovers running jobs).
   void abort();
 
@@ -132,6 +135,8 @@ class Worker {
   struct Settlement;
   Settlement settle(const Command& command, bool fetchNext, const std::string& token,
                     const std::string& now);
+  void waitAgain(Settlement& s, const Command& command, bool fetchNext, const std::string& token,
+                 const std::string& now) const;
   std::vector<redis::Reply> runScripts(const std::vector<Settlement>& calls);
   std::vector<std::string> finishHead(const std::string& now) const;
   // Batches on the wire (WorkerFlights.cpp); ioBaton_ holders only.
@@ -145,6 +150,7 @@ class Worker {
   void receiveFlights();
   void completeFlight();
   void retryMissing(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
+  void retryRedirected(const std::vector<Settlement>& calls, std::vector<redis::Reply>& replies);
   void requeueFlights(std::vector<Flight>& lost);
   redis::Connection& scriptsConnection();
   redis::ScriptMode prepareScripts(redis::Connection& connection,
@@ -165,14 +171,17 @@ class Worker {
   void enforceTimeouts();
   // pool threads
   void poolLoop();
-  void startPoolThreads(std::uint32_t count);                                    // requires mutex_
-  std::size_t requeueWhere(const std::function<bool(const ActiveJob&)>& which);  // mutex_ held
+  void startPoolThreads(std::uint32_t count);  // requires mutex_
+  std::size_t requeueWhere(const std::function<bool(const ActiveJob&)>& which,
+                           const std::string& reason);  // requires mutex_
   // Runs the plugin and queues the settlement; `onFetchingThread`: an inline plugin's job, run
   // by the ioBaton_ holder, which sends the settlement itself.
   void runJob(const std::shared_ptr<ActiveJob>& job, bool onFetchingThread);
   void runInline();      // ioBaton_ holders only
   bool claimPoolWake();  // requires mutex_
   void countJob(const std::string& status, double seconds);
+  metrics::Registry::CounterRef processedCounter(const std::string& status);
+  void declareSeries();  // by start(): the metric references below are set from then on
 
   void enqueue(Command command);
   std::string nextToken();

@@ -71,6 +71,10 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
               "0"};
   };
   const plugins::JobOutcome& outcome = command.outcome;
+  if (outcome.outcome == WARREN_JOB_DELAYED || outcome.outcome == WARREN_JOB_RATE_LIMITED) {
+    waitAgain(s, command, fetchNext, token, now);
+    return s;
+  }
   if (outcome.outcome == WARREN_JOB_COMPLETED) {
     finishArgs("completed", outcome.result,
                keepJobs(record.opts.removeOnComplete, options_.removeOnComplete));
@@ -118,11 +122,12 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
               fetch[2],
               fetch[3],
               token,
+              "0",  // an attempt was spent
               "failedReason",
               outcome.error,
               "stacktrace",
               stack};
-    s.status = "delayed";
+    s.status = "retried";
   } else {
     s.script = ScriptId::retry;
     s.args = {base,
@@ -137,6 +142,47 @@ Worker::Settlement Worker::settle(const Command& command, bool fetchNext, const 
     s.status = "retried";
   }
   return s;
+}
+
+// The plugin's own wait, spending no attempt: WARREN_JOB_DELAYED moves the job to delayed until
+// its time (job.moveToDelayed + DelayedError, §4.8.3 with skipAttempt); WARREN_JOB_RATE_LIMITED
+// holds the queue's limiter until then and gives the job back to wait (Worker.rateLimit +
+// RateLimitError, §4.11.3).
+void Worker::waitAgain(Settlement& s, const Command& command, bool fetchNext,
+                       const std::string& token, const std::string& now) const {
+  const JobRecord& record = command.job->record;
+  const std::int64_t wait = std::max<std::int64_t>(command.outcome.retryAtMs - std::stoll(now), 0);
+  if (command.outcome.outcome == WARREN_JOB_RATE_LIMITED) {
+    s.script = ScriptId::requeue;
+    s.args = {keys_.base(), record.id, command.job->token, std::to_string(wait)};
+    s.status = "rate_limited";
+    return;
+  }
+  const auto fetch = fetchOptionArgs();
+  s.script = ScriptId::delay;
+  s.fetchNext = fetchNext;
+  s.args = {keys_.base(),
+            record.id,
+            now,
+            command.job->token,
+            std::to_string(wait),
+            fetchNext ? "1" : "0",
+            fetch[0],
+            fetch[1],
+            fetch[2],
+            fetch[3],
+            token,
+            "1"};
+  s.status = "delayed";
+}
+
+// The job log line of a plugin's own wait: "delayed until <time>: <reason>".
+std::string waitLogLine(const plugins::JobOutcome& outcome) {
+  std::string line =
+      outcome.outcome == WARREN_JOB_DELAYED ? "delayed until " : "rate limited until ";
+  line += plugins::isoTime(outcome.retryAtMs);
+  if (!outcome.error.empty()) line += ": " + outcome.error;
+  return line;
 }
 
 // The common head of a finish script call: the groups of its jobs follow.
@@ -170,6 +216,10 @@ void Worker::handleReply(const Command& command, const Settlement& call, const r
         "Cannot complete job " + record.id + " because it has at least one failed child.";
     enqueue(std::move(failure));
     return;
+  }
+  if (call.status == "rate_limited" && reply.isInteger() && reply.integer() > 0) {
+    std::lock_guard lock(mutex_);  // this worker fetches nothing until the limit passes
+    limitUntilMs_ = std::max<std::int64_t>(limitUntilMs_, nowMs() + reply.integer());
   }
   if (reply.isInteger() && reply.integer() < 0) {
     log::warn("job not settled: " + std::string(errorName(reply.integer())),
@@ -216,20 +266,31 @@ void Worker::settled(const Command& command, const std::string& status) {
   }
 }
 
-void Worker::countJob(const std::string& status, double seconds) {
-  auto& registry = metrics::registry();
+metrics::Registry::CounterRef Worker::processedCounter(const std::string& status) {
   auto counter = processedMetric_.find(status);
   if (counter == processedMetric_.end()) {
-    counter =
-        processedMetric_
-            .emplace(status, registry.counter(metrics::names::jobsProcessed,
-                                              {{"queue", options_.queue}, {"status", status}}))
-            .first;
+    counter = processedMetric_
+                  .emplace(status, metrics::registry().counter(
+                                       metrics::names::jobsProcessed,
+                                       {{"queue", options_.queue}, {"status", status}}))
+                  .first;
   }
-  registry.add(counter->second, 1);
-  if (!durationMetric_) {
-    durationMetric_ = registry.histogram(metrics::names::jobDuration, {{"queue", options_.queue}});
-  }
+  return counter->second;
+}
+
+// Before the io thread starts: the series whose labels are known now exist from the start at 0,
+// so dashboards and alerts on a fresh node read 0 instead of "no data".
+void Worker::declareSeries() {
+  auto& registry = metrics::registry();
+  for (const char* status : {"completed", "failed"}) processedCounter(status);
+  const metrics::Labels queue = {{"queue", options_.queue}};
+  if (!durationMetric_) durationMetric_ = registry.histogram(metrics::names::jobDuration, queue);
+  if (!waitMetric_) waitMetric_ = registry.histogram(metrics::names::jobWait, queue);
+}
+
+void Worker::countJob(const std::string& status, double seconds) {
+  auto& registry = metrics::registry();
+  registry.add(processedCounter(status), 1);
   registry.observe(*durationMetric_, seconds);
 }
 

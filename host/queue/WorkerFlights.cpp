@@ -226,6 +226,7 @@ void Worker::completeFlight() {
       oldest.received = true;
     }
     retryMissing(oldest.wire, oldest.replies);
+    retryRedirected(oldest.wire, oldest.replies);
   } catch (...) {
     flights_.front().received = false;  // sent again as a whole, ahead of the younger ones
     requeueFlights(flights_);
@@ -268,6 +269,22 @@ void Worker::retryMissing(const std::vector<Settlement>& calls,
     const redis::ScriptMode mode = missing.prepare(connection);
     missing.load(connection, mode);
     replies[i] = connection.command(missing.argv(mode, keys, calls[i].args));
+  }
+}
+
+// Calls that met a failover or a moving Cluster slot (READONLY, MOVED, ASK, TRYAGAIN: see
+// redis/Locator.h) did not run: they are sent again, on their own, by a command that follows the
+// redirection (the connection moves to the new master first). Only connections with a locator
+// (Sentinel, Cluster) can move; on a plain URL such a reply stays what it is.
+void Worker::retryRedirected(const std::vector<Settlement>& calls,
+                             std::vector<redis::Reply>& replies) {
+  const std::vector<std::string> keys = {keys_.key("meta")};
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (!redis::redirectOf(replies[i])) continue;
+    redis::Connection& connection = scriptsConnection();
+    if (!connection.options().locator) return;
+    scriptsLoaded_.reset();  // the next server may not know them
+    replies[i] = script(calls[i].script).run(connection, keys, calls[i].args);
   }
 }
 

@@ -27,6 +27,7 @@ struct Worker::ActiveJob {
   std::int64_t deadlineMs = 0;  // 0: no timeout
   bool timedOut = false;        // cancelled at its deadline
   bool abandoned = false;       // settled in Redis without waiting for the plugin
+  std::string cancelReason;     // why it was abandoned, for a plugin call that starts after
   bool settling = false;        // its settlement is queued: its lock is about to go
 };
 
@@ -41,7 +42,8 @@ struct Worker::Command {
 struct Worker::Settlement {
   ScriptId script = ScriptId::finish;
   std::vector<std::string> args;
-  std::string status;  // completed | failed | retried | delayed | requeued; empty: not a settlement
+  // completed | failed | retried | delayed | rate_limited | requeued; empty: not a settlement
+  std::string status;
   bool fetchNext = false;
 };
 
@@ -61,5 +63,8 @@ struct Worker::Flight {
   std::vector<redis::Reply> replies;  // one per wire call, once received
   bool received = false;
 };
+
+// The job log line of a plugin's own wait: "delayed until <time>: <reason>".
+std::string waitLogLine(const plugins::JobOutcome& outcome);
 
 }  // namespace warren::queue

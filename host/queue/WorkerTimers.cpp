@@ -98,10 +98,11 @@ void Worker::enforceTimeouts() {
       if (job->deadlineMs == 0 || now < job->deadlineMs || job->abandoned) continue;
       if (!job->timedOut) {
         job->timedOut = true;
-        if (job->context) job->context->cancel();
+        if (job->context) job->context->cancel("timeout");
       }
       if (now >= job->deadlineMs + kTimeoutGraceMs && job->context) {
         job->abandoned = true;
+        job->cancelReason = "timeout";
         Command command;
         command.job = job;
         command.outcome.outcome = WARREN_JOB_FAILED_RETRYABLE;

@@ -7,6 +7,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "redis/Stats.h"
+#include "redis/Topology.h"
 #include "redis/Transport.h"
 
 namespace warren::redis {
@@ -19,6 +21,10 @@ namespace {
 // A connection whose last reply is more recent than this skips the idle check before sending.
 constexpr milliseconds kBusyWithin{1};
 
+// With a locator (Sentinel, Cluster) reconnect attempts are at most this far apart: each asks
+// where the master is now, which changes at a failover, so a long backoff only delays the move.
+constexpr milliseconds kLocatedRetryMax{250};
+
 std::string millis(milliseconds span) {
   return std::to_string(span.count()) + " ms";
 }
@@ -29,6 +35,14 @@ milliseconds jittered(milliseconds delay) {
   if (delay.count() < 2) return delay;
   std::uniform_int_distribution<long long> pick(delay.count() / 2, delay.count());
   return milliseconds(pick(random));
+}
+
+// Waits between attempts of a command that met TRYAGAIN, CLUSTERDOWN or LOADING: short at
+// first (a migration batch takes milliseconds), then at most half a second.
+milliseconds retryWait(int waits) {
+  milliseconds delay{10};
+  for (int i = 0; i < waits && delay < milliseconds(500); ++i) delay *= 2;
+  return std::min(delay, milliseconds(500));
 }
 
 std::vector<std::vector<std::string>> settingsCommands(const Url& url, const std::string& name) {
@@ -48,6 +62,9 @@ std::vector<std::vector<std::string>> settingsCommands(const Url& url, const std
     throw ConnectionError("Redis at " + label + " is not ready: " + reply.str());
   if (command[0] == "AUTH")
     throw HandshakeError("Redis authentication failed for " + label + ": " + reply.str());
+  if (command[0] == "ROLE")
+    throw HandshakeError("cannot check that " + label + " is the master: ROLE refused: " +
+                         reply.str() + " (allow +role for this user)");
   if (command[0] == "SELECT")
     throw HandshakeError("cannot select database " + command[1] + " on " + label + ": " +
                          reply.str());
@@ -109,14 +126,23 @@ class Connection::Operation {
 Connection::Connection(Url url, ConnectionOptions options)
     : url_(std::move(url)),
       options_(std::move(options)),
+      locator_(options_.locator.get()),
+      server_(url_),
       label_(url_.redacted()),
       buffer_(64 * 1024),
       watch_(std::make_unique<Watch>(*this)) {
-  Operation operation(*this);
-  connectOnce();
+  if (locator_) locator_->attach(*this);
+  try {
+    Operation operation(*this);
+    connectOnce();
+  } catch (...) {
+    if (locator_) locator_->detach(*this);
+    throw;
+  }
 }
 
 Connection::~Connection() {
+  if (locator_) locator_->detach(*this);
   std::unique_ptr<detail::Transport> released;
   {
     std::lock_guard lock(mutex_);
@@ -131,6 +157,7 @@ Reply Connection::command(const std::vector<std::string>& argv) {
 }
 
 Reply Connection::command(const std::vector<std::string>& argv, milliseconds timeout) {
+  if (locator_) return routed({argv}, timeout).front();
   const std::string payload = encodeCommand(argv);  // bad argv throws before any I/O
   Operation operation(*this);
   return roundTrip(payload, 1, timeout).front();
@@ -143,16 +170,117 @@ std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::strin
 std::vector<Reply> Connection::pipeline(const std::vector<std::vector<std::string>>& commands,
                                         milliseconds timeout) {
   if (commands.empty()) return {};
+  if (locator_) return routed(commands, timeout);
   std::string payload;
   for (const auto& argv : commands) payload += encodeCommand(argv);
   Operation operation(*this);
   return roundTrip(payload, commands.size(), timeout);
 }
 
+// Commands whose replies say they did not run here are sent again where they belong (or after a
+// wait), on their own: the others' replies stand. Up to reconnect.giveUpAfter (30 s when 0);
+// then the last reply is returned as it is.
+std::vector<Reply> Connection::routed(std::vector<std::vector<std::string>> commands,
+                                      milliseconds timeout) {
+  for (auto& argv : commands) locator_->guard(argv);
+  const milliseconds budget = options_.reconnect.giveUpAfter.count() > 0
+                                  ? options_.reconnect.giveUpAfter
+                                  : milliseconds(30000);
+  const auto deadline = Clock::now() + budget;
+  std::vector<Reply> replies(commands.size());
+  std::vector<std::size_t> todo(commands.size());
+  for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
+  Operation operation(*this);
+  for (int waits = 0;;) {
+    std::string payload;
+    for (const std::size_t i : todo) payload += encodeCommand(commands[i]);
+    std::vector<Reply> answers = roundTrip(payload, todo.size(), timeout);
+    std::vector<std::size_t> again;
+    bool wait = false;
+    for (std::size_t k = 0; k < todo.size(); ++k) {
+      const Redirect redirect = redirectOf(answers[k]);
+      if (redirect && Clock::now() < deadline &&
+          follow(redirect, commands[todo[k]], timeout, answers[k])) {
+        again.push_back(todo[k]);
+        wait = wait || redirect.kind != Redirect::Kind::moved;
+        continue;
+      }
+      replies[todo[k]] = std::move(answers[k]);
+    }
+    if (again.empty()) return replies;
+    if (wait && !sleepUnlessStopped(retryWait(waits++)))
+      throwStopped(takeStop(), "waiting to send a command again");
+    if (broken_ || !transport_) reconnectWithBackoff();
+    todo = std::move(again);
+  }
+}
+
+// Acts on a redirection of `argv`. True when the command is to be sent again; false when
+// `answer` holds its final reply (an ASK answered by the importing node).
+bool Connection::follow(const Redirect& redirect, const std::vector<std::string>& argv,
+                        milliseconds timeout, Reply& answer) {
+  if (!locator_->redirected(redirect, server_)) return false;
+  switch (redirect.kind) {
+    case Redirect::Kind::moved:
+      ++stats().moved;
+      markBroken("the slot moved (" + answer.str() + ")");
+      return true;
+    case Redirect::Kind::replica:
+      locator_->failed(server_);
+      markBroken(label_ + " is no longer the master (" + answer.str() + ")");
+      return true;
+    case Redirect::Kind::ask: {
+      ++stats().asked;
+      Reply asked = askAt(redirect.address, argv, timeout);
+      if (redirectOf(asked)) return true;  // TRYAGAIN there: the keys are still split
+      answer = std::move(asked);
+      return false;
+    }
+    default:
+      return true;  // TRYAGAIN, CLUSTERDOWN, LOADING: the same server, a moment later
+  }
+}
+
+// ASKING and the command on the node importing the slot, over a connection kept for the next
+// ASK. A failure there counts as TRYAGAIN: the command goes to the owner again.
+Reply Connection::askAt(const std::string& address, const std::vector<std::string>& argv,
+                        milliseconds timeout) {
+  Url target = server_;
+  try {
+    const Address parsed =
+        Address::parse(address.rfind(':', 0) == 0 ? server_.host + address : address, server_.port);
+    target.host = parsed.host;
+    target.port = parsed.port;
+  } catch (const std::invalid_argument&) {
+    return Reply::error("TRYAGAIN unreadable ASK address '" + address + "'");
+  }
+  try {
+    if (!asking_ || asking_->url().endpoint() != target.endpoint()) {
+      ConnectionOptions options = options_;
+      options.locator.reset();
+      options.clientName.clear();
+      options.autoReconnect = true;
+      asking_.reset();
+      asking_ = std::make_unique<Connection>(target, options);
+    }
+    return asking_->pipeline({{"ASKING"}, argv}, timeout).back();
+  } catch (const ConnectionError& e) {
+    asking_.reset();
+    return Reply::error(std::string("TRYAGAIN ") + e.what());
+  }
+}
+
 void Connection::send(const std::vector<std::vector<std::string>>& commands) {
   if (commands.empty()) return;
   std::string payload;
-  for (const auto& argv : commands) payload += encodeCommand(argv);
+  if (locator_) {
+    for (auto argv : commands) {
+      locator_->guard(argv);
+      payload += encodeCommand(argv);
+    }
+  } else {
+    for (const auto& argv : commands) payload += encodeCommand(argv);
+  }
   Operation operation(*this);
   if (pending_ == 0) ensureUsable();
   std::size_t written = 0;
@@ -282,6 +410,8 @@ void Connection::reconnect() {
 
 void Connection::reconnectWithBackoff() {
   dropTransport();
+  // The server may have gone for good (a failover): the locator looks again.
+  if (locator_) locator_->failed(server_);
   const auto& policy = options_.reconnect;
   const auto started = Clock::now();
   for (int attempt = 1;; ++attempt) {
@@ -289,17 +419,21 @@ void Connection::reconnectWithBackoff() {
     try {
       connectOnce();
       ++reconnects_;
+      ++stats().reconnects;
       return;
     } catch (const HandshakeError&) {
       throw;  // wrong password or db: waiting will not fix it
     } catch (const ConnectionError& e) {
       lastError_ = e.what();
+      if (locator_) locator_->failed(server_);
     }
     const std::string tries = std::to_string(attempt) + (attempt == 1 ? " attempt" : " attempts");
     if (policy.maxAttempts > 0 && attempt >= policy.maxAttempts)
       throw ConnectionError("could not reconnect to " + label_ + " after " + tries + ": " +
                             lastError_);
-    const milliseconds delay = jittered(backoffDelay(policy, attempt));
+    milliseconds delay = jittered(backoffDelay(policy, attempt));
+    // A server that moves (failover) is back within seconds, somewhere else: look often.
+    if (locator_) delay = std::min(delay, jittered(kLocatedRetryMax));
     if (policy.giveUpAfter.count() > 0 && Clock::now() + delay - started > policy.giveUpAfter)
       throw ConnectionError("could not reconnect to " + label_ + " within " +
                             millis(policy.giveUpAfter) + " (" + tries + "): " + lastError_);
@@ -310,7 +444,15 @@ void Connection::reconnectWithBackoff() {
 void Connection::connectOnce() {
   if (url_.tls && !tls_) tls_ = detail::makeTlsContext(options_.caFile, options_.verify, label_);
   const auto deadline = Clock::now() + options_.connectTimeout;
-  install(detail::Transport::open(url_, tls_, deadline, label_, *watch_));
+  if (locator_) {
+    server_ = locator_->locate(url_);
+    label_ = server_.redacted();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    socketAt_ = server_.endpoint();
+  }
+  install(detail::Transport::open(server_, tls_, deadline, label_, *watch_));
   try {
     applySettings(deadline);
   } catch (const ConnectionError& e) {
@@ -320,9 +462,14 @@ void Connection::connectOnce() {
   }
 }
 
-// AUTH, SELECT and CLIENT SETNAME in one round trip, within the connect timeout.
+// AUTH, SELECT and CLIENT SETNAME (and the locator's checks) in one round trip, within the
+// connect timeout.
 void Connection::applySettings(Clock::time_point deadline) {
-  const auto commands = settingsCommands(url_, options_.clientName);
+  auto commands = settingsCommands(server_, options_.clientName);
+  const std::size_t own = commands.size();
+  if (locator_) {
+    for (auto& check : locator_->checks()) commands.push_back(std::move(check));
+  }
   if (commands.empty()) return;
   std::string payload;
   for (const auto& argv : commands) payload += encodeCommand(argv);
@@ -337,6 +484,10 @@ void Connection::applySettings(Clock::time_point deadline) {
   }
   for (std::size_t i = 0; i < commands.size(); ++i)
     if (replies[i].isError()) settingRefused(commands[i], replies[i], label_);
+  if (own < commands.size())
+    locator_->verify(
+        std::vector<Reply>(replies.begin() + static_cast<std::ptrdiff_t>(own), replies.end()),
+        label_);
 }
 
 void Connection::install(std::unique_ptr<detail::Transport> transport) {
@@ -351,6 +502,7 @@ void Connection::install(std::unique_ptr<detail::Transport> transport) {
       fd_ = transport->fd();
       transport_ = std::move(transport);
       broken_ = false;
+      rerouted_ = false;
       return;
     }
   }
@@ -393,9 +545,43 @@ void Connection::throwStopped(Stop stop, const std::string& during) {
   throw ConnectionError("Redis connection to " + label_ + " interrupted while " + during);
 }
 
+// False when stopped (close, interrupt); a failover announced meanwhile ends the sleep early.
 bool Connection::sleepUnlessStopped(milliseconds delay) {
   std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, delay, [this] { return closed_ || interrupted_; });
+  wake_.wait_for(lock, delay, [this] { return closed_ || interrupted_ || rerouted_; });
+  rerouted_ = false;
+  return !closed_ && !interrupted_;
+}
+
+void Connection::serverChanged(const std::string& address) {
+  std::lock_guard lock(mutex_);
+  rerouted_ = true;
+  if (fd_ >= 0 && socketAt_ != address) ::shutdown(fd_, SHUT_RDWR);
+  wake_.notify_all();
+}
+
+std::optional<Reply> Connection::nextPush(milliseconds timeout) {
+  Operation operation(*this);
+  if (const Stop stop = takeStop(); stop != Stop::None) throwStopped(stop, "waiting for a message");
+  if (broken_ || !transport_)
+    throw ConnectionError("connection to " + label_ + " is not usable (" + lastError_ + ")");
+  try {
+    if (auto reply = reader_.next()) return reply;
+    if (!transport_->hasBuffered()) {
+      pollfd entry{transport_->fd(), POLLIN, 0};
+      if (::poll(&entry, 1, static_cast<int>(timeout.count())) <= 0) {
+        if (const Stop stop = takeStop(); stop != Stop::None)
+          throwStopped(stop, "waiting for a message");
+        return std::nullopt;
+      }
+    }
+    return readReply(Clock::now() + options_.commandTimeout);
+  } catch (const ConnectionError& e) {
+    markBroken(e.what());
+    if (const Stop stop = takeStop(); stop != Stop::None)
+      throwStopped(stop, "waiting for a message");
+    throw;
+  }
 }
 
 void Connection::interrupt() {

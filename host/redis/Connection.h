@@ -10,6 +10,13 @@
 // whose message names the redacted URL, never the password. After a ConnectionError the
 // connection is "broken": the next call reconnects if autoReconnect is on, otherwise it throws
 // until reconnect() is called.
+//
+// Servers that move (Sentinel, Cluster): with options.locator set, every (re)connect asks the
+// locator where to go, and command() and pipeline() follow replies that say a command did not
+// run on this server (MOVED, ASK, TRYAGAIN, CLUSTERDOWN, READONLY, LOADING; see Locator.h): they
+// reconnect or wait and send those commands again, for up to reconnect.giveUpAfter. send() and
+// receive() leave such replies to the caller (redirectOf tells them apart). Without a locator
+// nothing of this runs.
 #pragma once
 
 #include <atomic>
@@ -19,12 +26,14 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <Poco/Net/Context.h>
 
 #include "redis/Errors.h"
+#include "redis/Locator.h"
 #include "redis/Protocol.h"
 #include "redis/Reply.h"
 #include "redis/Url.h"
@@ -62,6 +71,8 @@ struct ConnectionOptions {
   // Run scripts that come with a function library as Redis functions (FUNCTION LOAD, FCALL) when
   // the server has them (7.0+); false, or an older server: EVALSHA only.
   bool useFunctions = true;
+  // Where to connect when the server can change (Sentinel, Cluster); empty: always the URL.
+  std::shared_ptr<Locator> locator;
 };
 
 // How the server behind a connection runs scripts: found out once per (re)connect (Script.h).
@@ -112,9 +123,20 @@ class Connection {
   // is released now if the owner is idle, else when its current call returns.
   void close();
 
+  // Any thread, called by the locator: the master is now at `address` ("host:port"). A socket to
+  // another server is shut down (the call on it fails as a lost connection) and a reconnect
+  // backoff ends at once.
+  void serverChanged(const std::string& address);
+
+  // Pub/sub (after SUBSCRIBE): the next message, or nullopt when none came within `timeout`.
+  // Throws ConnectionError when the connection is lost, interrupted or closed.
+  std::optional<Reply> nextPush(std::chrono::milliseconds timeout);
+
   // False once a transport error was seen (until a successful reconnect) or after close().
   bool healthy() const;
   const Url& url() const { return url_; }
+  // Owner thread only: the server connected to (the URL's, or the one the locator named).
+  const Url& server() const { return server_; }
   const ConnectionOptions& options() const { return options_; }
   // Successful reconnects so far (not counting the first connect).
   std::uint64_t reconnects() const { return reconnects_.load(); }
@@ -130,6 +152,12 @@ class Connection {
 
   std::vector<Reply> roundTrip(const std::string& payload, std::size_t count,
                                std::chrono::milliseconds timeout);
+  std::vector<Reply> routed(std::vector<std::vector<std::string>> commands,
+                            std::chrono::milliseconds timeout);
+  bool follow(const Redirect& redirect, const std::vector<std::string>& argv,
+              std::chrono::milliseconds timeout, Reply& answer);
+  Reply askAt(const std::string& address, const std::vector<std::string>& argv,
+              std::chrono::milliseconds timeout);
   std::vector<Reply> readReplies(std::size_t count, std::chrono::milliseconds timeout);
   void ensureUsable();
   void reconnectWithBackoff();
@@ -145,7 +173,10 @@ class Connection {
 
   const Url url_;
   const ConnectionOptions options_;
-  const std::string label_;  // redacted URL for messages
+  Locator* const locator_;              // options_.locator, or null
+  Url server_;                          // where the socket goes: url_, or what the locator named
+  std::string label_;                   // redacted server_ for messages
+  std::unique_ptr<Connection> asking_;  // to the node of the last ASK redirection
   Poco::Net::Context::Ptr tls_;
   ReplyReader reader_;
   std::vector<char> buffer_;
@@ -166,6 +197,8 @@ class Connection {
   bool busy_ = false;         // the owner is inside a call
   bool closed_ = false;       // close() called, until reconnect()
   bool interrupted_ = false;  // interrupt() called, not yet reported
+  bool rerouted_ = false;     // serverChanged() called: a backoff sleep ends early
+  std::string socketAt_;      // server_.endpoint() of the socket in fd_ (or being connected)
   std::unique_ptr<Watch> watch_;
   std::atomic<std::uint64_t> reconnects_{0};
 };

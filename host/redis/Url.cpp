@@ -7,12 +7,11 @@
 #include <string_view>
 
 namespace warren::redis {
-namespace {
 
 // Hides the password in the text the user gave us, so that even a URL we cannot parse never
 // reaches a log with its secret. Aggressive on purpose: everything between the first ':' of the
 // authority and the last '@' is treated as a password.
-std::string redactRaw(const std::string& text) {
+std::string redactUrlText(const std::string& text) {
   const auto schemeEnd = text.find("://");
   const auto start = schemeEnd == std::string::npos ? 0 : schemeEnd + 3;
   const auto at = text.rfind('@');
@@ -22,8 +21,10 @@ std::string redactRaw(const std::string& text) {
   return text.substr(0, colon + 1) + "***" + text.substr(at);
 }
 
+namespace {
+
 [[noreturn]] void fail(const std::string& text, const std::string& problem) {
-  throw std::invalid_argument("invalid Redis URL '" + redactRaw(text) + "': " + problem);
+  throw std::invalid_argument("invalid Redis URL '" + redactUrlText(text) + "': " + problem);
 }
 
 int hexValue(char c) {

@@ -34,4 +34,8 @@ struct Url {
   std::string endpoint() const;
 };
 
+// A URL as the user typed it, with everything that may be a password replaced by "***" (also
+// for text that is not a valid URL): for error messages.
+std::string redactUrlText(const std::string& text);
+
 }  // namespace warren::redis

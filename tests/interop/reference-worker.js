@@ -5,6 +5,7 @@
 // suite's expectations are those of a real BullMQ worker.
 //
 //   REDIS_URL=redis://127.0.0.1:PORT node reference-worker.js --queue QUEUE [--opts JSON]
+//       [--handler echo|abi12]
 //
 // --opts is the suite's worker-options object (lib/worker-under-test.js), passed to
 // `new Worker(queue, processor, {connection, ...opts})` as is.
@@ -32,6 +33,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--queue') out.queue = argv[++i];
     else if (a === '--opts') out.opts = JSON.parse(argv[++i]);
+    else if (a === '--handler') out.handler = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
   if (!out.queue) throw new Error('--queue is required');
@@ -79,6 +81,46 @@ async function echo(job, token, signal) {
   return 'value' in d ? d.value : d;
 }
 
+// What tests/plugins/abi12.so does on Warren (ABI 1.2 job services), with bullmq's own means:
+// job.moveToDelayed + DelayedError, Worker.rateLimit + RateLimitError, Queue.add and
+// Queue.upsertJobScheduler. The job log lines are the ones Warren writes for the two waits.
+function abi12(connection, prefix) {
+  const queues = new Map();
+  const queueOf = (name) => {
+    if (!queues.has(name)) queues.set(name, new bullmq.Queue(name, { connection, prefix }));
+    return queues.get(name);
+  };
+  const waitLine = (what, until, reason) => `${what} until ${new Date(until).toISOString()}${reason ? `: ${reason}` : ''}`;
+  return async function handler(job, token) {
+    const d = job.data;
+    if (job.name === 'abi12:delay' || job.name === 'abi12:ratelimit') {
+      const now = Date.now();
+      if (now >= d.until) return { attempt: job.attemptsMade + 1 };
+      if (job.name === 'abi12:delay') {
+        await job.log(waitLine('delayed', d.until, d.reason));
+        await job.moveToDelayed(d.until, token);
+        throw new bullmq.DelayedError();
+      }
+      await job.log(waitLine('rate limited', d.until, d.reason));
+      await this.rateLimit(d.until - now);
+      throw bullmq.Worker.RateLimitError();
+    }
+    if (job.name === 'abi12:enqueue') {
+      try {
+        const added = await queueOf(d.queue).add(d.name, d.data, d.opts);
+        return { id: added.id };
+      } catch (err) {
+        throw new bullmq.UnrecoverableError(err.message);
+      }
+    }
+    if (job.name === 'abi12:schedule') {
+      await queueOf(d.queue).upsertJobScheduler(d.id, d.repeat, d.template);
+      return { scheduled: true };
+    }
+    throw new bullmq.UnrecoverableError(`abi12 does not handle ${job.name}`);
+  };
+}
+
 class ReferenceWorker extends bullmq.Worker {
   createJob(raw, jobId) {
     try {
@@ -92,14 +134,17 @@ class ReferenceWorker extends bullmq.Worker {
 }
 
 async function main() {
-  const { queue, opts } = parseArgs(process.argv.slice(2));
+  const { queue, opts, handler = 'echo' } = parseArgs(process.argv.slice(2));
   const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
   const connection = {
     host: url.hostname,
     port: Number(url.port || 6379),
     maxRetriesPerRequest: null,
   };
-  const worker = new ReferenceWorker(queue, echo, { ...opts, connection });
+  const abi12Handler = handler === 'abi12' ? abi12(connection, opts.prefix) : null;
+  let worker;
+  const processor = abi12Handler ? (job, token) => abi12Handler.call(worker, job, token) : echo;
+  worker = new ReferenceWorker(queue, processor, { ...opts, connection });
   worker.on('error', (err) => log('error', 'worker error', { queue, error: String(err && err.stack) }));
   worker.on('failed', (job, err) => {
     if (job) log('debug', 'job failed', { queue, jobId: job.id, reason: err && err.message });

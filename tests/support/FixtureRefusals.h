@@ -29,6 +29,25 @@ inline const std::vector<FixtureRefusal>& staticFixtureRefusals() {
       {"unknown_resource", "unknown resource class 3"},
       {"null_entry", "entry function warren_plugin_entry returned NULL"},
       {"no_entry", "it does not export warren_plugin_entry: not a Warren plugin"},
+      {"contract_types_null", "descriptor declares job types but job_types is NULL"},
+      {"contract_type_name",
+       "job type #0 has an invalid name (an exact job name: not empty, no '*', no control "
+       "characters)"},
+      {"contract_type_unhandled",
+       "job type 'other' is not a job name the plugin handles (job names: contract "
+       "contract:*)"},
+      {"contract_type_twice", "job type 'contract' is declared twice"},
+      {"contract_data_not_json",
+       "job type 'contract' has an invalid data schema: schema is not JSON: parse error at line "
+       "1, column 9: syntax error while parsing value - unexpected end of input; expected '[', "
+       "'{', or a literal"},
+      {"contract_result_not_schema",
+       "job type 'contract:report' has an invalid result schema: not a valid JSON Schema: "
+       "Unrecognised JSON type name 'strin'"},
+      {"contract_migration_twice", "migration version 1 is declared twice"},
+      {"contract_migration_zero", "migration #0 has version 0 (versions start at 1)"},
+      {"contract_migration_name", "migration 2 has an invalid name (expected [a-z0-9_]+)"},
+      {"contract_migration_no_sqlite", "migration 2 (add_index) has no SQL for SQLite"},
   };
   return refusals;
 }

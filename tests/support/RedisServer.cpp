@@ -53,6 +53,8 @@ sockaddr_in loopback(int port) {
   return address;
 }
 
+}  // namespace
+
 // True once something on the port answers an inline PING with a RESP status or error
 // (-NOAUTH counts: the server is up, it just wants a password).
 bool answersPing(int port) {
@@ -67,8 +69,6 @@ bool answersPing(int port) {
   char first = 0;
   return ::recv(fd.get(), &first, 1, 0) == 1 && (first == '+' || first == '-');
 }
-
-}  // namespace
 
 TestCertificates TestCertificates::generate(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);

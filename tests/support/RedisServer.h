@@ -81,6 +81,10 @@ class RedisServer {
   pid_t pid_ = -1;
 };
 
+// True once something on 127.0.0.1:port answers an inline PING (an error such as -NOAUTH
+// counts: the server is up).
+bool answersPing(int port);
+
 // Runs a program (PATH lookup), waits, returns its stdout+stderr. Throws std::runtime_error with
 // that output if it cannot start or exits non-zero.
 std::string runProgram(const std::vector<std::string>& argv);

@@ -2,6 +2,31 @@
 -- an optional custom id, deduplication and parent.
 -- ARGV: P, customId, name, timestamp, data JSON, opts JSON (short keys), parentKey, parent JSON,
 --       parent dependencies key
+
+-- A job added again with its custom id and a parent becomes that parent's child (4.2.11 step 3):
+-- unless it has another parent (-7); a job already completed hands its return value over.
+local function attachExisting(id, parentKey, parentJson, parentDeps)
+  local current = redis.call('HGET', P .. id, 'parentKey')
+  if current then
+    if current == parentKey then return 0 end
+    return -7
+  end
+  redis.call('HSET', P .. id, 'parentKey', parentKey, 'parent', parentJson)
+  if not redis.call('ZSCORE', P .. 'completed', id) then
+    redis.call('SADD', parentDeps, P .. id)
+    return 0
+  end
+  local value = redis.call('HGET', P .. id, 'returnvalue') or 'null'
+  redis.call('HSET', parentKey .. ':processed', P .. id, value)
+  local pq, pid = string.match(parentKey, '^(.*:)([^:]*)$')
+  if redis.call('SCARD', parentDeps) == 0 and redis.call('ZREM', pq .. 'waiting-children', pid) == 1 then
+    redis.call('RPUSH', pq .. 'wait', pid)
+    wakeWorkers(pq)
+    redis.call('XADD', pq .. 'events', '*', 'event', 'waiting', 'jobId', pid, 'prev', 'waiting-children')
+  end
+  return 0
+end
+
 local function main()
   local customId, name, timestamp = optional(ARGV[2]), ARGV[3], tonumber(ARGV[4])
   local data, opts = ARGV[5], cjson.decode(ARGV[6])
@@ -11,6 +36,10 @@ local function main()
   eventsMax()
   local id = customId or tostring(counter)
   if redis.call('EXISTS', P .. id) == 1 then
+    if parentKey then
+      local attached = attachExisting(id, parentKey, parentJson, parentDeps)
+      if attached ~= 0 then return attached end
+    end
     emit(true, 'duplicated', 'jobId', id)
     return id
   end

@@ -1,13 +1,15 @@
--- Move an active job to delayed: a retry with backoff (4.8.3). Optionally fetches the next job.
+-- Move an active job to delayed (4.8.3): a retry with backoff, or the plugin's own delay
+-- (skipAttempt: attemptsMade unchanged, as job.moveToDelayed + DelayedError). Optionally fetches
+-- the next job.
 -- ARGV: P, id, now, token, delay, fetchNext, lockMs, limiterMax, limiterDuration, workerName,
---       nextToken, field, value, ...
+--       nextToken, skipAttempt ("1"/"0"), field, value, ...
 local function main()
   local id, now, token, delay = ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
-  local left = leaveActive(id, token, 12, #ARGV)
+  local left = leaveActive(id, token, 13, #ARGV)
   if left ~= 0 then return left end
   local due = now + delay
   local score = delayedScore(P, due)
-  redis.call('HINCRBY', P .. id, 'atm', 1)
+  if ARGV[12] ~= '1' then redis.call('HINCRBY', P .. id, 'atm', 1) end
   redis.call('HSET', P .. id, 'delay', delay)
   redis.call('ZADD', P .. 'delayed', score, id)
   emit(true, 'delayed', 'jobId', id, 'delay', due)

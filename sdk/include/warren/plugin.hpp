@@ -418,8 +418,6 @@ constexpr warren_config_key configKey(const char* name, warren_config_type type,
                            required ? 1u : 0u,        description};
 }
 
-}  // namespace warren
-
 // A job type for the array passed to WARREN_PLUGIN_EX (ABI 1.2).
 constexpr warren_job_type jobType(const char* name, const char* summary, const char* dataSchema,
                                   const char* resultSchema) {
@@ -430,6 +428,13 @@ constexpr warren_migration migration(std::uint32_t version, const char* name,
                                      const char* postgresql, const char* sqlite) {
   return warren_migration{sizeof(warren_migration), version, name, postgresql, sqlite};
 }
+
+}  // namespace warren
+
+// The first 1.2 header declared these two outside the namespace; code written against it keeps
+// compiling.
+using warren::jobType;
+using warren::migration;
 
 // Emits the plugin's one exported symbol. JOBS is an array of const char* (job names);
 // CONFIG is an array of warren_config_key (see warren::configKey) or nullptr.

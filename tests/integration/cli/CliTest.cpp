@@ -90,8 +90,24 @@ TEST(CliInspect, PrintsEchosDescriptor) {
                        "default concurrency: 10\n"
                        "config:\n"
                        "  log_prefix (string, default ''): Text put before every job log line this "
-                       "plugin writes\n");
+                       "plugin writes\n"
+                       "job types: (none)\n"
+                       "migrations: (none)\n");
   EXPECT_EQ(r.err, "");
+}
+
+TEST(CliInspect, PrintsTheJobTypesAndMigrations) {
+  const CommandResult r = warren({"plugins", "inspect", fixture("contract").string()});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.out,
+                       "job types:\n"
+                       "  contract: Checks one text (data schema: yes, result schema: yes)\n"
+                       "  contract:report: Reports on the texts (data schema: no, result schema: "
+                       "no)\n"
+                       "migrations:\n"
+                       "  1 create_texts\n"
+                       "  2 add_index\n"))
+      << r.out;
 }
 
 TEST(CliInspect, ShowsTheConfigSchemaButNoSecretDefault) {

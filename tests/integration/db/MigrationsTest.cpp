@@ -97,6 +97,27 @@ TEST_P(MigrationsTest, ScopesAreIndependent) {
   EXPECT_EQ(count(db, "SELECT count(*) AS n FROM warren_migrations"), "2");
 }
 
+TEST_P(MigrationsTest, AVersionAppliedUnderAnotherNameIsAConflict) {
+  // A plugin's descriptor and a migrations directory share the scope plugin:<name>; a version
+  // both use must not be taken for applied.
+  const auto dir = migrations("dir");
+  writeFile(dir / "0001_from_dir.sql", "CREATE TABLE from_dir (v INTEGER);");
+  Database db(options());
+  ASSERT_TRUE(db.runMigrations("plugin:x", dir).ok);
+  Migration declared;
+  declared.version = 1;
+  declared.name = "from_descriptor";
+  declared.file = "1_from_descriptor";
+  declared.sql = "CREATE TABLE from_descriptor (v INTEGER);";
+  const MigrationReport report = db.applyMigrations("plugin:x", {declared});
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.error,
+            "migration 1_from_descriptor (scope plugin:x): version 1 of this scope was applied as "
+            "'from_dir': give the steps distinct versions");
+  declared.name = "from_dir";  // the same step: applied before, nothing to do
+  EXPECT_TRUE(db.applyMigrations("plugin:x", {declared}).ok);
+}
+
 TEST_P(MigrationsTest, AFailureRollsBackOnlyThatFileAndNamesIt) {
   const auto dir = migrations("bad");
   writeFile(dir / "0001_ok.sql", "CREATE TABLE kept (v INTEGER);");

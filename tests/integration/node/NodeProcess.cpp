@@ -92,7 +92,7 @@ NodeProcess::NodeProcess(NodeOptions options) : options_(std::move(options)) {
     env.push_back("HTTP_PORT=" + std::to_string(port_));
   }
   env.insert(env.end(), options_.environment.begin(), options_.environment.end());
-  std::vector<std::string> args = {"run", "--plugin", "echo", "--queue", options_.queue};
+  std::vector<std::string> args = {"run", "--plugin", options_.plugin, "--queue", options_.queue};
   if (options_.concurrency > 0) {
     args.insert(args.end(), {"--concurrency", std::to_string(options_.concurrency)});
   }

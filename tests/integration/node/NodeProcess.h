@@ -1,6 +1,6 @@
-// A `warren run` process serving one queue with the echo plugin, as an operator starts it: the
-// configuration comes from the environment (REDIS_URL, HTTP_PORT, ...) and --set; its own data
-// directory; its JSON log on stderr. Plus the HTTP calls and polling the node tests share.
+// A `warren run` process serving one queue with the echo plugin (or another), as an operator starts
+// it: the configuration comes from the environment (REDIS_URL, HTTP_PORT, ...) and --set; its own
+// data directory; its JSON log on stderr. Plus the HTTP calls and polling the node tests share.
 #pragma once
 
 #include "Command.h"
@@ -42,8 +42,13 @@ struct NodeOptions {
     workerId = std::move(id);
     return *this;
   }
+  NodeOptions& withPlugin(std::string nameOrPath) {
+    plugin = std::move(nameOrPath);
+    return *this;
+  }
 
-  std::string queue;                     // served with --plugin echo --queue QUEUE
+  std::string queue;                     // served with --plugin PLUGIN --queue QUEUE
+  std::string plugin = "echo";           // a built plugin's name, or a path
   std::string redisUrl;                  // REDIS_URL
   std::uint32_t concurrency = 0;         // --concurrency (0: the plugin's default)
   std::vector<std::string> environment;  // extra NAME=VALUE

@@ -162,7 +162,9 @@ TEST(NodeRedaction, RedisUrlWithAnotherSchemeIsRefusedWithoutThePassword) {
   const CommandResult r = warren({"run", "--plugin", "echo", "--queue", "q"},
                                  {"REDIS_URL=http://:" + kRedisPassword + "@127.0.0.1:6379"});
   EXPECT_EQ(r.exitCode, 78) << r.err;
-  EXPECT_NE(r.err.find("expected a redis://, rediss:// or unix:// URL"), std::string::npos)
+  EXPECT_NE(r.err.find("expected a redis://, rediss://, unix://, redis[s]+sentinel:// or "
+                       "redis[s]+cluster:// URL"),
+            std::string::npos)
       << r.err;
   expectNoSecret(r.out + r.err, "the configuration error");
 }

@@ -51,7 +51,7 @@ class CancelLater {
   CancelLater(plugins::JobContext& job, std::chrono::milliseconds delay)
       : thread_([&job, delay] {
           std::this_thread::sleep_for(delay);
-          job.cancel();
+          job.cancel("test");
         }) {}
   ~CancelLater() { thread_.join(); }
   CancelLater(const CancelLater&) = delete;

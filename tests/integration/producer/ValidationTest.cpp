@@ -82,12 +82,16 @@ TEST(ProducerValidation, WarrenTypeChecks) {
       {"{}", R"({"timestamp": -5})",
        "timestamp must be a non-negative integer (milliseconds since the epoch)"},
       {"{}", R"({"prority": 1})", "unknown job option 'prority'"},
-      {"{}", R"({"parent": {"id": "1", "queue": "bull:p"}})",
-       "job option 'parent' is not supported by Warren's producer (use bullmq's FlowProducer "
-       "from Node)"},
+      {"{}", R"({"parent": "bull:p:1"})",
+       "parent must be an object {id, queue} (queue: the parent's \"<prefix>:<queue>\", e.g. "
+       "\"bull:analyze\")"},
+      {"{}", R"({"parent": {"id": "1"}})",
+       "parent must be an object {id, queue} (queue: the parent's \"<prefix>:<queue>\", e.g. "
+       "\"bull:analyze\")"},
+      {"{}", R"({"parent": {"id": "1", "queue": "bull:p", "key": "x"}})",
+       "unknown parent option 'key' (expected id, queue)"},
       {"{}", R"({"repeat": {"every": 1000}})",
-       "job option 'repeat' is not supported by Warren's producer (use bullmq's "
-       "upsertJobScheduler from Node)"},
+       "job option 'repeat' is not supported by Warren's producer (use upsertJobScheduler)"},
   };
   for (const auto& c : cases) EXPECT_EQ(refusal(c.data, c.opts), c.message) << c.data << c.opts;
 }

@@ -98,7 +98,7 @@ TEST_F(Bluesky, ARecordSentByAStoppedRunIsFoundByItsKey) {
       recordingSinks(first, mutex));
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    context.cancel();
+    context.cancel("shutdown");
   });
   first.outcome = host_->run(context);
   canceller.join();

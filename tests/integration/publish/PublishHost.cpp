@@ -3,7 +3,7 @@
 #include "Command.h"
 #include "Paths.h"
 
-#include "app/InProcess.h"
+#include "app/PluginMigrations.h"
 #include "outbound/HttpService.h"
 #include "plugins/HostApi.h"
 #include "plugins/Library.h"
@@ -40,7 +40,7 @@ PublishHost::PublishHost(const plugins::ConfigValues& config, const std::string&
   plugins::installServices(plugins::OptionalServices{
       outbound::httpApi(*http_), services::dbApi(*database_), storage::storageApi(*store_)});
   auto library = plugins::Library::load(builtPlugin("publish"));
-  app::applyDescriptorMigrations(*database_, *library);
+  app::migratePlugin(*database_, *library);
   instance_ =
       std::make_unique<plugins::Instance>(std::move(library), configWith(config), "post-publish");
 }

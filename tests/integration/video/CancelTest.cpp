@@ -41,7 +41,7 @@ Cancelled runAndCancel(VideoHost& host, const std::string& name, const std::stri
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   const auto cancelledAt = Clock::now();
-  context.cancel();
+  context.cancel("test");
   worker.join();
   result.stopTime = Clock::now() - cancelledAt;
   return result;

@@ -4,6 +4,7 @@
 //   WORKER          node | warren          which worker implementation is under test (default node)
 //   WARREN_BIN      path of the warren binary (default <repo>/build/bin/warren)
 //   WARREN_PLUGIN_DIR  plugin directory for warren (default <repo>/build/lib/warren/plugins)
+//   WARREN_FIXTURE_DIR test plugins for warren (default <repo>/build/tests/plugins)
 //   BULLMQ_PACKAGE  bullmq | bullmq5       npm package the helpers (and the reference worker) load
 //   REDIS_SERVER    redis-server binary (default /usr/bin/redis-server)
 //   INTEROP_KEEP_LOGS=1                    keep the per-file temp dirs (worker stderr, redis log)
@@ -21,6 +22,8 @@ if (!['node', 'warren'].includes(WORKER)) {
 
 const WARREN_BIN = process.env.WARREN_BIN || path.join(REPO_ROOT, 'build', 'bin', 'warren');
 const WARREN_PLUGIN_DIR = process.env.WARREN_PLUGIN_DIR || path.join(REPO_ROOT, 'build', 'lib', 'warren', 'plugins');
+// The test plugins of tests/plugins (abi12.so: the ABI 1.2 job services).
+const WARREN_FIXTURE_DIR = process.env.WARREN_FIXTURE_DIR || path.join(REPO_ROOT, 'build', 'tests', 'plugins');
 const BULLMQ_PACKAGE = process.env.BULLMQ_PACKAGE || 'bullmq';
 if (!['bullmq', 'bullmq5'].includes(BULLMQ_PACKAGE)) {
   throw new Error(`BULLMQ_PACKAGE must be "bullmq" or "bullmq5", got "${BULLMQ_PACKAGE}"`);
@@ -57,6 +60,7 @@ module.exports = {
   WORKER,
   WARREN_BIN,
   WARREN_PLUGIN_DIR,
+  WARREN_FIXTURE_DIR,
   BULLMQ_PACKAGE,
   REDIS_SERVER,
   KEEP_LOGS,

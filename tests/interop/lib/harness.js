@@ -131,7 +131,7 @@ class Scope {
    * Starts the worker under test (or another kind) serving `queue` (a Queue object).
    * @param {import('bullmq').Queue} queue
    * @param {object} options worker options (see lib/worker-under-test.js)
-   * @param {{kind?: 'node'|'warren', label?: string}} [how]
+   * @param {{kind?: 'node'|'warren', label?: string, handler?: 'echo'|'abi12'}} [how]
    */
   async startWorker(queue, options = {}, how = {}) {
     const opts = { ...options };
@@ -143,6 +143,7 @@ class Scope {
       options: opts,
       dir: this.state.dir,
       label: how.label,
+      handler: how.handler,
     });
     this.workers.push(handle);
     return handle;

@@ -6,7 +6,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const {
-  WORKER, WARREN_BIN, WARREN_PLUGIN_DIR, INTEROP_DIR, BULLMQ_PACKAGE, SCALE,
+  WORKER, WARREN_BIN, WARREN_PLUGIN_DIR, WARREN_FIXTURE_DIR, INTEROP_DIR, BULLMQ_PACKAGE, SCALE,
 } = require('./config');
 const { sleep } = require('./wait');
 const { track, untrack } = require('./processes');
@@ -55,22 +55,28 @@ function flattenOptions(obj, prefix = 'queue') {
  * @param {string} p.queue          queue name
  * @param {string} p.redisUrl       redis://127.0.0.1:PORT
  * @param {object} p.options        worker options (see KNOWN_OPTIONS)
+ * @param {'echo'|'abi12'} [p.handler] what runs the jobs: the echo handler (default), or the
+ *   ABI 1.2 job services (warren: tests/plugins/abi12.so; node: the same behaviour in
+ *   reference-worker.js)
  * @returns {{command: string, args: string[], env: object}}
  */
-function buildWorkerCommand({ kind, queue, redisUrl, options = {} }) {
+function buildWorkerCommand({ kind, queue, redisUrl, options = {}, handler = 'echo' }) {
+  if (!['echo', 'abi12'].includes(handler)) throw new Error(`unknown handler "${handler}"`);
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) throw new Error(`unknown worker option "${key}"`);
   }
   if (kind === 'node') {
     return {
       command: process.execPath,
-      args: [path.join(INTEROP_DIR, 'reference-worker.js'), '--queue', queue, '--opts', JSON.stringify(options)],
+      args: [path.join(INTEROP_DIR, 'reference-worker.js'), '--queue', queue, '--opts', JSON.stringify(options),
+        '--handler', handler],
       env: { REDIS_URL: redisUrl, BULLMQ_PACKAGE },
     };
   }
   if (kind === 'warren') {
     const { concurrency, name, prefix, ...rest } = options;
-    const args = ['run', '--plugin', 'echo', '--queue', queue];
+    const plugin = handler === 'echo' ? 'echo' : path.join(WARREN_FIXTURE_DIR, `${handler}.so`);
+    const args = ['run', '--plugin', plugin, '--queue', queue];
     if (concurrency !== undefined) args.push('--concurrency', String(concurrency));
     if (prefix !== undefined) args.push('--set', `redis.prefix=${prefix}`);
     for (const pair of flattenOptions(rest)) args.push('--set', pair);
@@ -107,11 +113,14 @@ let seq = 0;
  * @param {object} p.options      worker options
  * @param {string} p.dir          where to write the stdout/stderr files
  * @param {string} [p.label]
+ * @param {string} [p.handler]    see buildWorkerCommand
  */
-async function startWorker({ kind = WORKER, redis, queue, options = {}, dir, label }) {
+async function startWorker({ kind = WORKER, redis, queue, options = {}, dir, label, handler }) {
   const id = ++seq;
   const tag = `${label || kind}-${id}`;
-  const { command, args, env } = buildWorkerCommand({ kind, queue: queue.name, redisUrl: redis.url, options });
+  const { command, args, env } = buildWorkerCommand({
+    kind, queue: queue.name, redisUrl: redis.url, options, handler,
+  });
   const stderrFile = path.join(dir, `${tag}.stderr.log`);
   const stdoutFile = path.join(dir, `${tag}.stdout.log`);
   const errFd = fs.openSync(stderrFile, 'a');

@@ -82,14 +82,14 @@ function addAccount(node, fields, secrets = {}) {
 }
 
 /** Starts `warren run` on a config serving post-publish and analytics-collect. */
-async function startWarren(node, dir, { extra = '', label = 'warren' } = {}) {
+async function startWarren(node, dir, { extra = '', analytics = 'config.analytics_every_ms = 0\n', label = 'warren' } = {}) {
   const configFile = path.join(node.dataDir, `${label}.ini`);
   fs.writeFileSync(
     configFile,
     `[log]\nlevel = info\n\n` +
       `[queue.post-publish]\nplugin = publish\nconcurrency = 4\nlockDuration = 2000\nstalledInterval = 1000\n` +
       `maxStalledCount = 3\nconfig.media_poll_ms = 50\nconfig.analytics_every_ms = 0\n${extra}\n` +
-      `[queue.analytics-collect]\nplugin = publish\nconcurrency = 2\nconfig.analytics_every_ms = 0\n`,
+      `[queue.analytics-collect]\nplugin = publish\nconcurrency = 2\n${analytics}`,
   );
   const stderrFile = path.join(dir, `${label}-${Date.now()}.stderr.log`);
   const err = fs.openSync(stderrFile, 'a');

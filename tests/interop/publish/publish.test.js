@@ -139,6 +139,31 @@ for (const platform of Object.keys(PLATFORMS)) {
   });
 }
 
+scenario('[rate limit] a 429 puts the job in delayed until the reset, without spending an attempt', { skip, timeout: 30000 }, async (s) => {
+  await ready();
+  await ctx.fakes.scenario('mastodon', { rateLimitNext: 1, rateLimitResetS: 2 });
+  const queue = s.queue('post-publish');
+  const job = await queue.add('post:publish', { post: { platform: 'mastodon', accountId: ctx.accounts.mastodon, text: 'after the reset' } },
+    { attempts: 1 });
+  let sawDelayed = false;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const current = await job.getState();
+    if (current === 'delayed') sawDelayed = true;
+    if (current === 'completed' || current === 'failed') break;
+    if (Date.now() > deadline) throw new Error(`job ${job.id} is still ${current}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const done = await queue.getJob(job.id);
+  assert.equal(done.failedReason, undefined, done.failedReason);
+  assert.equal(sawDelayed, true);
+  assert.equal(done.attemptsMade, 1);  // attempts: 1, and it still completed: the delay spent none
+  const { logs } = await queue.getJobLogs(job.id);
+  assert.ok(logs.some((line) => line.includes('delayed until') && line.includes('mastodon rate limit')), JSON.stringify(logs));
+  const copies = (await ctx.fakes.posts('mastodon')).filter((post) => post.text === 'after the reset');
+  assert.equal(copies.length, 1);
+});
+
 scenario('[refusal] the platform\'s refusal fails the job for good with its message', { skip }, async (s) => {
   await ready();
   const job = await publish(s, { platform: 'mastodon', accountId: ctx.accounts.mastodon, text: 'x'.repeat(501) });

@@ -157,9 +157,10 @@ TEST_F(ConfigLayers, InvalidValueFromTheEnvironmentNamesTheVariable) {
   EXPECT_EQ(refusal({env({"WORKER_CONCURRENCY=lots"})}),
             "invalid value for WORKER_CONCURRENCY (node.concurrency) in the environment: 'lots': "
             "expected a whole number from 0 to 100000");
-  EXPECT_EQ(refusal({env({"REDIS_URL=http://cache:6379"})}),
-            "invalid value for REDIS_URL (redis.url) in the environment: 'http://cache:6379': "
-            "expected a redis://, rediss:// or unix:// URL");
+  EXPECT_EQ(
+      refusal({env({"REDIS_URL=http://cache:6379"})}),
+      "invalid value for REDIS_URL (redis.url) in the environment: 'http://cache:6379': "
+      "expected a redis://, rediss://, unix://, redis[s]+sentinel:// or redis[s]+cluster:// URL");
   EXPECT_EQ(refusal({env({"NODE_ENV=prod"})}),
             "invalid value for NODE_ENV (node.profile) in the environment: 'prod': expected one "
             "of development, staging, production");
@@ -273,10 +274,30 @@ TEST_F(ConfigLayers, QueueRefusals) {
 
 // ---- secrets and documentation ----
 
+TEST_F(ConfigLayers, RedisSentinelAndClusterKeys) {
+  const Config c = config::resolve(
+      {env({"REDIS_SENTINELS=10.0.0.1:26379,10.0.0.2", "REDIS_SENTINEL_MASTER=cache",
+            "REDIS_SENTINEL_USERNAME=watcher", "REDIS_SENTINEL_PASSWORD=s-secret",
+            "REDIS_USERNAME=app", "REDIS_PASSWORD=m-secret"}),
+       cli({"redis.cluster=false"})});
+  EXPECT_EQ(c.redisSentinels, "10.0.0.1:26379,10.0.0.2");
+  EXPECT_EQ(c.redisSentinelMaster, "cache");
+  EXPECT_EQ(c.redisSentinelUser, "watcher");
+  EXPECT_EQ(c.redisSentinelPassword, "s-secret");
+  EXPECT_EQ(c.redisUser, "app");
+  EXPECT_EQ(c.redisPassword, "m-secret");
+  EXPECT_FALSE(c.redisCluster);
+  EXPECT_TRUE(config::resolve({env({"REDIS_CLUSTER=true"})}).redisCluster);
+  EXPECT_EQ(config::resolve({env({"REDIS_URL=redis+sentinel://s1/m"})}).redisUrl,
+            "redis+sentinel://s1/m");
+  EXPECT_EQ(config::resolve({env({"REDIS_URL=rediss+cluster://n1:7000"})}).redisUrl,
+            "rediss+cluster://n1:7000");
+}
+
 TEST(ConfigKeys, SecretKeys) {
-  for (const char* key :
-       {"admin.token", "ai.gemini_api_key", "ai.openai_api_key", "ai.anthropic_api_key",
-        "s3.access_key", "s3.secret_key", "security.encryption_key"}) {
+  for (const char* key : {"admin.token", "ai.gemini_api_key", "ai.openai_api_key",
+                          "ai.anthropic_api_key", "s3.access_key", "s3.secret_key",
+                          "security.encryption_key", "redis.password", "redis.sentinel_password"}) {
     EXPECT_TRUE(config::isSecretKey(key)) << key;
   }
   for (const char* key : {"ai.provider", "s3.endpoint", "s3.bucket", "redis.url", "node.id"}) {

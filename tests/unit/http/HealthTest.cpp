@@ -286,6 +286,24 @@ TEST(ServerAnswers, HealthJson) {
   EXPECT_NE(r.body.find(R"(,"version":"1.2.3"})"), std::string::npos) << r.body;
 }
 
+TEST(ServerAnswers, ACheckCanShowDetailHealthyOrNot) {
+  Health health;
+  metrics::Registry registry;
+  Server server({}, health, registry);
+  health.add("redis", [] {
+    CheckResult result;
+    result.detail = R"({"mode":"sentinel","failovers":1})";
+    return result;
+  });
+  health.add("cluster", [] { return CheckResult(false, "down", R"({"masters":2})"); });
+  const auto r = server.handle(get("/health"));
+  const std::string checks =
+      R"({"status":"unhealthy","checks":{"redis":{"healthy":true,"error":null,)"
+      R"("detail":{"mode":"sentinel","failovers":1}},"cluster":{"healthy":false,)"
+      R"("error":"down","detail":{"masters":2}}},)";
+  EXPECT_EQ(r.body.substr(0, checks.size()), checks) << r.body;
+}
+
 // ---- metrics ----------------------------------------------------------------------------------
 
 TEST(ProcessMetrics, ReadsProcSelf) {

@@ -51,7 +51,7 @@ TEST(OutboundClientRefusal, InvalidUrlsMethodsAndHeadersAreInvalidWithAReason) {
 TEST(OutboundClientRefusal, ACancelledJobStopsTheCallBeforeItStarts) {
   HttpClient client;
   plugins::JobContext job({}, {});
-  job.cancel();
+  job.cancel("test");
   const HttpResult r = client.request(make("GET", "http://127.0.0.1:9/never"), &job);
   EXPECT_EQ(r.status, WARREN_ERR_CANCELLED);
   EXPECT_EQ(r.error, "GET http://127.0.0.1:9/never cancelled: the job was cancelled");

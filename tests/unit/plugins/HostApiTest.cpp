@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <stdexcept>
 
 namespace warren::test {
 namespace {
@@ -69,7 +71,7 @@ class HostJobApi : public ::testing::Test {
                                                    progressSeen_.push_back(json);
                                                    return acceptProgress_;
                                                  },
-                                                 nullptr}};
+                                                 nullptr, nullptr}};
   warren_job job_{&context_};
 };
 
@@ -129,11 +131,95 @@ TEST_F(HostJobApi, WaitCancelledTimesOutThenSeesCancel) {
   EXPECT_EQ(api_->wait_cancelled(&job_, 30), 0);
   EXPECT_GE(Clock::now() - begin, std::chrono::milliseconds(30));
   EXPECT_EQ(api_->is_cancelled(&job_), 0);
-  context_.cancel();
+  context_.cancel("test");
   EXPECT_EQ(api_->is_cancelled(&job_), 1);
   const auto again = Clock::now();
   EXPECT_EQ(api_->wait_cancelled(&job_, 60000), 1);
   EXPECT_LT(Clock::now() - again, std::chrono::seconds(1));
+}
+
+TEST_F(HostJobApi, CancelReasonIsEmptyUntilCancelledThenTheFirstReason) {
+  ASSERT_GE(api_->struct_size, offsetof(warren_job_api, cancel_reason) + sizeof(void*));
+  EXPECT_STREQ(api_->cancel_reason(&job_), "");
+  context_.cancel("timeout");
+  context_.cancel("shutdown");  // a later reason does not replace the first
+  EXPECT_STREQ(api_->cancel_reason(&job_), "timeout");
+}
+
+TEST_F(HostJobApi, SetRetryAtIsKeptForTheOutcome) {
+  EXPECT_FALSE(context_.retryAt().has_value());
+  EXPECT_EQ(api_->set_retry_at(&job_, 1796686582967), WARREN_OK);
+  EXPECT_EQ(context_.retryAt(), 1796686582967);
+}
+
+// An in-memory ledger that can be made to fail, as Redis can.
+class MemoryLedger final : public plugins::OnceLedger {
+ public:
+  std::optional<std::string> get(const plugins::JobInput& job, std::string_view key) override {
+    if (down) throw std::runtime_error("connection refused");
+    const auto it = entries.find(job.id + "/" + std::string(key));
+    if (it == entries.end()) return std::nullopt;
+    return it->second;
+  }
+  void put(const plugins::JobInput& job, std::string_view key, std::string_view value,
+           std::uint32_t ttl) override {
+    if (down) throw std::runtime_error("connection refused");
+    entries[job.id + "/" + std::string(key)] = std::string(value);
+    ttls.push_back(ttl);
+  }
+  std::map<std::string, std::string> entries;
+  std::vector<std::uint32_t> ttls;
+  bool down = false;
+};
+
+class HostOnceApi : public ::testing::Test {
+ protected:
+  warren_status get(const std::string& key, std::string* value = nullptr) {
+    warren_buffer buffer{};
+    const warren_status status = api_->once_get(&job_, key.data(), key.size(), &buffer);
+    if (value != nullptr && buffer.data != nullptr) *value = std::string(buffer.data, buffer.len);
+    plugins::hostApi()->buffer_free(&buffer);
+    return status;
+  }
+  warren_status put(const std::string& key, const std::string& value, std::uint32_t ttl = 60) {
+    return api_->once_put(&job_, key.data(), key.size(), value.data(), value.size(), ttl);
+  }
+  const warren_job_api* api_ = plugins::hostApi()->job;
+  std::shared_ptr<MemoryLedger> ledger_ = std::make_shared<MemoryLedger>();
+  plugins::JobContext context_{jobInput("name"), plugins::JobSinks{nullptr, nullptr, ledger_}};
+  warren_job job_{&context_};
+};
+
+TEST_F(HostOnceApi, NotFoundUntilRecordedThenTheRecordedJson) {
+  EXPECT_EQ(get("charge"), WARREN_ERR_NOT_FOUND);
+  EXPECT_EQ(put("charge", R"({"receipt":"r-1"})", 3600), WARREN_OK);
+  std::string value;
+  EXPECT_EQ(get("charge", &value), WARREN_OK);
+  EXPECT_EQ(value, R"({"receipt":"r-1"})");
+  EXPECT_EQ(ledger_->ttls, std::vector<std::uint32_t>{3600});
+  EXPECT_EQ(get("other"), WARREN_ERR_NOT_FOUND);
+}
+
+TEST_F(HostOnceApi, RefusesBadArguments) {
+  EXPECT_EQ(put("", "1"), WARREN_ERR_INVALID);
+  EXPECT_EQ(put("k", "not json"), WARREN_ERR_INVALID);
+  EXPECT_EQ(put("k", "1", 0), WARREN_ERR_INVALID);
+  EXPECT_EQ(api_->once_get(&job_, nullptr, 0, nullptr), WARREN_ERR_INVALID);
+  EXPECT_TRUE(ledger_->entries.empty());
+}
+
+TEST_F(HostOnceApi, ALedgerThatCannotBeReachedIsUnavailable) {
+  ledger_->down = true;
+  EXPECT_EQ(get("charge"), WARREN_ERR_UNAVAILABLE);
+  EXPECT_EQ(put("charge", "1"), WARREN_ERR_UNAVAILABLE);
+}
+
+TEST(HostOnceApiWithoutLedger, IsUnavailable) {
+  plugins::JobContext context(jobInput("name"), {});
+  const warren_job job{&context};
+  warren_buffer buffer{};
+  EXPECT_EQ(plugins::hostApi()->job->once_get(&job, "k", 1, &buffer), WARREN_ERR_UNAVAILABLE);
+  EXPECT_EQ(plugins::hostApi()->job->once_put(&job, "k", 1, "1", 1, 10), WARREN_ERR_UNAVAILABLE);
 }
 
 TEST(HostMetricsApi, RecordsValidAndRefusesInvalid) {

@@ -91,7 +91,7 @@ TEST_F(EchoJobs, CancelFromAnotherThreadWakesASleepingJob) {
   const auto begin = Clock::now();  // before the canceller starts: it cancels >= 100 ms later
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    context.cancel();
+    context.cancel("test");
   });
   const plugins::JobOutcome outcome = echo_->handle(context);
   const auto elapsed = Clock::now() - begin;

@@ -147,6 +147,40 @@ TEST(LibraryLoad, JobNamePatterns) {
   EXPECT_FALSE(library->info().handles("ech"));
 }
 
+TEST(LibraryLoad, CopiesTheJobTypesAndMigrationsOfAnAbi12Descriptor) {
+  const auto library = Library::load(fixture("contract"));
+  const plugins::PluginInfo& info = library->info();
+  ASSERT_EQ(info.jobTypes.size(), 2u);
+  EXPECT_EQ(info.jobTypes[0].name, "contract");
+  EXPECT_EQ(info.jobTypes[0].summary, "Checks one text");
+  ASSERT_TRUE(info.jobTypes[0].dataSchema.has_value());
+  EXPECT_EQ(info.jobTypes[0].dataSchema->validate(R"({"text":1})"), "/text: expected a string");
+  EXPECT_TRUE(info.jobTypes[0].resultSchema.has_value());
+  EXPECT_EQ(info.jobTypes[1].name, "contract:report");
+  EXPECT_FALSE(info.jobTypes[1].dataSchema.has_value());
+  EXPECT_FALSE(info.jobTypes[1].resultSchema.has_value());
+  // In version order, whatever the order of the descriptor's array.
+  ASSERT_EQ(info.migrations.size(), 2u);
+  EXPECT_EQ(info.migrations[0].version, 1u);
+  EXPECT_EQ(info.migrations[0].name, "create_texts");
+  EXPECT_EQ(info.migrations[1].version, 2u);
+  EXPECT_EQ(info.migrations[1].name, "add_index");
+  EXPECT_EQ(info.migrations[1].sqlite, "CREATE INDEX contract_texts_at ON contract_texts (at);");
+}
+
+TEST(LibraryLoad, ReadsNoAbi12MemberBeyondTheDescriptorsSize) {
+  // Its job types would be refused (an invalid name), but its struct_size ends before them.
+  const auto library = Library::load(fixture("contract_old_size"));
+  EXPECT_TRUE(library->info().jobTypes.empty());
+  EXPECT_TRUE(library->info().migrations.empty());
+}
+
+TEST(LibraryLoad, PluginsBuiltBeforeAbi12HaveNoContract) {
+  const auto library = Library::load(builtPlugin("echo"));
+  EXPECT_TRUE(library->info().jobTypes.empty());
+  EXPECT_TRUE(library->info().migrations.empty());
+}
+
 TEST(LibraryResolve, NameAndPath) {
   TempDir dir;
   writeFile(dir / "mine.so", "");

@@ -49,6 +49,36 @@ TEST(Keys, RefusesQueueNamesBullMQRefuses) {
   }
 }
 
+TEST(Keys, ClusterNeedsAHashTagAndSaysHowToAddOne) {
+  EXPECT_NO_THROW(requireHashTag(Keys("{bull}", "emails")));
+  EXPECT_NO_THROW(requireHashTag(Keys("bull", "{emails}")));
+  try {
+    requireHashTag(Keys("bull", "emails"));
+    FAIL() << "an untagged queue passed";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "queue 'emails' cannot be served on a Redis Cluster: its keys (bull:emails:...) "
+                 "carry no hash tag, so they would spread over many slots and BullMQ's scripts "
+                 "would fail. Set redis.prefix to a tagged prefix such as {bull} (every queue in "
+                 "one slot), or name the queue with a tag such as {emails} (a slot per queue); "
+                 "Node producers must use the same prefix and names");
+  }
+}
+
+TEST(Keys, AFlowsQueuesMustShareTheirSlot) {
+  EXPECT_NO_THROW(requireSameSlot(Keys("{bull}", "children"), "{bull}:parents"));
+  EXPECT_NO_THROW(requireSameSlot(Keys("bull", "{p}-children"), "bull:{p}"));
+  try {
+    requireSameSlot(Keys("bull", "{children}"), "bull:{parents}");
+    FAIL() << "a cross-slot flow passed";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "a child in queue '{children}' ({children}) cannot have its parent in "
+                 "'bull:{parents}' ({parents}) on a Redis Cluster: a flow's queues must share one "
+                 "hash tag, e.g. a common prefix such as {bull}");
+  }
+}
+
 TEST(JobRecord, DecodesFieldsAndOptions) {
   const auto job = JobRecord::fromHash(
       "7",

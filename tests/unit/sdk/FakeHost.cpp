@@ -1,9 +1,17 @@
 #include "FakeHost.h"
 
 #include <cstdlib>
+#include <cstring>
 
 namespace warren::test {
 namespace {
+
+// A HOST-OWNED buffer as the real host fills them (malloc, NUL-terminated).
+void fill(warren_buffer* buffer, const std::string& text) {
+  buffer->data = static_cast<char*>(std::malloc(text.size() + 1));
+  std::memcpy(buffer->data, text.c_str(), text.size() + 1);
+  buffer->len = text.size();
+}
 
 FakeJob& jobOf(const warren_job* job) {
   return *job->fake;
@@ -88,10 +96,28 @@ const warren_job_api kJob = {
       jobOf(job).error = std::string(message, len);
       return WARREN_OK;
     },
-    nullptr,
-    nullptr,
-    nullptr,
-    nullptr};
+    [](const warren_job* job, std::int64_t epochMs) -> warren_status {
+      jobOf(job).retryAt = epochMs;
+      return WARREN_OK;
+    },
+    [](const warren_job* job) { return jobOf(job).cancelReason.c_str(); },
+    [](const warren_job* job, const char* key, std::size_t len,
+       warren_buffer* value) -> warren_status {
+      FakeJob& fake = jobOf(job);
+      if (fake.ledgerStatus != WARREN_OK) return fake.ledgerStatus;
+      const auto it = fake.ledger.find(std::string(key, len));
+      if (it == fake.ledger.end()) return WARREN_ERR_NOT_FOUND;
+      fill(value, it->second);
+      return WARREN_OK;
+    },
+    [](const warren_job* job, const char* key, std::size_t keyLen, const char* value,
+       std::size_t valueLen, std::uint32_t ttl) -> warren_status {
+      FakeJob& fake = jobOf(job);
+      if (fake.ledgerStatus != WARREN_OK) return fake.ledgerStatus;
+      fake.ledger[std::string(key, keyLen)] = std::string(value, valueLen);
+      fake.ledgerTtls.push_back(ttl);
+      return WARREN_OK;
+    }};
 
 void freeBuffer(warren_buffer* buffer) {
   std::free(buffer->data);
@@ -99,7 +125,32 @@ void freeBuffer(warren_buffer* buffer) {
   buffer->len = 0;
 }
 
+std::string orNull(const char* text) {
+  return text != nullptr ? text : "NULL";
+}
+
+const warren_queue_api kQueue = {
+    sizeof(warren_queue_api),
+    [](const warren_host* host, const warren_job*, const char* queue, const char* name,
+       const char* data, const char* opts, warren_buffer* jobId, warren_buffer*) -> warren_status {
+      auto& calls = hostOf(host).queueCalls;
+      calls.push_back("add " + orNull(queue) + " " + orNull(name) + " " + orNull(data) + " " +
+                      orNull(opts));
+      fill(jobId, "id-" + std::to_string(calls.size()));
+      return WARREN_OK;
+    },
+    [](const warren_host* host, const char* queue, const char* id, const char* repeat,
+       const char* job, warren_buffer*) -> warren_status {
+      hostOf(host).queueCalls.push_back("upsert " + orNull(queue) + " " + orNull(id) + " " +
+                                        orNull(repeat) + " " + orNull(job));
+      return WARREN_OK;
+    }};
+
 }  // namespace
+
+const warren_queue_api* fakeQueueApi() {
+  return &kQueue;
+}
 
 warren_host_api fakeHostApi() {
   return warren_host_api{sizeof(warren_host_api),

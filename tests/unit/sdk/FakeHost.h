@@ -5,6 +5,7 @@
 #include <warren/plugin.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,6 +27,12 @@ struct FakeJob {
   std::vector<std::string> logs;
   std::optional<std::string> result;
   std::optional<std::string> error;
+  // ABI 1.2
+  std::optional<std::int64_t> retryAt;
+  std::string cancelReason;
+  std::map<std::string, std::string> ledger;  // the once() records, by key
+  std::vector<std::uint32_t> ledgerTtls;
+  warren_status ledgerStatus = WARREN_OK;  // anything else: the ledger refuses every call
 };
 
 struct FakeHostState {
@@ -33,6 +40,7 @@ struct FakeHostState {
   std::vector<std::pair<warren_log_level, std::string>> logLines;
   std::vector<std::string> metrics;  // "kind name{k=v,...} value"
   warren_status metricStatus = WARREN_OK;
+  std::vector<std::string> queueCalls;  // "add q name data opts", "upsert q id repeat template"
 };
 
 }  // namespace warren::test
@@ -47,8 +55,10 @@ struct warren_host {
 
 namespace warren::test {
 
-// A complete table (struct_size = sizeof) with http, db and storage NULL.
+// A complete table (struct_size = sizeof) with http, db, storage, ai and queue NULL.
 warren_host_api fakeHostApi();
+// A queue table that records its calls in the host's queueCalls; add answers "id-<n>".
+const warren_queue_api* fakeQueueApi();
 
 // The text set_result treats as invalid JSON (the fake does not parse JSON).
 inline constexpr const char* kInvalidJson = "{not json";

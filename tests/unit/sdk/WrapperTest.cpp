@@ -15,6 +15,7 @@ namespace warren::test {
 namespace {
 
 int g_destroyed = 0;
+int g_sideEffects = 0;
 
 // What the test plugin does is chosen by the job name.
 class TestPlugin final : public warren::Plugin {
@@ -37,8 +38,29 @@ class TestPlugin final : public warren::Plugin {
     if (name == "throw_int") throw 42;
     if (name == "progress") job.progress(33);
     if (name == "log") job.log("a line");
+    // ABI 1.2
+    if (name == "delay") return warren::Result::delayUntil(1796686582967, "the provider is busy");
+    if (name == "rate_limited") return warren::Result::rateLimited(1796686583000);
+    if (name == "cancel_reason") return warren::Result::completed(quoted(job.cancelReason()));
+    if (name == "once") {
+      return warren::Result::completed(job.once("charge", [] {
+        ++g_sideEffects;
+        return std::string("{\"receipt\":\"r-1\"}");
+      }));
+    }
+    if (name == "enqueue") {
+      warren_buffer id{};
+      warren_buffer error{};
+      const auto& queues = host().queues();
+      queues.add(host().raw(), job.raw(), "next", "step", "{}", nullptr, &id, &error);
+      host().api()->buffer_free(&error);
+      return warren::Result::completed(quoted(host().take(id)));
+    }
     return warren::Result::completed("\"done\"");
   }
+
+ private:
+  static std::string quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 };
 
 const char* const kJobs[] = {"complete", "prefix:*"};
@@ -46,12 +68,20 @@ const warren_config_key kKeys[] = {
     warren::configKey("url", WARREN_CONFIG_STRING, nullptr, true, "where to go"),
     warren::configKey("limit", WARREN_CONFIG_INT, "5", false, "how many"),
 };
+const warren_job_type kJobTypes[] = {
+    warren::jobType("complete", "Completes", R"({"type":"object"})", nullptr),
+};
+const warren_migration kMigrations[] = {
+    warren::migration(1, "create_things", "CREATE TABLE things (id BIGSERIAL)",
+                      "CREATE TABLE things (id INTEGER)"),
+};
 
 }  // namespace
 }  // namespace warren::test
 
-WARREN_PLUGIN(warren::test::TestPlugin, "test_plugin", "9.8.7", warren::test::kJobs,
-              WARREN_RESOURCE_CPU, 3u << 20, 6, warren::test::kKeys)
+WARREN_PLUGIN_EX(warren::test::TestPlugin, "test_plugin", "9.8.7", warren::test::kJobs,
+                 WARREN_RESOURCE_CPU, 3u << 20, 6, warren::test::kKeys, warren::test::kJobTypes,
+                 warren::test::kMigrations)
 
 namespace warren::test {
 namespace {
@@ -114,6 +144,18 @@ TEST_F(WrapperTest, MacroEmitsTheDeclaredDescriptor) {
   EXPECT_NE(d.handle, nullptr);
   EXPECT_NE(d.shutdown, nullptr);
   EXPECT_EQ(warren_plugin_entry(), descriptor_) << "the descriptor is static, not rebuilt";
+  // ABI 1.2 (WARREN_PLUGIN_EX): the contract.
+  ASSERT_EQ(d.job_type_count, 1u);
+  EXPECT_EQ(d.job_types[0].struct_size, sizeof(warren_job_type));
+  EXPECT_STREQ(d.job_types[0].name, "complete");
+  EXPECT_STREQ(d.job_types[0].summary, "Completes");
+  EXPECT_STREQ(d.job_types[0].data_schema, R"({"type":"object"})");
+  EXPECT_EQ(d.job_types[0].result_schema, nullptr);
+  ASSERT_EQ(d.migration_count, 1u);
+  EXPECT_EQ(d.migrations[0].struct_size, sizeof(warren_migration));
+  EXPECT_EQ(d.migrations[0].version, 1u);
+  EXPECT_STREQ(d.migrations[0].name, "create_things");
+  EXPECT_STREQ(d.migrations[0].sqlite, "CREATE TABLE things (id INTEGER)");
 }
 
 TEST_F(WrapperTest, NoConfigArrayMeansNoKeys) {
@@ -345,6 +387,77 @@ TEST_F(WrapperTest, ServiceBeyondAnOlderHostsTableIsUnavailable) {
   EXPECT_THROW((void)host.http(), warren::ServiceUnavailable);
   api_.struct_size = sizeof(warren_host_api);
   EXPECT_EQ(&host.http(), &http);
+}
+
+// ---- ABI 1.2 ----
+
+TEST_F(WrapperTest, DelayUntilAndRateLimitedSetTheTimeAndTheReason) {
+  ASSERT_EQ(init(), WARREN_OK);
+  EXPECT_EQ(handle("delay"), WARREN_JOB_DELAYED);
+  EXPECT_EQ(job_.retryAt, 1796686582967);
+  EXPECT_EQ(job_.error, "the provider is busy");
+  job_ = FakeJob{};
+  EXPECT_EQ(handle("rate_limited"), WARREN_JOB_RATE_LIMITED);
+  EXPECT_EQ(job_.retryAt, 1796686583000);
+  EXPECT_EQ(job_.error, "");
+  const warren::Result result = warren::Result::delayUntil(5, "x");
+  EXPECT_EQ(result.retryAtMs(), 5);
+  EXPECT_EQ(warren::Result::retry("y").retryAtMs(), 0);
+}
+
+TEST_F(WrapperTest, CancelReasonComesFromTheHostAndIsEmptyOnAnOlderOne) {
+  ASSERT_EQ(init(), WARREN_OK);
+  job_.cancelReason = "reload deadline";
+  EXPECT_EQ(handle("cancel_reason"), WARREN_JOB_COMPLETED);
+  EXPECT_EQ(job_.result, "\"reload deadline\"");
+  // A 1.1 host's job table ends before cancel_reason.
+  warren_job_api older = *api_.job;
+  older.struct_size = static_cast<std::uint32_t>(offsetof(warren_job_api, set_retry_at));
+  api_.job = &older;
+  EXPECT_EQ(handle("cancel_reason"), WARREN_JOB_COMPLETED);
+  EXPECT_EQ(job_.result, "\"\"");
+}
+
+TEST_F(WrapperTest, OnceRunsTheSideEffectOnceAndReturnsWhatWasRecorded) {
+  ASSERT_EQ(init(), WARREN_OK);
+  const int before = g_sideEffects;
+  EXPECT_EQ(handle("once"), WARREN_JOB_COMPLETED);
+  EXPECT_EQ(job_.result, R"({"receipt":"r-1"})");
+  EXPECT_EQ(job_.ledger.at("charge"), R"({"receipt":"r-1"})");
+  EXPECT_EQ(job_.ledgerTtls, std::vector<std::uint32_t>{7 * 24 * 3600});
+  // The job runs again (a retry, a stall): the record is found, the side effect skipped.
+  job_.result.reset();
+  EXPECT_EQ(handle("once"), WARREN_JOB_COMPLETED);
+  EXPECT_EQ(job_.result, R"({"receipt":"r-1"})");
+  EXPECT_EQ(g_sideEffects, before + 1);
+}
+
+TEST_F(WrapperTest, OnceFailsTheJobWhenTheLedgerCannotBeUsed) {
+  ASSERT_EQ(init(), WARREN_OK);
+  const int before = g_sideEffects;
+  job_.ledgerStatus = WARREN_ERR_UNAVAILABLE;
+  EXPECT_EQ(handle("once"), WARREN_JOB_FAILED_RETRYABLE);
+  EXPECT_EQ(job_.error, "unhandled exception: idempotency ledger read was refused by the host");
+  EXPECT_EQ(g_sideEffects, before) << "no side effect without a ledger to record it";
+  warren_job_api none = *api_.job;
+  none.once_get = nullptr;
+  api_.job = &none;
+  EXPECT_EQ(handle("once"), WARREN_JOB_FAILED_RETRYABLE);
+  EXPECT_EQ(job_.error,
+            "unhandled exception: the host provides no idempotency ledger service (it is NULL in "
+            "the host's service table)");
+}
+
+TEST_F(WrapperTest, QueuesIsTheHostsQueueTable) {
+  ASSERT_EQ(init(), WARREN_OK);
+  EXPECT_EQ(handle("enqueue"), WARREN_JOB_FAILED_RETRYABLE);
+  EXPECT_EQ(job_.error,
+            "unhandled exception: the host provides no queue service (it is NULL in the host's "
+            "service table)");
+  api_.queue = fakeQueueApi();
+  EXPECT_EQ(handle("enqueue"), WARREN_JOB_COMPLETED);
+  EXPECT_EQ(job_.result, "\"id-1\"");
+  EXPECT_EQ(hostState_.queueCalls, std::vector<std::string>{"add next step {} NULL"});
 }
 
 }  // namespace

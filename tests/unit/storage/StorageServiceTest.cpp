@@ -164,7 +164,7 @@ TEST_F(StorageServiceTest, ACancelledJobStopsTheTransfer) {
   EXPECT_EQ(api_->put_file(nullptr, &job, "big", source.c_str(), "", &error), WARREN_OK);
   plugins::hostApi()->buffer_free(&error);
 
-  context.cancel();
+  context.cancel("test");
   const Result cancelled =
       take(api_->put_file(nullptr, &job, "big2", source.c_str(), "", &error), nullptr, &error);
   EXPECT_EQ(cancelled.status, WARREN_ERR_CANCELLED);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the high-availability suite: Warren against a Redis Sentinel group and a Redis Cluster,
+# real redis-server / redis-sentinel processes on loopback started by each test, a Node bullmq
+# producer (tests/interop's npm packages), kills under load. Prints the measured figures as
+# "[ha figures] ..." lines (docs/redis-ha.md).
+#
+#   tests/ha/run.sh                        # every *.test.js
+#   tests/ha/run.sh cluster.test.js        # selected files
+#
+# Environment: WARREN_BIN (default build/bin/warren), WARREN_PLUGIN_DIR (default
+# build/lib/warren/plugins), HA_KEEP_LOGS=1, HA_SCALE (wait multiplier). NODE_TEST_ARGS: extra
+# node --test options.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$here"
+
+if [ ! -d "$root/tests/interop/node_modules/bullmq" ]; then
+  (cd "$root/tests/interop" && npm ci --no-audit --no-fund)
+fi
+for program in "${REDIS_SERVER:-/usr/bin/redis-server}" "${REDIS_SENTINEL:-/usr/bin/redis-sentinel}" /usr/bin/redis-cli; do
+  if [ ! -x "$program" ]; then
+    echo "run.sh: $program not found (apt-get install -y redis-server redis-sentinel redis-tools)" >&2
+    exit 2
+  fi
+done
+export WARREN_BIN="${WARREN_BIN:-$root/build/bin/warren}"
+export WARREN_PLUGIN_DIR="${WARREN_PLUGIN_DIR:-$root/build/lib/warren/plugins}"
+if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_PLUGIN_DIR/echo.so" ]; then
+  echo "run.sh: $WARREN_BIN or $WARREN_PLUGIN_DIR/echo.so missing (build warren and echo)" >&2
+  exit 2
+fi
+
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
+start=$(date +%s)
+status=0
+# Serial: the figures are timings.
+# shellcheck disable=SC2086
+node --test --test-concurrency=1 --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
+echo "ha: finished in $(( $(date +%s) - start )) s (exit $status)"
+exit "$status"
