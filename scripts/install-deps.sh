@@ -21,6 +21,7 @@ packages=(
   hyphen-en-us hyphen-es hyphen-fr hyphen-it hyphen-pt-pt hyphen-nl
   # content plugins: analyze (media, web)
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
+  postgresql-server-dev-15
   # content plugins: generate
   # content plugins: publish (AES-256-GCM token sealing; its fakes need nothing more)
   libssl-dev

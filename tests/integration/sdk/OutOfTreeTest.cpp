@@ -140,7 +140,9 @@ TEST_F(OutOfTreePlugin, WarrenInspectPrintsItsDescriptor) {
                        "memory per job:      2 MiB\n"
                        "default concurrency: 5\n"
                        "config:\n"
-                       "  greeting (string, default 'hello'): what to say\n");
+                       "  greeting (string, default 'hello'): what to say\n"
+                       "job types: (none)\n"
+                       "migrations: (none)\n");
 }
 
 TEST_F(OutOfTreePlugin, TheHostRunsAJobThroughIt) {
