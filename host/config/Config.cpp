@@ -480,18 +480,6 @@ std::string shown(const std::string& key, const std::string& value) {
                     "': " + why);
 }
 
-// ENCRYPTION_KEY(_PREVIOUS): AES-256 keys as 64 hex digits; anything else is refused at start.
-void checkEncryptionKey(const Entry& entry) {
-  const std::string& v = entry.value;
-  if (v.size() != 64 || v.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-    refuse(entry,
-           "expected 64 hexadecimal characters (32 bytes, e.g. from `openssl rand -hex "
-           "32`), got " +
-               std::to_string(v.size()) + " characters" +
-               (v.size() == 64 ? " that are not all hexadecimal" : ""));
-  }
-}
-
 void applyQueueKey(std::map<std::string, QueueConfig>& queues, const std::string& key,
                    const Entry& entry) {
   // queue.NAME.OPTION
@@ -651,7 +639,6 @@ Config resolve(const std::vector<Layer>& layers) {
     const bool secret = std::any_of(secretKeys().begin(), secretKeys().end(),
                                     [&](const auto& s) { return key == s.first; });
     if (!secret) throw ConfigError("unknown config key " + entry.where);
-    if (key.rfind("security.encryption_key", 0) == 0) checkEncryptionKey(entry);
     config.secrets[key] = entry.value;
   }
   if (config.workerId.empty()) config.workerId = defaultWorkerId();

@@ -250,6 +250,12 @@ bool Run::settle(platforms::Session& session, std::size_t index, const platforms
       if (attempt >= kReconcileTries) throw;
       session.pause(500 * attempt);
       continue;
+    } catch (const PlatformError& e) {
+      const bool passing =
+          e.kind() == PlatformError::Kind::transient || e.kind() == PlatformError::Kind::notReady;
+      if (!passing || attempt >= kReconcileTries) throw;
+      session.pause(500 * attempt);
+      continue;
     }
     switch (r.outcome) {
       case Reconciliation::Outcome::posted:
