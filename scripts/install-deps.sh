@@ -15,11 +15,13 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev redis-server redis-sentinel postgresql-15 prometheus
   # host: SDK 1.2 services (JSON Schema patterns in host/json)
   libpcre2-dev
-  # host: AI service (host/ai)
+  # host: AI service (host/ai): nothing of its own (nlohmann-json, OpenSSL and Poco above); its
+  # tests and bench/ai run the providers' fake with node
   # content plugins: shared text analysis and platform rules (plugins/common/text, platform)
   libicu-dev libcld2-dev libstemmer-dev libhyphen-dev
   hyphen-en-us hyphen-es hyphen-fr hyphen-it hyphen-pt-pt hyphen-nl
   # content plugins: analyze (media, web)
+  libxml2-dev
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   postgresql-server-dev-15
   # content plugins: generate

@@ -1,6 +1,16 @@
 #include "ai/Failure.h"
 
+#include "outbound/Budget.h"
+#include "plugins/JobContext.h"
+
 namespace warren::ai {
+
+Failure cancelledFailure(const std::string& who, const outbound::Budget& budget,
+                         const std::string& during) {
+  const std::string reason = budget.job() != nullptr ? budget.job()->cancelReason() : "";
+  return Failure(Fault::cancelled, who + ": the job was cancelled" + during +
+                                       (reason.empty() ? "" : " (" + reason + ")"));
+}
 
 warren_status statusOf(Fault fault) {
   switch (fault) {

@@ -9,6 +9,10 @@
 #include <string>
 #include <string_view>
 
+namespace warren::outbound {
+class Budget;
+}
+
 namespace warren::ai {
 
 enum class Fault {
@@ -38,6 +42,11 @@ class Failure : public std::runtime_error {
   Fault fault_;
   std::int64_t retryAtMs_;
 };
+
+// Failure(cancelled) for `who`'s call of a cancelled job, with the host's reason ("shutdown",
+// "timeout"...) when it gave one.
+Failure cancelledFailure(const std::string& who, const outbound::Budget& budget,
+                         const std::string& during = "");
 
 warren_status statusOf(Fault fault);
 // 1 when a later attempt of the job may succeed.

@@ -8,7 +8,6 @@
 #include <cctype>
 #include <cmath>
 #include <string>
-#include <vector>
 
 namespace warren::ai {
 namespace {
@@ -80,33 +79,27 @@ std::optional<milliseconds> geminiRetryDelay(const Json& body) {
   return std::nullopt;
 }
 
-// The reset time of the exhausted limit (remaining 0), or of the latest one when none says so.
+// The reset time of the limit the response says is exhausted (its remaining count is 0); the
+// latest when several are. A reset header of a limit with room left says nothing about this 429.
 std::optional<milliseconds> resetHeaders(const Json& headers, SystemClock::time_point now) {
-  std::vector<milliseconds> exhausted;
-  std::vector<milliseconds> all;
-  const auto consider = [&](std::optional<milliseconds> wait, const char* remainingName) {
-    if (!wait) return;
-    all.push_back(*wait);
-    if (header(headers, remainingName) == "0") exhausted.push_back(*wait);
+  std::optional<milliseconds> latest;
+  const auto consider = [&](std::optional<milliseconds> wait, const std::string& remaining) {
+    if (wait && header(headers, remaining.c_str()) == "0")
+      latest = std::max(latest.value_or(*wait), *wait);
   };
   for (const char* kind : {"requests", "tokens"}) {
-    const std::string reset = std::string("x-ratelimit-reset-") + kind;
-    const std::string remaining = std::string("x-ratelimit-remaining-") + kind;
-    if (const auto value = header(headers, reset.c_str())) {
-      consider(parseDuration(*value), remaining.c_str());
+    if (const auto value = header(headers, (std::string("x-ratelimit-reset-") + kind).c_str())) {
+      consider(parseDuration(*value), std::string("x-ratelimit-remaining-") + kind);
     }
   }
   for (const char* kind : {"requests", "tokens", "input-tokens", "output-tokens"}) {
-    const std::string reset = std::string("anthropic-ratelimit-") + kind + "-reset";
-    const std::string remaining = std::string("anthropic-ratelimit-") + kind + "-remaining";
-    if (const auto value = header(headers, reset.c_str())) {
+    const std::string prefix = std::string("anthropic-ratelimit-") + kind;
+    if (const auto value = header(headers, (prefix + "-reset").c_str())) {
       const auto when = parseRfc3339(*value);
-      consider(when ? std::optional(untilTime(*when, now)) : std::nullopt, remaining.c_str());
+      consider(when ? std::optional(untilTime(*when, now)) : std::nullopt, prefix + "-remaining");
     }
   }
-  const auto& pick = exhausted.empty() ? all : exhausted;
-  if (pick.empty()) return std::nullopt;
-  return *std::max_element(pick.begin(), pick.end());
+  return latest;
 }
 
 }  // namespace

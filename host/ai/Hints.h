@@ -1,7 +1,8 @@
 // When a provider asks to be called again, from its response: `retry-after-ms`, `retry-after`
 // (seconds or an HTTP date), Gemini's RetryInfo.retryDelay in the error body, and on a 429 without
-// those the rate-limit reset headers (OpenAI `x-ratelimit-reset-*` durations such as "6m0s",
-// Anthropic `anthropic-ratelimit-*-reset` RFC 3339 times). `x-should-retry` says whether to.
+// those the reset header of the exhausted limit (remaining 0: OpenAI `x-ratelimit-reset-*`
+// durations such as "6m0s", Anthropic `anthropic-ratelimit-*-reset` RFC 3339 times).
+// `x-should-retry` says whether to retry at all.
 #pragma once
 
 #include "ai/Json.h"

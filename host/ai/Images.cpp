@@ -81,6 +81,7 @@ ImageLoader::ImageLoader(storage::Store* store, outbound::HttpClient* http, std:
 
 Image ImageLoader::load(const ImageSource& source, plugins::JobContext* job,
                         const std::string& where, std::chrono::milliseconds timeout) const {
+  if (source.kind == ImageSource::Kind::data) return fromData(source, where);
   std::string bytes;
   switch (source.kind) {
     case ImageSource::Kind::storageKey:
@@ -89,25 +90,23 @@ Image ImageLoader::load(const ImageSource& source, plugins::JobContext* job,
     case ImageSource::Kind::file:
       bytes = fromFile(source.value, where);
       break;
-    case ImageSource::Kind::url:
+    default:
       bytes = fromUrl(source.value, job, where, timeout);
-      break;
-    case ImageSource::Kind::data:
-      bytes = fromData(source, where);
       break;
   }
   checkSize(bytes.size(), where);
+  return {checkedType(bytes, source, where), base64Encode(bytes), bytes.size()};
+}
+
+std::string ImageLoader::checkedType(std::string_view bytes, const ImageSource& source,
+                                     const std::string& where) {
   const auto type = sniffImageType(bytes);
   if (!type) throw Failure(Fault::invalid, where + ": not a JPEG, PNG, GIF or WebP image");
   if (!source.mediaType.empty() && source.mediaType != *type) {
     throw Failure(Fault::invalid,
                   where + ": the bytes are " + *type + " but media_type says " + source.mediaType);
   }
-  Image image;
-  image.mediaType = *type;
-  image.bytes = bytes.size();
-  image.base64 = base64Encode(bytes);
-  return image;
+  return *type;
 }
 
 void ImageLoader::checkSize(std::size_t bytes, const std::string& where) const {
@@ -172,11 +171,14 @@ std::string ImageLoader::fromUrl(const std::string& url, plugins::JobContext* jo
   return std::move(result.body);
 }
 
-std::string ImageLoader::fromData(const ImageSource& source, const std::string& where) const {
-  checkSize(source.value.size() / 4 * 3, where);
-  auto bytes = base64Decode(source.value);
-  if (!bytes) throw Failure(Fault::invalid, where + ".data: not valid base64");
-  return std::move(*bytes);
+// Inline data is passed on as given: checked as base64 and sniffed from its first bytes, not
+// decoded and encoded again.
+Image ImageLoader::fromData(const ImageSource& source, const std::string& where) const {
+  const auto size = base64DecodedSize(source.value);
+  if (!size) throw Failure(Fault::invalid, where + ".data: not valid base64");
+  checkSize(*size, where);
+  const auto head = base64Decode(std::string_view(source.value).substr(0, 16));
+  return {checkedType(head.value_or(""), source, where), source.value, *size};
 }
 
 }  // namespace warren::ai

@@ -49,7 +49,10 @@ class ImageLoader {
   std::string fromFile(const std::string& path, const std::string& where) const;
   std::string fromUrl(const std::string& url, plugins::JobContext* job, const std::string& where,
                       std::chrono::milliseconds timeout) const;
-  std::string fromData(const ImageSource& source, const std::string& where) const;
+  Image fromData(const ImageSource& source, const std::string& where) const;
+  // The sniffed type, checked against a declared one.
+  static std::string checkedType(std::string_view bytes, const ImageSource& source,
+                                 const std::string& where);
   void checkSize(std::size_t bytes, const std::string& where) const;
 
   storage::Store* store_;

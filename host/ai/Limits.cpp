@@ -124,7 +124,7 @@ void ProviderLimiter::takeSlot(const outbound::Budget& budget, milliseconds maxW
       const bool cancelled = budget.cancelled();
       lock.unlock();
       giveBack(tokens);
-      if (cancelled) throw Failure(Fault::cancelled, provider_ + ": the job was cancelled");
+      if (cancelled) throw cancelledFailure(provider_, budget, " while it waited for a slot");
       throw Failure(Fault::rateLimited,
                     provider_ + ": all " + std::to_string(limits_.concurrency) +
                         " calls the node allows at once (ai." + provider_ +
@@ -143,7 +143,7 @@ Admission ProviderLimiter::admit(std::int64_t tokens, const outbound::Budget& bu
   const milliseconds wait = reserve(tokens, budget, maxWait);
   if (wait.count() > 0 && !budget.sleepUntil(Clock::now() + wait)) {
     giveBack(tokens);
-    throw Failure(Fault::cancelled, provider_ + ": the job was cancelled");
+    throw cancelledFailure(provider_, budget, " while it waited for the node's limits");
   }
   const auto waited = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
   takeSlot(budget, std::max(milliseconds(0), maxWait - waited), tokens);

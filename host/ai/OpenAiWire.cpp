@@ -47,7 +47,7 @@ std::vector<float> vectorOf(const Json& embedding, std::string_view provider) {
   const auto bytes = base64Decode(embedding.get<std::string>());
   if (!bytes || bytes->size() % 4 != 0) badReply(provider, "valid base64 float32 embeddings");
   out.resize(bytes->size() / 4);
-  std::memcpy(out.data(), bytes->data(), bytes->size());  // little-endian hosts only
+  if (!out.empty()) std::memcpy(out.data(), bytes->data(), bytes->size());  // little-endian
   return out;
 }
 

@@ -69,109 +69,121 @@ milliseconds Sender::backoff(unsigned attempt) {
   return milliseconds(jitter(random_));
 }
 
+// How one attempt went wrong, and whether the provider would take another.
+struct Sender::Miss {
+  Fault fault = Fault::internal;
+  std::string reason;
+  std::optional<milliseconds> hint;
+  bool retry = false;
+};
+
+std::optional<Sender::Miss> Sender::attempt(const Outgoing& out, const outbound::Budget& budget,
+                                            const ReplyReader& read, Admission& admission) {
+  const std::string provider(providerName(out.kind));
+  outbound::HttpRequest request;
+  request.method = "POST";
+  request.url = out.call.url;
+  request.headers = out.call.headers;
+  request.body = out.call.body;
+  request.timeout = std::max(budget.remaining(), milliseconds(1));
+  request.caller = out.caller;
+  const auto started = Clock::now();
+  const outbound::HttpResult result = http_.request(request, budget.job());
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+
+  Miss miss;
+  if (result.status != WARREN_OK) {
+    miss.fault = faultOfTransport(result.status);
+    miss.reason = result.error;
+    miss.retry = miss.fault == Fault::unavailable;  // could not connect, or the connection broke
+  } else if (result.code >= 200 && result.code <= 299) {
+    try {
+      const Usage usage = readReply(provider, result, read);
+      admission.settle(usage.input + usage.output);
+      metrics_.request(provider, out.model, "ok", seconds);
+      metrics_.tokens(provider, out.model, usage);
+      return std::nullopt;
+    } catch (const Failure& failure) {
+      // A refusal or truncated reply was still processed (and billed) by the provider.
+      metrics_.request(provider, out.model, outcomeLabel(failure.fault()), seconds);
+      throw;
+    }
+  } else {
+    const Json body = parseOrNull(result.body);
+    const ProviderError error = classified(wireOf(out.kind), result.code, body);
+    const RetryHint hint =
+        retryHint(result.code, parseOrNull(result.headersJson), body, SystemClock::now());
+    miss.fault = error.fault;
+    miss.reason = error.message;
+    miss.hint = hint.wait;
+    miss.retry =
+        error.fault != Fault::quota && hint.shouldRetry.value_or(retryableStatus(result.code));
+  }
+  admission.refund();
+  metrics_.request(provider, out.model, outcomeLabel(miss.fault), seconds);
+  return miss;
+}
+
+Usage Sender::readReply(const std::string& provider, const outbound::HttpResult& result,
+                        const ReplyReader& read) {
+  const Json body = parseOrNull(result.body);
+  if (body.is_null()) {
+    throw Failure(Fault::badReply, provider + " sent a body that is not JSON (HTTP " +
+                                       std::to_string(result.code) + ", " +
+                                       std::to_string(result.body.size()) + " bytes)");
+  }
+  try {
+    return read(body);
+  } catch (const nlohmann::json::exception& e) {
+    throw Failure(Fault::badReply,
+                  provider + " sent a reply of an unexpected shape (" + e.what() + ")");
+  }
+}
+
+milliseconds Sender::waitBeforeRetry(const Miss& miss, const std::string& provider,
+                                     unsigned attempt, const outbound::Budget& budget) {
+  const std::string what = provider + ": " + miss.reason;
+  // A long hint is not waited in the job's slot: the job is delayed until then.
+  if (miss.hint && *miss.hint > settings_.maxInlineWait &&
+      (miss.retry || miss.fault == Fault::rateLimited)) {
+    throw Failure(Fault::rateLimited,
+                  what + "; asked to wait " + std::to_string(miss.hint->count()) +
+                      " ms, more than ai.max_inline_wait_ms",
+                  epochMsIn(*miss.hint));
+  }
+  if (!miss.retry || attempt >= settings_.maxAttempts) {
+    if (miss.fault != Fault::rateLimited) throw Failure(miss.fault, what + attemptsNote(attempt));
+    // Rate limited to the end: with a hint the job waits for it outside its slot; without one
+    // there is no time to give, and it is an ordinary retryable failure.
+    if (miss.hint) {
+      throw Failure(Fault::rateLimited, what + attemptsNote(attempt), epochMsIn(*miss.hint));
+    }
+    throw Failure(Fault::unavailable,
+                  what + " (rate limited, no retry hint)" + attemptsNote(attempt));
+  }
+  const milliseconds wait = miss.hint ? *miss.hint : backoff(attempt);
+  if (Clock::now() + wait >= budget.deadline()) {
+    if (miss.hint) {
+      throw Failure(Fault::rateLimited, what + "; the hinted wait ends after the call's deadline",
+                    epochMsIn(*miss.hint));
+    }
+    throw Failure(miss.fault == Fault::rateLimited ? Fault::unavailable : miss.fault,
+                  what + "; no time left to retry" + attemptsNote(attempt));
+  }
+  return wait;
+}
+
 unsigned Sender::send(const Outgoing& out, const outbound::Budget& budget,
                       const ReplyReader& read) {
   const std::string provider(providerName(out.kind));
-  const Wire& wire = wireOf(out.kind);
   ProviderLimiter& limiter = limits_.of(out.kind);
-  for (unsigned attempt = 1;; ++attempt) {
+  for (unsigned n = 1;; ++n) {
     Admission admission = limiter.admit(out.estimatedTokens, budget, settings_.maxInlineWait);
-    outbound::HttpRequest request;
-    request.method = "POST";
-    request.url = out.call.url;
-    request.headers = out.call.headers;
-    request.body = out.call.body;
-    request.timeout = std::max(budget.remaining(), milliseconds(1));
-    request.caller = out.caller;
-    const auto started = Clock::now();
-    outbound::HttpResult result = http_.request(request, budget.job());
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-
-    Fault fault;
-    std::string reason;
-    std::optional<milliseconds> hinted;
-    std::optional<bool> shouldRetry;
-    if (result.status != WARREN_OK) {
-      fault = faultOfTransport(result.status);
-      reason = result.error;
-    } else if (result.code >= 200 && result.code <= 299) {
-      const Json body = parseOrNull(result.body);
-      try {
-        if (body.is_null()) {
-          throw Failure(Fault::badReply, provider + " sent a body that is not JSON (HTTP " +
-                                             std::to_string(result.code) + ", " +
-                                             std::to_string(result.body.size()) + " bytes)");
-        }
-        Usage usage;
-        try {
-          usage = read(body);
-        } catch (const nlohmann::json::exception& e) {
-          throw Failure(Fault::badReply,
-                        provider + " sent a reply of an unexpected shape (" + e.what() + ")");
-        }
-        admission.settle(usage.input + usage.output);
-        metrics_.request(provider, out.model, "ok", seconds);
-        metrics_.tokens(provider, out.model, usage);
-        return attempt;
-      } catch (const Failure& failure) {
-        // A refusal or truncated reply was still processed (and billed) by the provider.
-        metrics_.request(provider, out.model, outcomeLabel(failure.fault()), seconds);
-        throw;
-      }
-    } else {
-      const Json body = parseOrNull(result.body);
-      const ProviderError error = classified(wire, result.code, body);
-      fault = error.fault;
-      reason = error.message;
-      const Json headers = parseOrNull(result.headersJson);
-      const RetryHint hint = retryHint(result.code, headers, body, SystemClock::now());
-      hinted = hint.wait;
-      shouldRetry = hint.shouldRetry;
-      if (!shouldRetry) shouldRetry = retryableStatus(result.code);
-      if (fault == Fault::quota) shouldRetry = false;
-    }
-    admission.refund();
-    metrics_.request(provider, out.model, outcomeLabel(fault), seconds);
-    const bool transportRetry = result.status != WARREN_OK && fault == Fault::unavailable;
-    const bool retry = (transportRetry || shouldRetry.value_or(false)) && fault != Fault::quota;
-    const std::string what = provider + ": " + reason;
-
-    if (fault == Fault::rateLimited && hinted && *hinted > settings_.maxInlineWait) {
-      throw Failure(Fault::rateLimited,
-                    what + "; asked to wait " + std::to_string(hinted->count()) +
-                        " ms, more than ai.max_inline_wait_ms",
-                    epochMsIn(*hinted));
-    }
-    if (!retry || attempt >= settings_.maxAttempts) {
-      if (fault == Fault::rateLimited) {
-        // Rate limited to the end: with a hint the job waits for it outside its slot;
-        // without one there is no time to give, and it is an ordinary retryable failure.
-        if (hinted)
-          throw Failure(Fault::rateLimited, what + attemptsNote(attempt), epochMsIn(*hinted));
-        throw Failure(Fault::unavailable,
-                      what + " (rate limited, no retry hint)" + attemptsNote(attempt));
-      }
-      throw Failure(fault, what + attemptsNote(attempt));
-    }
-    const milliseconds wait = hinted ? *hinted : backoff(attempt);
-    if (hinted && *hinted > settings_.maxInlineWait) {
-      throw Failure(Fault::rateLimited,
-                    what + "; asked to wait " + std::to_string(hinted->count()) +
-                        " ms, more than ai.max_inline_wait_ms",
-                    epochMsIn(*hinted));
-    }
-    if (Clock::now() + wait >= budget.deadline()) {
-      if (hinted)
-        throw Failure(Fault::rateLimited,
-                      what +
-                          "; the hinted wait ends after the "
-                          "call's deadline",
-                      epochMsIn(*hinted));
-      throw Failure(fault == Fault::rateLimited ? Fault::unavailable : fault,
-                    what + "; no time left to retry" + attemptsNote(attempt));
-    }
+    const std::optional<Miss> miss = attempt(out, budget, read, admission);
+    if (!miss) return n;
+    const milliseconds wait = waitBeforeRetry(*miss, provider, n, budget);
     if (!budget.sleepUntil(Clock::now() + wait)) {
-      throw Failure(Fault::cancelled, provider + ": the job was cancelled while waiting to retry");
+      throw cancelledFailure(provider, budget, " while it waited to retry");
     }
   }
 }

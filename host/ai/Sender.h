@@ -14,12 +14,14 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 
 namespace warren::outbound {
 class HttpClient;
 class Budget;
+struct HttpResult;
 }  // namespace warren::outbound
 
 namespace warren::ai {
@@ -44,6 +46,16 @@ class Sender {
   unsigned send(const Outgoing& out, const outbound::Budget& budget, const ReplyReader& read);
 
  private:
+  struct Miss;
+  // Sends once. nullopt when the reply was read; else what went wrong. Throws Failure when the
+  // reply itself is the answer (a refusal, a truncated or broken reply).
+  std::optional<Miss> attempt(const Outgoing& out, const outbound::Budget& budget,
+                              const ReplyReader& read, Admission& admission);
+  static Usage readReply(const std::string& provider, const outbound::HttpResult& result,
+                         const ReplyReader& read);
+  // How long to wait before the next attempt; throws Failure when there is none.
+  std::chrono::milliseconds waitBeforeRetry(const Miss& miss, const std::string& provider,
+                                            unsigned attempt, const outbound::Budget& budget);
   std::chrono::milliseconds backoff(unsigned attempt);
 
   const Settings& settings_;

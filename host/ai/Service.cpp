@@ -20,11 +20,14 @@ AiService::AiService(Settings settings, outbound::HttpClient& http, storage::Sto
 }
 
 bool AiService::available(std::string_view queue, std::uint32_t capability) const {
-  if (capability == WARREN_AI_COMPLETE) {
-    return !completionRoute(settings_, queue, "").targets.empty();
-  }
-  if (capability == WARREN_AI_EMBED) return !embeddingRoute(settings_, queue, "").targets.empty();
-  return false;
+  // Capabilities are bits: every one asked for must be served; an unknown one never is.
+  if (capability == 0 || (capability & ~(WARREN_AI_COMPLETE | WARREN_AI_EMBED)) != 0) return false;
+  if ((capability & WARREN_AI_COMPLETE) != 0 &&
+      completionRoute(settings_, queue, "").targets.empty())
+    return false;
+  if ((capability & WARREN_AI_EMBED) != 0 && embeddingRoute(settings_, queue, "").targets.empty())
+    return false;
+  return true;
 }
 
 std::string AiService::scrub(std::string text) const {

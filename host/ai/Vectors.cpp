@@ -40,7 +40,7 @@ void checkAndNormalise(std::vector<std::vector<float>>& vectors,
 
 std::string float32Base64(const std::vector<float>& vector) {
   std::string bytes(vector.size() * sizeof(float), '\0');
-  std::memcpy(bytes.data(), vector.data(), bytes.size());  // x86-64 and arm64 are little-endian
+  if (!vector.empty()) std::memcpy(bytes.data(), vector.data(), bytes.size());  // little-endian
   return base64Encode(bytes);
 }
 

@@ -187,8 +187,10 @@ const char* aiKeyName(const std::string& provider) {
   return nullptr;
 }
 
-// What a provider needs before it can serve: its key, or for custom a base URL and a model.
-void requireAiProvider(const Config& config, const std::string& provider, const std::string& why) {
+// What a provider needs before it can serve: its key, or for custom a base URL and a model
+// (`model`: the one this use would get, may be empty).
+void requireAiProvider(const Config& config, const std::string& provider, const std::string& why,
+                       const std::string& model) {
   if (const char* env = aiKeyName(provider)) {
     const std::string secret =
         std::string("ai.") + (provider == "claude" ? "anthropic" : provider) + "_api_key";
@@ -201,6 +203,11 @@ void requireAiProvider(const Config& config, const std::string& provider, const 
   if (config.ai.providers.at("custom").baseUrl.empty()) {
     throw ConfigError(why + " is custom but AI_BASE_URL (ai.custom.base_url) is not set");
   }
+  if (model.empty() && config.ai.providers.at("custom").model.empty()) {
+    throw ConfigError(why +
+                      " is custom but no model is set (ai.model, ai.custom.model): the server "
+                      "serves the model it is asked for by name");
+  }
 }
 
 // Cross-key checks of the AI settings, once every key is read.
@@ -208,15 +215,21 @@ void finishAi(Config& config) {
   for (const char* provider : kAiProviders) config.ai.providers[provider];
   const auto it = config.secrets.find("ai.provider");
   config.ai.provider = it == config.secrets.end() ? "" : aiProvider(it->second, true);
-  if (!config.ai.provider.empty()) requireAiProvider(config, config.ai.provider, "AI_PROVIDER");
-  for (const auto& name : config.ai.fallback) requireAiProvider(config, name, "ai.fallback");
+  if (!config.ai.provider.empty()) {
+    requireAiProvider(config, config.ai.provider, "AI_PROVIDER", config.ai.model);
+  }
+  const std::string primaryModel = config.ai.provider == "custom" ? config.ai.model : "";
+  for (const auto& name : config.ai.fallback) {
+    requireAiProvider(config, name, "ai.fallback", primaryModel);
+  }
   if (!config.ai.embeddingProvider.empty()) {
-    requireAiProvider(config, config.ai.embeddingProvider, "ai.embedding_provider");
+    // An embedding model is checked when embeddings are asked for ("no embedding model").
+    requireAiProvider(config, config.ai.embeddingProvider, "ai.embedding_provider", "-");
   }
   for (const auto& q : config.queues) {
-    if (!q.aiProvider.empty() && q.aiProvider != "local") {
-      requireAiProvider(config, q.aiProvider, "queue." + q.name + ".ai.provider");
-    }
+    if (q.aiProvider.empty() || q.aiProvider == "local") continue;
+    requireAiProvider(config, q.aiProvider, "queue." + q.name + ".ai.provider",
+                      q.aiModel.empty() ? primaryModel : q.aiModel);
   }
 }
 
@@ -661,8 +674,10 @@ std::vector<std::pair<std::string, std::string>> describeKeys() {
                      spec.help);
   }
   for (const auto& [key, env] : secretKeys()) {
+    const std::string user =
+        std::string(key).rfind("ai.", 0) == 0 ? "for the AI service (docs/ai.md)" : "for plugins";
     out.emplace_back(std::string(key) + " (" + env + ")",
-                     isSecretKey(key) ? "for plugins; secret, never logged" : "for plugins");
+                     isSecretKey(key) ? user + "; secret, never logged" : user);
   }
   for (const auto& spec : queueKeys()) {
     out.emplace_back(std::string("queue.NAME.") + spec.option, spec.help);

@@ -1,7 +1,6 @@
 #include "Fields.h"
 
-#include "Errors.h"
-#include "Media.h"
+#include "Shared.h"
 
 #include <cmath>
 

@@ -1,8 +1,10 @@
 // Reading job data fields with the refusal messages users see ("invalid job data: ...").
 #pragma once
 
-#include "Geometry.h"
 #include "Json.h"
+#include "Shared.h"
+
+#include "media/Geometry.h"
 
 #include <initializer_list>
 #include <string>

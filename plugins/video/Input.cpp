@@ -1,6 +1,6 @@
 #include "Input.h"
 
-#include "Errors.h"
+#include "Shared.h"
 
 #include <cstdio>
 #include <system_error>

@@ -16,7 +16,7 @@ struct LocalInput {
 };
 
 // Reads `input` from the job data, checks its size against max_input_mb and fetches it.
-// Throws JobError (unrecoverable for bad data, missing or oversized input).
+// Throws job::Unrecoverable for bad data, missing or oversized input).
 LocalInput fetchInput(JobScope& scope, const Json& data);
 
 // "12.5 MB" style text for sizes in messages.

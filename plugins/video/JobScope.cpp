@@ -1,7 +1,7 @@
 #include "JobScope.h"
 
-#include "Errors.h"
 #include "Json.h"
+#include "Shared.h"
 
 #include <cstdlib>
 #include <system_error>

@@ -31,7 +31,7 @@ class JobScope {
   const std::filesystem::path& dir() const { return dir_; }
 
   bool cancelled() const { return job_.cancelled(); }
-  // Throws JobError(Cancelled) once the host asked the job to stop.
+  // Throws the (retryable) cancellation failure once the host asked the job to stop.
   void checkCancelled() const;
   // For FFmpeg I/O: makes blocking reads and writes return AVERROR_EXIT on cancellation.
   const AVIOInterruptCB* interrupt() const { return &interrupt_; }
@@ -43,8 +43,8 @@ class JobScope {
   const std::string& outputPrefix() const { return prefix_; }
   void setOutputPrefix(std::string prefix) { prefix_ = std::move(prefix); }
 
-  // Object storage through the host. Errors throw JobError: a missing key is unrecoverable,
-  // a cancelled call is Cancelled, anything else is retryable.
+  // Object storage through the host. A missing key is unrecoverable; a cancelled call, or
+  // anything else, retryable.
   std::optional<std::int64_t> storedSize(const std::string& key) const;
   void download(const std::string& key, const std::filesystem::path& file) const;
   void upload(const std::string& key, const std::filesystem::path& file, const char* contentType);

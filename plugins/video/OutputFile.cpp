@@ -1,6 +1,6 @@
 #include "OutputFile.h"
 
-#include "Errors.h"
+#include "Shared.h"
 
 namespace video {
 namespace {

@@ -2,7 +2,7 @@
 // index moved to the front at the end (faststart) so players can start before the download ends.
 #pragma once
 
-#include "Av.h"
+#include "Shared.h"
 
 #include <filesystem>
 

@@ -1,5 +1,7 @@
 #include "Probe.h"
 
+#include "Input.h"
+
 extern "C" {
 #include <libavutil/channel_layout.h>
 #include <libavutil/pixdesc.h>

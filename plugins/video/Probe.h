@@ -3,7 +3,7 @@
 
 #include "JobScope.h"
 #include "Json.h"
-#include "Media.h"
+#include "Shared.h"
 
 namespace video {
 

@@ -2,6 +2,8 @@
 // concurrent jobs.
 #pragma once
 
+#include "media/Media.h"
+
 #include <warren/plugin.hpp>
 
 #include <cstdint>
@@ -25,6 +27,18 @@ struct Settings {
   std::string outputPrefix = "video/";
   int logLevel = 0;  // AV_LOG_*
   int maxFrames = 300;
+
+  // The input limits as media::Media checks them.
+  common::media::Limits limits() const {
+    return common::media::Limits{static_cast<double>(maxDurationS),
+                                 maxWidth,
+                                 maxHeight,
+                                 "video.max_duration_s",
+                                 "video.max_width",
+                                 "video.max_height",
+                                 0,
+                                 ""};
+  }
 
   // Reads and range-checks every key; throws std::invalid_argument naming the key.
   static Settings from(const warren::Host& host);

@@ -1,10 +1,9 @@
 #include "Transcode.h"
 
-#include "Errors.h"
 #include "Fields.h"
 #include "Input.h"
-#include "Media.h"
 #include "Probe.h"
+#include "Shared.h"
 #include "Transcoder.h"
 
 #include <cmath>
@@ -128,7 +127,7 @@ Json transcode(JobScope& scope, const Json& data) {
   const LocalInput input = fetchInput(scope, data);
   const Media media(input.path, input.name, scope.interrupt());
   media.requireVideo();
-  media.checkLimits(scope.settings());
+  media.checkLimits(scope.settings().limits());
   media.checkComplete();
   if (media.durationS() >= 0 && request.startS >= media.durationS()) {
     unrecoverable("invalid job data: 'start_s' " + seconds(request.startS) +

@@ -1,9 +1,12 @@
 // video:transcode: one decode feeding every requested rendition (H.264 + AAC in MP4).
 #pragma once
 
-#include "Geometry.h"
 #include "JobScope.h"
 #include "Json.h"
+#include "Presets.h"
+#include "Shared.h"
+
+#include "media/Geometry.h"
 
 #include <string>
 #include <vector>

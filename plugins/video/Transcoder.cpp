@@ -1,6 +1,6 @@
 #include "Transcoder.h"
 
-#include "Errors.h"
+#include "Shared.h"
 
 #include <cmath>
 #include <limits>

@@ -3,13 +3,14 @@
 // other so that one job holds one encoder's memory at a time, not one per rendition.
 #pragma once
 
-#include "Decoder.h"
-#include "Encoder.h"
-#include "FilterGraph.h"
 #include "JobScope.h"
-#include "Media.h"
 #include "OutputFile.h"
+#include "Shared.h"
 #include "Transcode.h"
+
+#include "media/Decoder.h"
+#include "media/Encoder.h"
+#include "media/FilterGraph.h"
 
 #include <memory>
 #include <optional>

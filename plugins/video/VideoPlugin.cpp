@@ -1,12 +1,13 @@
 // video: probes, transcodes and samples videos with FFmpeg's libraries (see README.md for the
 // job data of each job name). Serves the `video-process` queue.
-#include "Errors.h"
 #include "JobScope.h"
 #include "Json.h"
 #include "Probe.h"
 #include "Settings.h"
+#include "Shared.h"
 #include "Stills.h"
 #include "Transcode.h"
+#include "VideoSchemas.h"
 
 #include <warren/plugin.hpp>
 
@@ -76,8 +77,9 @@ class VideoPlugin final : public warren::Plugin {
       Json result = run(job.name(), scope, data);
       scope.commit();
       return warren::Result::completed(result.dump());
-    } catch (const JobError& e) {
-      if (e.kind() == Failure::Unrecoverable) return warren::Result::fail(e.what());
+    } catch (const common::job::Unrecoverable& e) {
+      return warren::Result::fail(e.what());
+    } catch (const common::job::Retryable& e) {
       return warren::Result::retry(e.what());
     } catch (const warren::ServiceUnavailable& e) {
       return warren::Result::retry(e.what());
@@ -93,6 +95,20 @@ class VideoPlugin final : public warren::Plugin {
 const char* const kJobNames[] = {"video:probe", "video:transcode", "video:thumbnail",
                                  "video:frames"};
 
+// The contract of each job (docs/jobs.md; schemas/*.json, embedded at build time).
+const warren_job_type kJobTypes[] = {
+    warren::jobType("video:probe", "Describes a video: container, duration, size and every stream",
+                    schemas::kVideoProbeData, schemas::kVideoProbeResult),
+    warren::jobType("video:transcode",
+                    "H.264 + AAC MP4 renditions by named preset, uploaded to storage",
+                    schemas::kVideoTranscodeData, schemas::kVideoTranscodeResult),
+    warren::jobType("video:thumbnail",
+                    "Still pictures at chosen or evenly spaced times (JPEG or PNG)",
+                    schemas::kVideoThumbnailData, schemas::kVideoThumbnailResult),
+    warren::jobType("video:frames", "Evenly spaced, downscaled frames for content analysis",
+                    schemas::kVideoFramesData, schemas::kVideoFramesResult),
+};
+
 // Peak memory of one job, measured (README.md, "Memory"): the worst case within the default
 // limits is a 3840x3840 input to the vertical preset with threads=8, 415 MiB.
 constexpr std::uint64_t kMemoryPerJob = 448ull << 20;
@@ -100,5 +116,5 @@ constexpr std::uint64_t kMemoryPerJob = 448ull << 20;
 }  // namespace
 }  // namespace video
 
-WARREN_PLUGIN(video::VideoPlugin, "video", "1.0.0", video::kJobNames, WARREN_RESOURCE_CPU,
-              video::kMemoryPerJob, 1, video::kConfigKeys)
+WARREN_PLUGIN_EX(video::VideoPlugin, "video", "1.1.0", video::kJobNames, WARREN_RESOURCE_CPU,
+                 video::kMemoryPerJob, 1, video::kConfigKeys, video::kJobTypes, nullptr)

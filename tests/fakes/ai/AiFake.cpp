@@ -65,6 +65,15 @@ void AiFake::script(const std::string& provider, const std::vector<std::string>&
           nlohmann::json{{"provider", provider}, {"steps", steps}}.dump());
 }
 
+void AiFake::reply(const std::string& provider, const std::string& text) {
+  scriptReplies(provider, nlohmann::json::array({{{"reply", text}}}));
+}
+
+void AiFake::scriptReplies(const std::string& provider, const nlohmann::json& steps) {
+  control("POST", "/__fake/script",
+          nlohmann::json{{"provider", provider}, {"steps", steps}}.dump());
+}
+
 nlohmann::json AiFake::requests(const std::string& provider) const {
   return nlohmann::json::parse(
       control("GET", "/__fake/requests" + (provider.empty() ? "" : "?provider=" + provider)));

@@ -35,6 +35,11 @@ class AiFake {
   // Queues scenarios ("500", "429-ms-200", "ok"...) for the next requests to `provider`
   // (openai, gemini or anthropic), one per request, before the model name's scenario.
   void script(const std::string& provider, const std::vector<std::string>& steps);
+  // Queues one successful reply with exactly `text` (for structured output: the JSON text).
+  void reply(const std::string& provider, const std::string& text);
+  // Queues completions' replies for `provider`: each step is {"json": VALUE} (a structured
+  // reply) or {"text": "..."}, optionally with "scenario". Embedding requests leave them queued.
+  void scriptReplies(const std::string& provider, const nlohmann::json& steps);
   // Every provider request received so far (optionally of one provider), in order: objects
   // with seq, provider, op, method, path, query, headers, body, scenario, status, handledUs.
   nlohmann::json requests(const std::string& provider = "") const;

@@ -175,10 +175,18 @@ function parseScenario(text) {
   return { name: rest, number, times };
 }
 
-function scenarioFor(provider, model) {
+// A scripted reply ({"json": VALUE} or {"text": "..."}) is for a completion: an embedding
+// request leaves it queued.
+function isReplyStep(step) {
+  return step !== null && typeof step === 'object';
+}
+
+function scenarioFor(provider, model, op) {
   const script = state.scripts[provider];
-  if (script.length > 0) {
+  const completion = op === 'chat' || op === 'messages' || op === 'generateContent';
+  if (script.length > 0 && (completion || !isReplyStep(script[0]))) {
     const step = script.shift();
+    if (isReplyStep(step)) return { ...parseScenario(step.scenario || 'ok'), scripted: true, reply: step };
     return { ...(parseScenario(step) || { name: 'ok' }), scripted: true };
   }
   const m = /^(?:models\/)?fake-(.+)$/.exec(String(model || ''));
@@ -391,11 +399,17 @@ function scenarioFailure(provider, scenario) {
       const kind = scenario.name === '429-long' ? (provider === 'gemini' ? '429-delay' : '429-after') : scenario.name;
       if (kind === '429-ms') headers['retry-after-ms'] = String(limit.remainingMs);
       if (kind === '429-after') headers['retry-after'] = String(remainingS);
-      if (kind === '429-date') headers['retry-after'] = new Date(Date.now() + remainingS * 1000).toUTCString();
+      // An HTTP date has whole seconds: round up, so a client that waits for it is not early.
+      if (kind === '429-date') headers['retry-after'] = new Date(Math.ceil((Date.now() + limit.remainingMs) / 1000) * 1000).toUTCString();
       if (kind === '429-delay') details = [...details, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${remainingS}s` }];
       if (kind === '429-reset') {
-        if (provider === 'anthropic') headers['anthropic-ratelimit-requests-reset'] = new Date(Date.now() + limit.remainingMs).toISOString();
-        else headers['x-ratelimit-reset-requests'] = `${remainingS}s`;
+        if (provider === 'anthropic') {
+          headers['anthropic-ratelimit-requests-remaining'] = '0';
+          headers['anthropic-ratelimit-requests-reset'] = new Date(Date.now() + limit.remainingMs).toISOString();
+        } else {
+          headers['x-ratelimit-remaining-requests'] = '0';
+          headers['x-ratelimit-reset-requests'] = `${remainingS}s`;
+        }
       }
       return new WireError(429, rateMessage, { code: 'rate_limit_exceeded', headers, details });
     }
@@ -430,6 +444,9 @@ function plainReply(provider, texts, images) {
 
 // The reply's text for a completion: structured (schema given) or plain.
 function replyText(provider, scenario, schema, texts, images, repairing) {
+  if (scenario.reply && typeof scenario.reply.reply === 'string') return scenario.reply.reply;
+  if (scenario.reply && schema !== undefined && 'json' in scenario.reply) return JSON.stringify(scenario.reply.json);
+  if (scenario.reply && typeof scenario.reply.text === 'string') return scenario.reply.text;
   if (schema !== undefined) {
     const bad = scenario.name === 'json-bad-always' || (scenario.name === 'json-bad' && !repairing);
     const notJson = scenario.name === 'not-json-always' || (scenario.name === 'not-json' && !repairing);
@@ -850,6 +867,9 @@ async function control(req, res, url, bodyText) {
     const provider = url.searchParams.get('provider');
     return send(res, 200, provider ? state.requests.filter((r) => r.provider === provider) : state.requests);
   }
+  if (path === '/__fake/timings' && req.method === 'GET') {
+    return send(res, 200, state.requests.filter((r) => r.provider !== 'image').map((r) => ({ seq: r.seq, provider: r.provider, op: r.op, status: r.status, handledUs: r.handledUs })));
+  }
   if (path === '/__fake/requests' && req.method === 'DELETE') {
     state.requests = [];
     return send(res, 200, { ok: true });
@@ -857,8 +877,8 @@ async function control(req, res, url, bodyText) {
   if (path === '/__fake/script' && req.method === 'POST') {
     const body = JSON.parse(bodyText || '{}');
     if (!state.scripts[body.provider]) return send(res, 400, { error: 'provider must be openai, gemini or anthropic' });
-    const bad = (body.steps || []).filter((s) => !parseScenario(s));
-    if (bad.length > 0) return send(res, 400, { error: `unknown scenario ${bad[0]}` });
+    const bad = (body.steps || []).filter((s) => !parseScenario(isReplyStep(s) ? s.scenario || 'ok' : s));
+    if (bad.length > 0) return send(res, 400, { error: `unknown scenario ${JSON.stringify(bad[0])}` });
     state.scripts[body.provider].push(...(body.steps || []));
     return send(res, 200, { queued: state.scripts[body.provider].length });
   }
@@ -868,6 +888,8 @@ async function control(req, res, url, bodyText) {
   }
   const image = /^\/__fake\/image\/([a-z]+)$/.exec(path);
   if (image && req.method === 'GET') {
+    state.seq += 1;
+    record({ seq: state.seq, provider: 'image', op: 'image', method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body: null, receivedAt: Date.now(), status: 200 });
     if (image[1] === 'big') {
       const mb = Number(url.searchParams.get('mb') || '30');
       const bytes = Buffer.alloc(Math.floor(mb * 1024 * 1024));
@@ -913,7 +935,7 @@ async function handle(req, res, bodyText, started) {
     return send(res, 400, errorBody(target.provider, err));
   }
   const model = target.model || body.model;
-  const scenario = scenarioFor(target.provider, model);
+  const scenario = scenarioFor(target.provider, model, target.op);
   entry.scenario = scenario.name;
   try {
     if (scenario.name === 'slow') await sleep(scenario.number !== undefined ? scenario.number : 5000);

@@ -105,30 +105,40 @@ TEST(VideoRefusal, FileUrlsUnlessAllowed) {
             "(development only)");
 }
 
-TEST(VideoRefusal, InvalidJobData) {
+// Data that fails a job type's schema (schemas/video-*.data.json) is refused by the host before
+// the plugin runs, naming the field.
+TEST(VideoRefusal, DataThatFailsItsSchema) {
   VideoHost host;
-  EXPECT_EQ(refused(host, "video:probe", "{oops"),
-            "invalid job data: not JSON: expected a member name at offset 1");
-  EXPECT_EQ(refused(host, "video:probe", "[1]"), "invalid job data: expected a JSON object");
+  EXPECT_EQ(refused(host, "video:probe", "{oops")
+                .rfind("invalid job data for video:probe: /: not valid JSON (", 0),
+            0u);
+  EXPECT_EQ(refused(host, "video:probe", "[1]"),
+            "invalid job data for video:probe: /: expected an object");
   EXPECT_EQ(refused(host, "video:probe", "{}"),
-            "invalid job data: 'input' must be a storage key or a file:// URL");
+            "invalid job data for video:probe: /: missing required property 'input'");
+  EXPECT_EQ(refused(host, "video:probe", R"({"input":"a.mp4","extra":1})"),
+            "invalid job data for video:probe: /: unexpected property 'extra'");
   const std::string input = R"({"input":")" + fileUrl(clip("silent")) + R"(",)";
-  EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":["story"]})"),
-            "invalid job data: unknown preset 'story' (expected vertical, square, landscape, "
-            "landscape_720)");
   EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":[]})"),
-            "invalid job data: 'renditions' must be a non-empty array of preset names or "
-            "objects (presets: vertical, square, landscape, landscape_720)");
+            "invalid job data for video:transcode: /renditions: must have at least 1 items");
   EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":["square"],"fit":"stretch"})"),
-            "invalid job data: 'fit' must be 'pad' or 'crop'");
+            "invalid job data for video:transcode: /fit: must be one of pad, crop, null");
+  EXPECT_EQ(refused(host, "video:frames", input + R"("count":0})"),
+            "invalid job data for video:frames: /count: must be >= 1");
+  EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":["square"],"crf":52})"),
+            "invalid job data for video:transcode: /crf: must be <= 51");
+}
+
+// What a schema cannot say is the plugin's to refuse.
+TEST(VideoRefusal, DataTheSchemaCannotJudge) {
+  VideoHost host;
+  const std::string input = R"({"input":")" + fileUrl(clip("silent")) + R"(",)";
   EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":["square","square"]})"),
             "invalid job data: rendition name 'square' appears twice (give one a 'name')");
   EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":["square"],"start_s":5})"),
             "invalid job data: 'start_s' 5 s is not before the end of the input (2 s)");
-  EXPECT_EQ(refused(host, "video:frames", input + R"("count":0})"),
+  EXPECT_EQ(refused(host, "video:frames", input + R"("count":301})"),
             "invalid job data: 'count' must be a whole number from 1 to 300");
-  EXPECT_EQ(refused(host, "video:transcode", input + R"("renditions":["square"],"crf":52})"),
-            "invalid job data: 'crf' must be a whole number from 0 to 51");
 }
 
 TEST(VideoConfig, OutOfRangeValuesRefuseToStart) {
@@ -137,7 +147,7 @@ TEST(VideoConfig, OutOfRangeValuesRefuseToStart) {
     FAIL() << "the plugin started with crf 60";
   } catch (const plugins::PluginError& e) {
     EXPECT_STREQ(e.what(),
-                 "plugin video 1.0.0: init failed: config key 'crf' must be from 0 to 51, not 60");
+                 "plugin video 1.1.0: init failed: config key 'crf' must be from 0 to 51, not 60");
   }
 }
 

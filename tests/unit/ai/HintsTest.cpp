@@ -40,15 +40,26 @@ TEST(RetryHints, GeminiRetryInfoInTheBody) {
 }
 
 TEST(RetryHints, ResetHeadersOnlyOnA429WithoutOtherHints) {
-  EXPECT_EQ(hint(429, R"({"x-ratelimit-reset-requests":"6m0s"})").wait, 360000ms);
+  EXPECT_EQ(
+      hint(429, R"({"x-ratelimit-reset-requests":"6m0s","x-ratelimit-remaining-requests":"0"})")
+          .wait,
+      360000ms);
+  // A limit with room left is not what this 429 is about.
+  EXPECT_FALSE(
+      hint(429, R"({"x-ratelimit-reset-requests":"6ms","x-ratelimit-remaining-requests":"9999"})")
+          .wait);
   // The exhausted limit's reset, not the other one's.
   EXPECT_EQ(hint(429, R"({"x-ratelimit-reset-requests":"1s","x-ratelimit-remaining-requests":"5",
                          "x-ratelimit-reset-tokens":"20ms","x-ratelimit-remaining-tokens":"0"})")
                 .wait,
             20ms);
-  EXPECT_EQ(hint(429, R"({"anthropic-ratelimit-tokens-reset":"2026-01-01T00:00:05Z"})").wait,
+  EXPECT_EQ(hint(429, R"({"anthropic-ratelimit-tokens-reset":"2026-01-01T00:00:05Z",
+                         "anthropic-ratelimit-tokens-remaining":"0"})")
+                .wait,
             5000ms);
-  EXPECT_FALSE(hint(500, R"({"x-ratelimit-reset-requests":"1s"})").wait);
+  EXPECT_FALSE(
+      hint(500, R"({"x-ratelimit-reset-requests":"1s","x-ratelimit-remaining-requests":"0"})")
+          .wait);
 }
 
 TEST(RetryHints, ShouldRetryHeader) {

@@ -110,7 +110,7 @@ TEST(Limits, ACancelledJobStopsWaitingForASlot) {
   Admission held = limiter.admit(1, budget, 0ms);
   std::thread cancel([&] {
     std::this_thread::sleep_for(50ms);
-    job.cancel("test");
+    job.cancel("cancelled: test");
   });
   EXPECT_EQ(failureOf([&] { limiter.admit(1, budget, 10000ms); }).fault(), Fault::cancelled);
   cancel.join();

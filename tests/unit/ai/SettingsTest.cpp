@@ -94,7 +94,7 @@ TEST(AiSettings, TheEmbeddingModelBelongsToTheEmbeddingProvider) {
 }
 
 TEST(AiSettings, TheEnvironmentNames) {
-  std::vector<std::string> entries = {"AI_PROVIDER=openai",
+  std::vector<std::string> entries = {"AI_PROVIDER=custom",
                                       "OPENAI_API_KEY=o",
                                       "OPENAI_BASE_URL=http://127.0.0.1:1/v1",
                                       "GEMINI_BASE_URL=http://127.0.0.1:2",
@@ -102,7 +102,7 @@ TEST(AiSettings, TheEnvironmentNames) {
                                       "AI_BASE_URL=http://127.0.0.1:4/v1",
                                       "AI_API_KEY=c",
                                       "AI_MODEL=gpt-4.1",
-                                      "AI_FALLBACK=custom"};
+                                      "AI_FALLBACK=openai"};
   std::vector<char*> env;
   for (auto& e : entries) env.push_back(e.data());
   env.push_back(nullptr);
@@ -113,7 +113,8 @@ TEST(AiSettings, TheEnvironmentNames) {
   EXPECT_EQ(s.of(ProviderKind::claude).baseUrl, "http://127.0.0.1:3");
   EXPECT_EQ(s.of(ProviderKind::custom).baseUrl, "http://127.0.0.1:4/v1");
   EXPECT_EQ(s.of(ProviderKind::custom).apiKey, "c");
-  EXPECT_EQ(s.of(ProviderKind::openai).model, "gpt-4.1");
+  EXPECT_EQ(s.of(ProviderKind::custom).model, "gpt-4.1");
+  EXPECT_EQ(s.fallback, std::vector<ProviderKind>{ProviderKind::openai});
   EXPECT_TRUE(config::isSecretKey("ai.custom_api_key"));
 }
 
@@ -127,6 +128,14 @@ TEST(AiSettings, RefusalsNameTheKey) {
             "AI_PROVIDER is claude but ANTHROPIC_API_KEY (ai.anthropic_api_key) is not set");
   EXPECT_EQ(refusal({"ai.provider=custom"}),
             "AI_PROVIDER is custom but AI_BASE_URL (ai.custom.base_url) is not set");
+  EXPECT_EQ(refusal({"ai.provider=custom", "ai.custom.base_url=http://127.0.0.1:8080/v1"}),
+            "AI_PROVIDER is custom but no model is set (ai.model, ai.custom.model): the server "
+            "serves the model it is asked for by name");
+  EXPECT_EQ(refusal({"ai.provider=custom", "ai.custom.base_url=http://h/v1", "ai.model=m"}), "");
+  EXPECT_EQ(refusal({"ai.provider=gemini", "ai.gemini_api_key=g", "ai.custom.base_url=http://h/v1",
+                     "ai.fallback=custom"}),
+            "ai.fallback is custom but no model is set (ai.model, ai.custom.model): the server "
+            "serves the model it is asked for by name");
   EXPECT_EQ(refusal({"ai.fallback=openai,grok"}),
             "invalid value for 'ai.fallback' in the command line: 'openai,grok': expected one of "
             "openai, gemini, claude, custom");

@@ -65,9 +65,14 @@ TEST(Base64, RoundTripAndRefusals) {
     EXPECT_EQ(base64Decode(base64Encode(s)), s);
   }
   EXPECT_EQ(base64Encode("hello"), "aGVsbG8=");
-  for (const char* bad : {"a", "aGVsbG8", "aGV=bG8=", "aGVs bG8=", "aGVsbG8*"}) {
+  for (const char* bad :
+       {"a", "aGVsbG8", "aGV=bG8=", "aGVs bG8=", "aGVsbG8*", "aGVsbG===", "===="}) {
     EXPECT_FALSE(base64Decode(bad)) << bad;
+    EXPECT_FALSE(base64DecodedSize(bad)) << bad;
   }
+  EXPECT_EQ(base64DecodedSize("aGVsbG8="), 5u);
+  EXPECT_EQ(base64DecodedSize("aGVsbA=="), 4u);
+  EXPECT_EQ(base64DecodedSize(""), 0u);
 }
 
 }  // namespace
