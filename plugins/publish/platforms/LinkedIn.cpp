@@ -199,8 +199,9 @@ class LinkedIn final : public Platform {
       try {
         const Json answer = session.call(request).json();
         std::int64_t reactions = 0;
-        for (const auto& [type, summary] :
-             answer.value("reactionSummaries", Json::object()).items()) {
+        // Named, not iterated as a temporary: items() would outlive the value it refers to.
+        const Json summaries = answer.value("reactionSummaries", Json::object());
+        for (const auto& [type, summary] : summaries.items()) {
           reactions += summary.value("count", std::int64_t{0});
           reading.raw[type] = summary.value("count", std::int64_t{0});
         }

@@ -49,6 +49,28 @@ TEST_F(Analytics, SnapshotsOfMastodonAndBlueskyPosts) {
   EXPECT_TRUE(rows[1]["impressions"].is_null());
 }
 
+TEST_F(Analytics, LinkedInReactionsAndCommentsFromSocialMetadata) {
+  const Json issued = fakes_->account({{"platform", "linkedin"},
+                                       {"userId", "urn:li:person:ann"},
+                                       {"handle", "Ann"},
+                                       {"scopes", "w_member_social r_member_social"}});
+  const std::string account = host_->addAccount({{"platform", "linkedin"},
+                                                 {"handle", "Ann"},
+                                                 {"baseUrl", fakes_->base("linkedin")},
+                                                 {"platformUserId", "urn:li:person:ann"},
+                                                 {"scopes", "w_member_social r_member_social"},
+                                                 {"accessToken", issued["accessToken"]}});
+  const std::string id = published("linkedin", account, "li1");
+  setMetrics("linkedin", fakes_->posts("linkedin")[0]["id"],
+             {{"likes", 7}, {"praise", 2}, {"replies", 3}});
+  const JobRun run = collect({{"postIds", {id}}});
+  ASSERT_TRUE(run.completed()) << run.describe();
+  const Json result = run.result();
+  EXPECT_EQ(result["failed"], Json::array()) << result.dump();
+  ASSERT_EQ(result["collected"], 1) << result.dump();
+  EXPECT_EQ(result["snapshots"][0]["metrics"], Json({{"likes", 9}, {"replies", 3}}));
+}
+
 TEST_F(Analytics, BlueskyIsAskedTwentyFivePostsAtATime) {
   const std::string account = blueskyAccount();
   Json ids = Json::array();
