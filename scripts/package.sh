@@ -51,7 +51,7 @@ grep -q "redis-server" <<<"$(dpkg-deb --field "$deb" Recommends)" || fail "redis
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)" = "/etc/warren/warren.ini" ] ||
   fail "conffiles is not exactly /etc/warren/warren.ini"
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
-for path in ./usr/bin/warren ./usr/lib/warren/plugin-sync ./usr/lib/warren/plugins/echo.so ./usr/lib/warren/modules/warren_postgres.so \
+for path in ./usr/bin/warren ./usr/lib/warren/plugin-sync ./usr/lib/warren/warren-fake-platforms ./usr/lib/warren/plugins/echo.so ./usr/lib/warren/modules/warren_postgres.so \
   ./usr/include/warren/plugin.h ./usr/include/warren/plugin.hpp \
   ./usr/lib/cmake/WarrenSDK/WarrenSDKConfig.cmake ./usr/lib/cmake/WarrenSDK/warren_plugin.map \
   ./usr/lib/systemd/system/warren.service ./etc/warren/warren.ini ./usr/share/doc/warren/deploy.md; do

@@ -60,6 +60,7 @@ void App::defineOptions(Poco::Util::OptionSet& set) {
   set.addOption(option("materials-per-day", "", "plan: materials per day (default 0)", "M"));
   set.addOption(option("observed", "", "plan: use p95 durations and queue depths read from Redis"));
   set.addOption(option("json", "", "plan, accounts list: print JSON instead of a table"));
+  set.addOption(option("basic", "", "demo: the echo and video batch instead of the pipeline"));
   set.addOption(option("timeout", "", "drain: seconds to wait for running jobs (default 60)", "S"));
 }
 
@@ -94,6 +95,8 @@ void App::handleOption(const std::string& name, const std::string& value) {
     options_.observed = true;
   else if (name == "json")
     options_.json = true;
+  else if (name == "basic")
+    options_.basic = true;
   else if (name == "timeout")
     options_.timeout = value;
 }
@@ -106,8 +109,10 @@ Usage:
   warren run [--config FILE] [--set KEY=VALUE]...    serve the queues of the config
   warren run --plugin NAME|PATH --queue QUEUE [--concurrency N]
                                                      serve one queue (REDIS_URL from the env)
-  warren demo                                        start the host on embedded defaults, run
-                                                     a small batch of jobs, print the results
+  warren demo [--basic]                              the content pipeline on embedded defaults,
+                                                     offline: analyze, generate, publish to local
+                                                     fake platforms, collect metrics; --basic: a
+                                                     small batch of echo (and video) jobs
   warren plugins list                                list the plugins in the plugin directory
   warren plugins inspect FILE.so                     print a plugin's descriptor, or why it is
                                                      refused (exit 2)

@@ -33,7 +33,10 @@ void setUpLogging(const config::Config& config);
 std::map<std::string, std::string> pluginSecrets(const config::Config& config);
 
 int runCommand(const Options& options);
+// warren demo: the content pipeline offline (pipelineDemo); --basic: the echo and video batch.
 int demoCommand(const Options& options);
+int pipelineDemo(const Options& options);
+int basicDemo(const Options& options);
 int pluginsCommand(const Options& options);
 // warren enqueue QUEUE NAME [--data JSON] [--opts JSON] [--wait]
 int enqueueCommand(const Options& options);
