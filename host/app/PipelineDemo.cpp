@@ -96,6 +96,7 @@ class Pipeline {
   void collect();
   void report() const;
   void stop();
+  const std::string& step() const { return step_; }
 
  private:
   struct Draft {
@@ -121,7 +122,7 @@ class Pipeline {
   std::map<std::string, std::string> accounts_;  // platform -> platform_accounts id
   std::map<std::string, std::string> analyses_;  // material -> content_analyses id
   std::vector<Draft> drafts_;
-  std::size_t events_ = 0;
+  std::string step_ = "setup";  // the step running, named when something unexpected fails
 };
 
 config::Config Pipeline::configure(const std::string& key, const std::string& webhookSecret) const {
@@ -210,6 +211,11 @@ void Pipeline::addAccounts() {
                                      {"secret", "demo-client-secret"},
                                      {"accessToken", linkedin.value("accessToken", "")},
                                      {"refreshToken", linkedin.value("refreshToken", "")}}};
+  for (const Json& f : fields) {  // the fakes' tokens stay out of every log line too
+    for (const char* k : {"accessToken", "refreshToken", "secret"}) {
+      if (!f.value(k, "").empty()) log::addSecret(f.value(k, ""));
+    }
+  }
   InProcessPlugin publishPlugin(config_, "publish", "post-publish");
   std::cout
       << "accounts (tokens sealed with AES-256-GCM under this run's random ENCRYPTION_KEY):\n";
@@ -251,6 +257,7 @@ Json Pipeline::await(const std::string& step, const std::string& queue, const st
 }
 
 void Pipeline::analyze() {
+  step_ = "content:analyze";
   std::cout << "1. content:analyze: " << kMaterials.size() << " materials of brand lyon-bakery\n";
   std::vector<std::pair<std::string, std::string>> jobs;
   for (const auto& [material, text] : kMaterials) {
@@ -278,6 +285,7 @@ void Pipeline::analyze() {
 }
 
 void Pipeline::generate() {
+  step_ = "content:generate";
   std::cout << "\n2. content:generate: mastodon, bluesky, linkedin in the brand's voice, each "
                "draft compared with the brand's recent posts\n";
   Json accounts = Json::object();
@@ -296,8 +304,8 @@ void Pipeline::generate() {
     const Json result = await("content:generate", "content-generate", id);
     std::cout << "   job " << id << "  " << material << "  " << result.value("provider", "?") << "/"
               << result.value("model", "?") << ", duplicate check "
-              << result["embedding"].value("model", "?") << " (threshold "
-              << result["embedding"].value("threshold", 0.0) << ")\n";
+              << result.value("embedding", Json::object()).value("model", "?") << " (threshold "
+              << result.value("embedding", Json::object()).value("threshold", 0.0) << ")\n";
     for (const Json& post : result.value("posts", Json::array())) {
       Draft d;
       d.material = material;
@@ -336,6 +344,7 @@ void Pipeline::generate() {
 }
 
 void Pipeline::publish() {
+  step_ = "post:publish";
   std::cout << "\n3. post:publish: every draft not flagged, to the fake platforms\n";
   std::vector<std::pair<Draft*, std::string>> jobs;
   for (Draft& d : drafts_) {
@@ -365,7 +374,6 @@ void Pipeline::publish() {
     if (valid >= jobs.size() || Clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  events_ = valid;
   std::cout << "   lifecycle webhook: " << valid << " signed publication.published events\n";
   if (valid != jobs.size()) {
     throw StepFailed("post:publish", "expected " + std::to_string(jobs.size()) +
@@ -375,6 +383,7 @@ void Pipeline::publish() {
 }
 
 void Pipeline::collect() {
+  step_ = "analytics:collect";
   std::cout << "\n4. analytics:collect: the published posts' metrics\n";
   // The fake platforms' audience reacts: each post gets its own counts, read back below.
   std::map<std::string, Json> given;  // platform post id -> metrics set on the fake
@@ -403,7 +412,7 @@ void Pipeline::collect() {
       if (d.postId != s.value("postId", "")) continue;
       d.metrics = s.value("metrics", Json::object());
       const Json& want = given[d.platformPostId];
-      if (d.metrics.value("likes", -1) == want["likes"].get<int>()) ++matched;
+      if (d.metrics.value("likes", -1) == want.value("likes", -2)) ++matched;
     }
   }
   std::cout << "   job " << id << "  " << result.value("collected", 0) << " snapshots stored in "
@@ -485,9 +494,12 @@ int pipelineDemo(const Options& options) {
       pipeline.collect();
       pipeline.report();
       ok = true;
-    } catch (...) {
+    } catch (const StepFailed&) {
       pipeline.stop();
       throw;
+    } catch (const std::exception& e) {
+      pipeline.stop();
+      throw StepFailed(pipeline.step(), e.what());
     }
     pipeline.stop();
   } catch (const StepFailed& e) {
