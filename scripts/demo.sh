@@ -2,9 +2,10 @@
 # Installs dependencies, builds, and runs Warren's main job on embedded defaults (no REDIS_URL:
 # Warren starts its own redis-server on a unix socket in its data directory):
 #   - lists the plugins Warren finds (the echo example),
-#   - `warren demo`: starts the host, enqueues a small batch as a BullMQ producer would, shows
-#     the jobs progressing, prints their results and shuts down cleanly (exit 0 when every job
-#     ended as expected).
+#   - `warren demo`: the content pipeline offline (content:analyze -> content:generate with a
+#     near-duplicate caught -> post:publish to warren-fake-platforms, which it starts on
+#     loopback -> analytics:collect); prints each post as published with its metrics (exit 0
+#     when every step ended as expected; `warren demo --basic` is the echo/video batch).
 # The data directory is a temp directory, removed at the end.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

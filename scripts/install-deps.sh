@@ -25,7 +25,8 @@ packages=(
   # content plugins: embed and similarity (pgvector is built from ../shared/vendor by the tests)
   postgresql-server-dev-15
   # content plugins: generate
-  # content plugins: publish
+  # content plugins: publish (AES-256-GCM token sealing; its fakes need nothing more)
+  libssl-dev
   # Redis Sentinel and Cluster
   # packaging and deployment: cpack's dpkg-shlibdeps (dpkg-dev), the unit check
   # (systemd-analyze), the package's own dependency (adduser); deploy/ validation uses npm

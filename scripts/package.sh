@@ -8,7 +8,8 @@
 #      - plugin-sync (the Kubernetes plugin sidecar) copies by rename and only what changed
 #      - systemd-analyze verify on the installed unit (no output allowed) and an offline
 #        security review (exposure at most 2.5: --threshold counts tenths)
-#      - `warren demo` as the warren user: /usr/bin/warren with /usr/lib/warren/plugins
+#      - `warren demo` as the warren user: /usr/bin/warren with /usr/lib/warren/plugins and
+#        /usr/lib/warren/warren-fake-platforms (the content pipeline), then `warren demo --basic`
 #      - sdk/examples/echo built out of tree against the installed SDK only
 #        (find_package(WarrenSDK) from /usr), inspected and run by the installed warren
 # Run as root (apt-get; setpriv to run as the warren user). Exits non-zero at the first failure.
@@ -51,7 +52,7 @@ grep -q "redis-server" <<<"$(dpkg-deb --field "$deb" Recommends)" || fail "redis
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)" = "/etc/warren/warren.ini" ] ||
   fail "conffiles is not exactly /etc/warren/warren.ini"
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}')
-for path in ./usr/bin/warren ./usr/lib/warren/plugin-sync ./usr/lib/warren/plugins/echo.so ./usr/lib/warren/modules/warren_postgres.so \
+for path in ./usr/bin/warren ./usr/lib/warren/plugin-sync ./usr/lib/warren/warren-fake-platforms ./usr/lib/warren/plugins/echo.so ./usr/lib/warren/modules/warren_postgres.so \
   ./usr/include/warren/plugin.h ./usr/include/warren/plugin.hpp \
   ./usr/lib/cmake/WarrenSDK/WarrenSDKConfig.cmake ./usr/lib/cmake/WarrenSDK/warren_plugin.map \
   ./usr/lib/systemd/system/warren.service ./etc/warren/warren.ini ./usr/share/doc/warren/deploy.md; do
@@ -115,6 +116,7 @@ install -d -o warren -g warren "$work/demo"
 as_warren=(setpriv --reuid=warren --regid=warren --init-groups env -i PATH=/usr/bin:/bin HOME=/var/lib/warren)
 "${as_warren[@]}" WARREN_DATA_DIR="$work/demo" WORKER_ID=package-demo warren plugins list
 "${as_warren[@]}" WARREN_DATA_DIR="$work/demo" WORKER_ID=package-demo warren demo
+"${as_warren[@]}" WARREN_DATA_DIR="$work/demo" WORKER_ID=package-demo warren demo --basic
 
 echo "==> sdk/examples/echo out of tree against the installed SDK"
 cp -r sdk/examples/echo "$work/echo-src"

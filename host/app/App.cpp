@@ -46,16 +46,21 @@ void App::defineOptions(Poco::Util::OptionSet& set) {
   set.addOption(option("log-level", "", "same as --set log.level=LEVEL", "LEVEL"));
   set.addOption(
       option("plugin", "p", "run: serve one queue with this plugin (name or path)", "PLUGIN"));
-  set.addOption(option("queue", "q", "run: the queue served with --plugin", "QUEUE"));
+  set.addOption(option(
+      "queue", "q",
+      "run: the queue served with --plugin; call: the configured queue whose plugin config to use",
+      "QUEUE"));
   set.addOption(option("concurrency", "n", "run: jobs at once for --queue", "N"));
-  set.addOption(option("data", "d", "enqueue: job data (JSON)", "JSON"));
+  set.addOption(
+      option("data", "d", "enqueue, call: job data (JSON; call: also - for stdin, @FILE)", "JSON"));
   set.addOption(
       option("opts", "o", "enqueue: job options (JSON, as bullmq's JobsOptions)", "JSON"));
   set.addOption(option("wait", "w", "enqueue: wait for the job to finish"));
   set.addOption(option("posts-per-day", "", "plan: posts per day", "N"));
   set.addOption(option("materials-per-day", "", "plan: materials per day (default 0)", "M"));
   set.addOption(option("observed", "", "plan: use p95 durations and queue depths read from Redis"));
-  set.addOption(option("json", "", "plan: print JSON instead of a table"));
+  set.addOption(option("json", "", "plan, accounts list: print JSON instead of a table"));
+  set.addOption(option("basic", "", "demo: the echo and video batch instead of the pipeline"));
   set.addOption(option("timeout", "", "drain: seconds to wait for running jobs (default 60)", "S"));
   set.addOption(option("id", "", "dlq: one dead letter (its id in the dead-letter queue)", "ID"));
   set.addOption(
@@ -93,6 +98,8 @@ void App::handleOption(const std::string& name, const std::string& value) {
     options_.observed = true;
   else if (name == "json")
     options_.json = true;
+  else if (name == "basic")
+    options_.basic = true;
   else if (name == "timeout")
     options_.timeout = value;
   else if (name == "id")
@@ -109,8 +116,10 @@ Usage:
   warren run [--config FILE] [--set KEY=VALUE]...    serve the queues of the config
   warren run --plugin NAME|PATH --queue QUEUE [--concurrency N]
                                                      serve one queue (REDIS_URL from the env)
-  warren demo                                        start the host on embedded defaults, run
-                                                     a small batch of jobs, print the results
+  warren demo [--basic]                              the content pipeline on embedded defaults,
+                                                     offline: analyze, generate, publish to local
+                                                     fake platforms, collect metrics; --basic: a
+                                                     small batch of echo (and video) jobs
   warren plugins list                                list the plugins in the plugin directory
   warren plugins inspect FILE.so                     print a plugin's descriptor, or why it is
                                                      refused (exit 2)
@@ -123,6 +132,13 @@ Usage:
   warren plan --posts-per-day N [--materials-per-day M] [--observed] [--json]
                                                      capacity plan: workers, DB connections,
                                                      Redis memory, tier (docs/sizing.md)
+  warren call PLUGIN JOB_NAME [--data JSON|-|@FILE] [--queue Q]
+                                                     run one job in this process with the
+                                                     node's database, storage and HTTP (no
+                                                     Redis); prints its return value
+  warren accounts add|list|disable|reauth|reencrypt  the publish plugin's platform accounts
+                                                     (warren accounts for the fields); tokens
+                                                     from env vars or stdin, never printed
   warren drain [--timeout S]                         ask the local node (admin API) to stop
                                                      taking jobs; exit 0 once it is empty
   warren resume                                      undo a drain
@@ -170,6 +186,8 @@ int App::main(const std::vector<std::string>& args) {
     if (command == "enqueue") return enqueueCommand(options_);
     if (command == "status") return statusCommand(options_);
     if (command == "plan") return planCommand(options_);
+    if (command == "call") return callCommand(options_);
+    if (command == "accounts") return accountsCommand(options_);
     if (command == "drain") return drainCommand(options_, true);
     if (command == "resume") return drainCommand(options_, false);
     if (command == "cancel") return cancelCommand(options_);

@@ -7,6 +7,7 @@
 #include "redis/Servers.h"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 namespace warren::redis {
@@ -27,9 +28,15 @@ config::Config loadConfig(const Options& options);
 std::filesystem::path defaultPluginDir();
 // Sets up JSON logging from the resolved configuration.
 void setUpLogging(const config::Config& config);
+// The node-level values a plugin may declare as its own config keys (security.*, e.g.
+// security.encryption_key from ENCRYPTION_KEY): plugins::GenerationSpec::inherited.
+std::map<std::string, std::string> pluginSecrets(const config::Config& config);
 
 int runCommand(const Options& options);
+// warren demo: the content pipeline offline (pipelineDemo); --basic: the echo and video batch.
 int demoCommand(const Options& options);
+int pipelineDemo(const Options& options);
+int basicDemo(const Options& options);
 int pluginsCommand(const Options& options);
 // warren enqueue QUEUE NAME [--data JSON] [--opts JSON] [--wait]
 int enqueueCommand(const Options& options);
@@ -49,6 +56,10 @@ redis::ConnectionOptions redisOptions(const config::Config& config);
 int statusCommand(const Options& options);
 // warren plan --posts-per-day N [--materials-per-day M] [--observed] [--json]
 int planCommand(const Options& options);
+// warren call PLUGIN JOB_NAME [--data JSON|-|@FILE] [--queue Q]: one job in-process, no Redis.
+int callCommand(const Options& options);
+// warren accounts add|list|disable|reauth|reencrypt (the publish plugin's accounts:* jobs).
+int accountsCommand(const Options& options);
 // warren drain [--timeout S] (drain = true) and warren resume, through the local admin API.
 int drainCommand(const Options& options, bool drain);
 // warren cancel QUEUE ID [--reason TEXT]

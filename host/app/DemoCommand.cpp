@@ -1,6 +1,7 @@
-// warren demo: the whole path on a bare machine. Starts the host with the in-tree plugins on
-// embedded defaults, enqueues a small batch as a BullMQ producer would, shows it progressing,
-// prints the results and shuts down cleanly. Exit 0 when every job ended as expected.
+// warren demo --basic: the host's path on a bare machine. Starts the host with the echo (and
+// video) plugins on embedded defaults, enqueues a small batch as a BullMQ producer would, shows
+// it progressing, prints the results and shuts down cleanly. Exit 0 when every job ended as
+// expected. `warren demo` without --basic runs the content pipeline (PipelineDemo.cpp).
 #include "app/Commands.h"
 #include "app/Node.h"
 #include "lifecycle/EmbeddedRedis.h"
@@ -125,7 +126,7 @@ std::vector<DemoJob> videoBatch(const std::filesystem::path& clip) {
 
 }  // namespace
 
-int demoCommand(const Options& options) {
+int basicDemo(const Options& options) {
   const std::string echoQueue = "warren-demo";
   const std::string videoQueue = "video-process";
   Options demo = options;
@@ -177,6 +178,10 @@ int demoCommand(const Options& options) {
   std::cout << (finished && asExpected ? "\ndemo finished: every job ended as expected\n"
                                        : "\ndemo FAILED: a job did not end as expected\n");
   return finished && asExpected ? kExitOk : kExitFailed;
+}
+
+int demoCommand(const Options& options) {
+  return options.basic ? basicDemo(options) : pipelineDemo(options);
 }
 
 }  // namespace warren::app

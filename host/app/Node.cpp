@@ -123,7 +123,7 @@ Node::Node(const config::Config& config, ConfigSource source)
   std::vector<std::pair<config::QueueConfig, plugins::Generation>> loaded;
   std::vector<QueuePlugin> sizing;
   for (const auto& q : config_.queues) {
-    loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir)));
+    loaded.emplace_back(q, plugins::loadGeneration(prepare(q, config_.pluginDir, config_)));
   }
   for (const auto& [q, generation] : loaded) sizing.push_back({&q, &generation.executor->info()});
   const auto planned = planSlots(config_, sizing);
@@ -177,14 +177,16 @@ void Node::checkRedisFor(const std::vector<config::QueueConfig>& queues) const {
 }
 
 // What to load for a queue; runs the queue's migration directory first (once per node set),
-// and the plugin's own migrations once its descriptor is read (before its init).
-plugins::GenerationSpec Node::prepare(const config::QueueConfig& q,
-                                      const std::string& pluginDir) const {
+// and the plugin's own migrations once its descriptor is read (before its init). `from` is the
+// config whose security.* values the plugin may inherit.
+plugins::GenerationSpec Node::prepare(const config::QueueConfig& q, const std::string& pluginDir,
+                                      const config::Config& from) const {
   plugins::GenerationSpec spec;
   spec.plugin = q.plugin;
   spec.pluginDir = pluginDir;
   spec.pinnedSha256 = q.sha256;
   spec.config = q.pluginConfig;
+  spec.inherited = pluginSecrets(from);
   spec.scope = q.name;
   spec.copiesDir = copiesDir_;
   spec.executorKey = executorKey(q.isolation);
@@ -304,7 +306,7 @@ ReloadOutcome Node::reload(const config::Config& next) {
     if (!added.empty()) checkRedisFor(added);
     for (const auto& q : next.queues) {
       Plan plan{q, std::nullopt, serving.count(q.name) == 0};
-      const plugins::GenerationSpec spec = prepare(q, pluginDir);
+      const plugins::GenerationSpec spec = prepare(q, pluginDir, next);
       if (plan.added || !plugins::sameAs(spec, serving.at(q.name))) {
         plan.generation = plugins::loadGeneration(spec);
       }

@@ -102,7 +102,8 @@ class Node {
   };
   struct Plan;
 
-  plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir) const;
+  plugins::GenerationSpec prepare(const config::QueueConfig& q, const std::string& pluginDir,
+                                  const config::Config& from) const;
   void checkRedisFor(const std::vector<config::QueueConfig>& queues) const;
   Served startQueue(const config::QueueConfig& q, plugins::Generation generation,
                     std::uint32_t slots);

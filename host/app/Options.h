@@ -22,6 +22,7 @@ struct Options {
   std::optional<std::string> materialsPerDay;
   bool observed = false;
   bool json = false;
+  bool basic = false;                  // demo: the echo and video batch instead of the pipeline
   std::optional<std::string> timeout;  // drain: seconds to wait for the node to empty
   std::optional<std::string> id;       // dlq: one dead letter
   std::optional<std::string> reason;   // cancel

@@ -149,6 +149,14 @@ std::unique_ptr<redis::Connection> connectToRedis(const config::Config& config,
   return std::make_unique<redis::Connection>(servers->url(), servers->optionsFor(key, options));
 }
 
+std::map<std::string, std::string> pluginSecrets(const config::Config& config) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : config.secrets) {
+    if (key.rfind("security.", 0) == 0) out[key] = value;
+  }
+  return out;
+}
+
 void setUpLogging(const config::Config& config) {
   for (const auto& [key, value] : config.secrets) {
     if (config::isSecretKey(key)) log::addSecret(value);

@@ -391,6 +391,7 @@ const std::vector<std::pair<const char*, const char*>>& secretKeys() {
       {"s3.access_key", "S3_ACCESS_KEY"},
       {"s3.secret_key", "S3_SECRET_KEY"},
       {"security.encryption_key", "ENCRYPTION_KEY"},
+      {"security.encryption_key_previous", "ENCRYPTION_KEY_PREVIOUS"},
   };
   return keys;
 }

@@ -62,7 +62,8 @@ std::string sha256OfFile(const std::filesystem::path& path) {
 bool sameAs(const GenerationSpec& spec, const Generation& serving) {
   const auto path = Library::resolve(spec.plugin, spec.pluginDir);
   return path == serving.source && spec.config == serving.config &&
-         spec.executorKey == serving.executorKey && sha256OfFile(path) == serving.sha256;
+         spec.executorKey == serving.executorKey && spec.inherited == serving.inherited &&
+         sha256OfFile(path) == serving.sha256;
 }
 
 Generation loadGeneration(const GenerationSpec& spec) {
@@ -95,14 +96,26 @@ Generation loadGeneration(const GenerationSpec& spec) {
     refuse(generation.source, "SHA-256 mismatch: the file has " + generation.sha256 +
                                   ", the config pins " + lower(spec.pinnedSha256));
   }
+  generation.inherited = spec.inherited;
   auto library = Library::load(loadPath, generation.source);
   if (spec.beforeInit) spec.beforeInit(*library);
+  const ConfigValues config = withInherited(library->info(), spec.config, spec.inherited);
   if (spec.makeExecutor) {
-    generation.executor = spec.makeExecutor(std::move(library), spec.config, spec.scope);
+    generation.executor = spec.makeExecutor(std::move(library), config, spec.scope);
   } else {
-    generation.executor = std::make_shared<Instance>(std::move(library), spec.config, spec.scope);
+    generation.executor = std::make_shared<Instance>(std::move(library), config, spec.scope);
   }
   return generation;
+}
+
+ConfigValues withInherited(const PluginInfo& info, const ConfigValues& config,
+                           const ConfigValues& inherited) {
+  ConfigValues out = config;
+  for (const auto& key : info.config) {
+    const auto value = inherited.find(key.name);
+    if (value != inherited.end() && out.count(key.name) == 0) out[key.name] = value->second;
+  }
+  return out;
 }
 
 }  // namespace warren::plugins

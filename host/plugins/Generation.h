@@ -23,6 +23,9 @@ struct GenerationSpec {
   std::filesystem::path pluginDir;
   std::string pinnedSha256;  // hex; empty: any file
   ConfigValues config;
+  // Node-level values (security.*) offered to the plugin: a key the plugin declares under the
+  // same name, and that `config` does not set, takes its value from here.
+  ConfigValues inherited;
   std::string scope;                // the queue, for logs
   std::filesystem::path copiesDir;  // content-addressed private copies; empty: load in place
   // Runs after the descriptor was accepted and before init (the node applies the plugin's
@@ -41,6 +44,7 @@ struct Generation {
   std::string sha256;            // of the bytes loaded
   ConfigValues config;           // as given (before defaults)
   std::string executorKey;       // as given in the spec
+  ConfigValues inherited;        // the node-level values offered with it
   std::uint64_t number = 0;      // 1, 2, ... per queue; set by the caller
 };
 
@@ -53,6 +57,11 @@ Generation loadGeneration(const GenerationSpec& spec);
 
 // Lower-case hex SHA-256 of a file; throws PluginError when it cannot be read.
 std::string sha256OfFile(const std::filesystem::path& path);
+
+// The config an instance of `info` gets: `config`, plus each key `info` declares that
+// `config` leaves unset and `inherited` has.
+ConfigValues withInherited(const PluginInfo& info, const ConfigValues& config,
+                           const ConfigValues& inherited);
 
 // Does `spec` describe the generation already serving (same bytes, same config, same way of
 // running)? Hashes the file.

@@ -1,6 +1,7 @@
-// `warren demo` on a bare environment (only PATH and HOME): it starts its own redis-server in
-// HOME/.local/share/warren, runs the batch, prints the results, exits 0, and leaves no
-// redis-server behind. A second run in the same HOME works too.
+// `warren demo --basic` on a bare environment (only PATH and HOME): it starts its own
+// redis-server in HOME/.local/share/warren, runs the batch, prints the results, exits 0, and
+// leaves no redis-server behind. A second run in the same HOME works too. The pipeline demo
+// (`warren demo`) is PipelineDemoTest.cpp.
 #include "NodeProcess.h"
 #include "Paths.h"
 #include "TempDir.h"
@@ -13,11 +14,10 @@
 #include <iterator>
 
 namespace warren::test {
-namespace {
 
 using namespace std::chrono_literals;
 
-// Pids of live processes whose command line mentions `text`.
+// Pids of live processes whose command line mentions `text` (PipelineDemoTest.cpp uses it too).
 std::vector<std::string> processesMentioning(const std::string& text) {
   std::vector<std::string> found;
   DIR* proc = ::opendir("/proc");
@@ -39,9 +39,11 @@ std::vector<std::string> processesMentioning(const std::string& text) {
   return found;
 }
 
+namespace {
+
 CommandResult demo(const TempDir& home) {
   const char* path = std::getenv("PATH");
-  return run(warrenCommand({"demo"}),
+  return run(warrenCommand({"demo", "--basic"}),
              {std::string("PATH=") + (path != nullptr ? path : "/usr/bin:/bin"),
               "HOME=" + home.path().string()},
              120s);

@@ -1,0 +1,18 @@
+// Reading columns of the rows the database service returns (JSON objects).
+#pragma once
+
+#include "json/Json.h"
+
+#include <cstdint>
+#include <string>
+
+namespace publish::store {
+
+// A text column, "" when NULL or absent.
+std::string text(const common::Json& row, const char* column);
+// An integer column (numbers, or digits as text), `fallback` when NULL or absent.
+std::int64_t integer(const common::Json& row, const char* column, std::int64_t fallback = 0);
+// A JSON column stored as text (or already JSON), `fallback` when NULL, empty or not JSON.
+common::Json jsonColumn(const common::Json& row, const char* column, common::Json fallback);
+
+}  // namespace publish::store
