@@ -35,7 +35,11 @@ void plantSecrets(warren::config::Layer& layer) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto parts = warren::fuzz::split(warren::fuzz::text(data, size), '\0', 2);
+  const std::string_view input = warren::fuzz::text(data, size);
+  // The fuzzer learns the mark from the check below: where the input holds it already (in a key
+  // name, a plain value), an error may rightly show it.
+  if (input.find(kSecret) != std::string_view::npos) return 0;
+  const auto parts = warren::fuzz::split(input, '\0', 2);
   std::vector<warren::config::Layer> layers;
   try {
     layers.push_back(warren::config::fileLayer(writeIni(parts[0])));
