@@ -32,6 +32,7 @@ packages=(
   # (systemd-analyze), the package's own dependency (adduser); deploy/ validation uses npm
   dpkg-dev systemd adduser
   # isolation, chaos and fuzzing
+  clang libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes (scripts/fuzz.sh)
 )
 # The interop suite drives Warren from Node's bullmq; Node may already be there another way.
 if ! command -v node >/dev/null 2>&1; then

@@ -590,6 +590,11 @@ void collectLeaves(const Poco::Util::AbstractConfiguration& ini, const std::stri
     return;
   }
   for (const auto& child : children) {
+    // Poco splits ".x" (a key or a [section] starting with '.') into "" and "x": at the top,
+    // that "" would name the root again, and this recursion would never end.
+    if (prefix.empty() && child.empty()) {
+      throw ConfigError("a key or section name starts with '.'");
+    }
     collectLeaves(ini, prefix.empty() ? child : prefix + "." + child, layer);
   }
 }
@@ -605,6 +610,8 @@ Layer fileLayer(const std::string& path) {
     collectLeaves(*ini, "", layer);
   } catch (const Poco::Exception& e) {
     throw ConfigError("cannot parse config file " + path + ": " + e.displayText());
+  } catch (const ConfigError& e) {
+    throw ConfigError("cannot parse config file " + path + ": " + e.what());
   }
   return layer;
 }
@@ -661,7 +668,11 @@ Config resolve(const std::vector<Layer>& layers) {
   }
   Config config;
   std::map<std::string, QueueConfig> queues;
-  for (const auto& [key, entry] : merged) {
+  // Not a structured binding: clang before 16 cannot capture one in the lambdas below (the fuzz
+  // build, tests/fuzz, compiles this file with clang 14).
+  for (const auto& item : merged) {
+    const std::string& key = item.first;
+    const Entry& entry = item.second;
     if (key.rfind("queue.", 0) == 0) {
       applyQueueKey(queues, key, entry);
       continue;

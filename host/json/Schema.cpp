@@ -10,7 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace warren::json {
 
@@ -77,6 +80,58 @@ void collectPatterns(const json& node, engine::Patterns& patterns, int depth) {
   }
 }
 
+// Every object holding a string "$ref", outside the values (enum, const, default, examples).
+void collectRefs(const json& node, std::vector<const json*>& refs) {
+  if (node.is_array()) {
+    for (const json& element : node) collectRefs(element, refs);
+    return;
+  }
+  if (!node.is_object()) return;
+  const auto ref = node.find("$ref");
+  if (ref != node.end() && ref->is_string()) refs.push_back(&node);
+  for (const auto& [key, value] : node.items()) {
+    if (key == "enum" || key == "const" || key == "default" || key == "examples") continue;
+    collectRefs(value, refs);
+  }
+}
+
+// valijson follows a $ref whose target is itself a $ref without end when the chain comes back
+// (`{"$ref":"#"}`, a definition naming itself): the stack overflows and the process dies. Each
+// chain is followed here the way valijson resolves it (local pointers; a remote document stops
+// it, valijson refuses those): once longer than there are $refs, it must have come round.
+void refuseRefCycles(const json& document) {
+  namespace reference = valijson::internal::json_reference;
+  std::vector<const json*> refs;
+  collectRefs(document, refs);
+  const engine::Adapter root(document);
+  for (const json* start : refs) {
+    std::optional<engine::Adapter> node(*start);  // an adapter holds a reference: no assignment
+    for (std::size_t steps = 0;; ++steps) {
+      if (!node->isObject()) break;
+      const auto object = node->asObject();
+      const auto member = object.find("$ref");
+      std::string ref;
+      if (member == object.end() || !member->second.getString(ref)) break;
+      const auto uri = reference::getJsonReferenceUri(ref);
+      if (uri &&
+          (valijson::internal::uri::isUriAbsolute(*uri) || valijson::internal::uri::isUrn(*uri))) {
+        break;
+      }
+      if (steps == refs.size()) {
+        throw std::invalid_argument("$ref '" + start->at("$ref").get<std::string>() +
+                                    "' leads into a cycle of $refs with no schema in it");
+      }
+      std::string pointer = reference::getJsonReferencePointer(ref).value_or("");
+      pointer.erase(pointer.find_last_not_of('/') + 1);  // as valijson reads it
+      try {
+        node.emplace(valijson::internal::json_pointer::resolveJsonPointer(root, pointer));
+      } catch (const std::exception&) {
+        break;  // valijson says what is wrong with it
+      }
+    }
+  }
+}
+
 }  // namespace
 
 struct Schema::Compiled {
@@ -104,6 +159,7 @@ Schema Schema::compile(std::string_view schemaJson) {
   requireDraft7(document);
   try {
     collectPatterns(document, compiled->patterns, 0);
+    refuseRefCycles(document);
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     parser.populateSchema(engine::Adapter(document), compiled->schema);
   } catch (const std::exception& e) {

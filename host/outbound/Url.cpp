@@ -8,8 +8,19 @@
 namespace warren::outbound {
 namespace {
 
+// The url as a refusal shows it: user info (credentials) replaced by ***, since the text goes on
+// into errors, failed jobs and logs.
+std::string shown(std::string_view text) {
+  const auto scheme = text.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const auto end = text.find_first_of("/?#", start);
+  const auto at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return std::string(text.substr(0, start)) + "***" + std::string(text.substr(at));
+}
+
 [[noreturn]] void refuse(std::string_view text, const std::string& reason) {
-  throw std::invalid_argument("invalid url '" + std::string(text) + "': " + reason);
+  throw std::invalid_argument("invalid url '" + shown(text) + "': " + reason);
 }
 
 std::string lower(std::string_view text) {

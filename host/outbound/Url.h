@@ -24,7 +24,8 @@ struct Url {
 
 // Throws std::invalid_argument("invalid url 'TEXT': REASON") for anything else than an absolute
 // http(s) URL with a host: other schemes, user credentials, bad ports, spaces, control
-// characters or non-ASCII bytes (those must be percent-encoded). The fragment is dropped.
+// characters or non-ASCII bytes (those must be percent-encoded). TEXT shows user info as ***.
+// The fragment is dropped.
 Url parseUrl(std::string_view text);
 
 }  // namespace warren::outbound

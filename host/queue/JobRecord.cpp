@@ -100,7 +100,12 @@ std::optional<JobOptions> readOptions(const std::string& text) {
     if (key == "attempts") {
       opts.attempts = integerOption(value);
     } else if (key == "backoff") {
-      if (value != "null") opts.backoff = parseBackoff(json::parse(value));
+      // null clears it: a later duplicate key wins, as in JSON.parse and the parser path.
+      if (value == "null") {
+        opts.backoff.reset();
+      } else {
+        opts.backoff = parseBackoff(json::parse(value));
+      }
     } else if (key == "lifo") {
       opts.lifo = boolOption(value);
     } else if (key == "removeOnComplete") {

@@ -425,6 +425,9 @@ std::shared_ptr<const TimeZone> TimeZone::fromTzif(const std::string& name,
     // "right/..." zones count leap seconds; ICU (and so cron-parser) has no such zones.
     throw CronError("time zone '" + name + "': leap-second zones are not supported");
   }
+  // The counts are read from the file: the data must hold them before anything is allocated
+  // (a damaged header would otherwise ask for up to 36 GB).
+  r.need(std::size_t{h.timecnt} * (v2 ? 9 : 5) + std::size_t{h.typecnt} * 6);
   std::vector<std::int64_t> times(h.timecnt);
   for (auto& t : times) {
     t = v2 ? r.i64() : static_cast<std::int64_t>(static_cast<std::int32_t>(r.u32()));

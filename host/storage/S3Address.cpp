@@ -10,8 +10,28 @@
 namespace warren::storage {
 namespace {
 
+// Where the authority of `url` starts (after "://", or at 0 without one).
+std::size_t authorityStart(const std::string& url) {
+  const auto scheme = url.find("://");
+  return scheme == std::string::npos ? 0 : scheme + 3;
+}
+
+// The last '@' of the authority, which ends the user info; npos when there is none.
+std::size_t userInfoEnd(const std::string& url) {
+  const std::size_t start = authorityStart(url);
+  const auto at = url.substr(0, url.find_first_of("/?#", start)).rfind('@');
+  return at == std::string::npos || at < start ? std::string::npos : at;
+}
+
+// The endpoint as an error shows it: user info (credentials) replaced by ***.
+std::string shown(const std::string& url) {
+  const auto at = userInfoEnd(url);
+  if (at == std::string::npos) return url;
+  return url.substr(0, authorityStart(url)) + "***" + url.substr(at);
+}
+
 [[noreturn]] void badEndpoint(const std::string& url, const std::string& why) {
-  throw StorageError(ErrorKind::invalid, "S3 endpoint " + inQuotes(url) + " " + why +
+  throw StorageError(ErrorKind::invalid, "S3 endpoint " + inQuotes(shown(url)) + " " + why +
                                              " (expected like https://s3.amazonaws.com or "
                                              "http://127.0.0.1:9000)");
 }
@@ -23,6 +43,9 @@ bool defaultPort(const Endpoint& endpoint) {
 }  // namespace
 
 Endpoint parseEndpoint(const std::string& url) {
+  // Checked on the text, first: Poco's parse errors quote the url, credentials and all, and its
+  // URI keeps only what lies between the last two '@' as user info ("key:secret@@host" has none).
+  if (userInfoEnd(url) != std::string::npos) badEndpoint(url, "must not hold credentials");
   Poco::URI uri;
   try {
     uri = Poco::URI(url);

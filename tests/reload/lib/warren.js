@@ -22,10 +22,12 @@ function iniText(sections) {
 }
 
 // A child environment with nothing inherited that warren reads as config (REDIS_URL,
-// WARREN_PLUGIN_DIR, WARREN_ADMIN_TOKEN, … from the caller's shell or ctest).
+// WARREN_PLUGIN_DIR, WARREN_ADMIN_TOKEN, … from the caller's shell or ctest). The sanitizers'
+// options pass, for a warren built with them (scripts/test.sh runs this suite under TSan).
 function cleanEnv(extra) {
   const env = {};
-  for (const key of ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ']) {
+  const passed = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TSAN_OPTIONS', 'ASAN_OPTIONS', 'UBSAN_OPTIONS'];
+  for (const key of passed) {
     if (process.env[key] !== undefined) env[key] = process.env[key];
   }
   return { ...env, ...extra };

@@ -207,6 +207,22 @@ TEST_F(ConfigLayers, UnreadableFile) {
   }
 }
 
+// Found by the config fuzz target (tests/fuzz/Config.cpp): Poco names the part before a
+// leading '.' "", which made the file reader recurse on the root until the stack overflowed.
+TEST_F(ConfigLayers, KeyOrSectionStartingWithADotIsRefused) {
+  for (const std::string ini : {"[.queue]\nplugin = echo\n", ".plugin = echo\n"}) {
+    try {
+      file(ini);
+      FAIL() << "expected ConfigError for " << ini;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.what(), "cannot parse config file " + path_.string() +
+                              ": a key or section name starts with '.'");
+    }
+  }
+  // Inside a key, an empty part is only an odd name, refused as unknown like any other.
+  EXPECT_THROW(config::resolve({file("[node]\n.id = x\n")}), ConfigError);
+}
+
 // ---- queues ----
 
 TEST_F(ConfigLayers, QueueSectionsInTheFile) {

@@ -410,5 +410,29 @@ TEST(TimeZone, RejectsMalformedTzif) {
                CronError);
 }
 
+// Found by the cron fuzz target (tests/fuzz/Cron.cpp): a header claiming billions of transitions
+// had them allocated (and zeroed) before the data was found too short.
+TEST(TimeZone, HeaderCountsBeyondTheDataAreRefusedBeforeAllocating) {
+  // "TZif", the version, 15 reserved bytes, then isutcnt isstdcnt leapcnt timecnt typecnt charcnt.
+  const auto header = [](char version, std::uint32_t timecnt) {
+    std::string h = std::string("TZif") + version + std::string(15, '\0') + std::string(12, '\0');
+    for (const std::uint32_t count : {timecnt, std::uint32_t{1}, std::uint32_t{0}}) {
+      for (int shift = 24; shift >= 0; shift -= 8) h += static_cast<char>((count >> shift) & 0xff);
+    }
+    return h;
+  };
+  const std::string v1 = header('\0', 0xffffffff) + std::string(64, '\0');
+  const std::string v2 =
+      header('2', 0) + std::string(6, '\0') + header('2', 0xffffffff) + std::string(64, '\0');
+  for (const std::string& tzif : {v1, v2}) {
+    try {
+      TimeZone::fromTzif("x", tzif);
+      FAIL() << "expected CronError";
+    } catch (const CronError& e) {
+      EXPECT_STREQ(e.what(), "time zone 'x': truncated TZif data");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace warren::queue

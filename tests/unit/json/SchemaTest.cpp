@@ -150,6 +150,20 @@ TEST(Schema, RefusesTextThatIsNotASchema) {
             "not a valid JSON Schema: Expected numeric value for minimum constraint.");
   EXPECT_EQ(reason(R"({"$ref":"http://example.com/s.json"})"),
             "not a valid JSON Schema: Fetching of remote JSON References not enabled.");
+  // Found by the json_schema fuzz target (tests/fuzz/JsonSchema.cpp): valijson followed these
+  // $ref chains until the stack overflowed, so a plugin declaring one killed the host.
+  EXPECT_EQ(reason(R"({"$ref":"#"})"),
+            "not a valid JSON Schema: $ref '#' leads into a cycle of $refs with no schema in it");
+  EXPECT_EQ(reason(R"({"$ref":"x"})"),
+            "not a valid JSON Schema: $ref 'x' leads into a cycle of $refs with no schema in it");
+  EXPECT_EQ(reason(R"({"items":{"$ref":"#/items/"}})"),
+            "not a valid JSON Schema: $ref '#/items/' leads into a cycle of $refs with no schema "
+            "in it");
+  EXPECT_EQ(
+      reason(R"({"definitions":{"a":{"$ref":"#/definitions/b"},"b":{"$ref":"#/definitions/a"}},)"
+             R"("properties":{"x":{"$ref":"#/definitions/a"}}})"),
+      "not a valid JSON Schema: $ref '#/definitions/b' leads into a cycle of $refs with no "
+      "schema in it");
   EXPECT_EQ(reason(R"({"pattern":"(("})"),
             "not a valid JSON Schema: pattern '((' is not a valid regular expression: missing "
             "closing parenthesis at offset 2");
@@ -161,6 +175,18 @@ TEST(Schema, RefusesTextThatIsNotASchema) {
             "is supported");
   // A pattern inside a value is data, not a schema.
   EXPECT_EQ(reason(R"({"const":{"pattern":"(("}})"), "<compiled>");
+}
+
+// A $ref cycle with a schema in it is a recursive type, and stays allowed.
+TEST(Schema, RecursiveSchemasThroughRefs) {
+  const Schema tree = Schema::compile(
+      R"({"$ref":"#/definitions/node","definitions":{"alias":{"$ref":"#/definitions/node"},)"
+      R"("node":{"type":"object","properties":{"name":{"type":"string"},)"
+      R"("children":{"type":"array","items":{"$ref":"#/definitions/alias"}}}}}})");
+  EXPECT_EQ(tree.validate(R"({"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]})"),
+            std::nullopt);
+  EXPECT_EQ(failure(tree, R"({"name":"a","children":[{"children":[{"name":1}]}]})"),
+            "/children/0/children/0/name: expected a string");
 }
 
 TEST(Schema, PatternsFollowEcmaScript) {

@@ -60,7 +60,7 @@ TEST(OutboundUrl, RefusesWithTheUrlAndTheReason) {
   EXPECT_EQ(refusal("http://host:http/"),
             "invalid url 'http://host:http/': port 'http' is not a number from 1 to 65535");
   EXPECT_EQ(refusal("http://user:pw@host/"),
-            "invalid url 'http://user:pw@host/': user credentials in the url are not supported "
+            "invalid url 'http://***@host/': user credentials in the url are not supported "
             "(send an Authorization header)");
   EXPECT_EQ(refusal("http://ho st/"),
             "invalid url 'http://ho st/': it contains a space, a control character or a "
@@ -73,6 +73,22 @@ TEST(OutboundUrl, RefusesWithTheUrlAndTheReason) {
             "invalid url 'http://[::1/': the IPv6 address has no closing ']'");
   EXPECT_EQ(refusal("http://[zz::1]/"),
             "invalid url 'http://[zz::1]/': 'zz::1' is not an IPv6 address");
+}
+
+// Found by the urls fuzz target (tests/fuzz/Urls.cpp): a refusal showed the url as given, so the
+// credentials it refuses ended up in the error (and so in failed jobs and logs).
+TEST(OutboundUrl, RefusalsNeverShowCredentials) {
+  EXPECT_EQ(refusal("https://me:s3cret@api.example.com:99999/v1?q=1"),
+            "invalid url 'https://***@api.example.com:99999/v1?q=1': user credentials in the url "
+            "are not supported (send an Authorization header)");
+  EXPECT_EQ(refusal("https://me:s3c@ret@ho st/"),
+            "invalid url 'https://***@ho st/': it contains a space, a control character or a "
+            "non-ASCII byte (percent-encode them)");
+  EXPECT_EQ(refusal("me:s3cret@host/x"),
+            "invalid url '***@host/x': expected an absolute url like https://host/path");
+  // An '@' past the authority is no credential and stays.
+  EXPECT_EQ(refusal("ftp://host/a@b"),
+            "invalid url 'ftp://host/a@b': only http and https are supported");
 }
 
 }  // namespace

@@ -130,6 +130,25 @@ TEST(JobRecord, OptionsInUnusualFormsReadAsTheParserReadsThem) {
   EXPECT_EQ(badBackoff.problem->rfind("job options are malformed: ", 0), 0u) << *badBackoff.problem;
 }
 
+// Found by the job_hash fuzz target (tests/fuzz/JobHash.cpp): with a duplicate "backoff" whose
+// last value is null, the members' reader kept the first while JSON.parse (so BullMQ) and the
+// parser path keep the last. Both paths now agree: no backoff.
+TEST(JobRecord, DuplicateOptionKeysKeepTheLastValueOnBothPaths) {
+  const std::string opts = R"({"attempts":3,"backoff":1000,"backoff":null})";
+  const auto fast = JobRecord::fromHash("1", hash({{"name", "n"}, {"opts", opts}}));
+  const auto parsed = JobRecord::fromHash(
+      "1", hash({{"name", "n"}, {"opts", R"({"attempts":3,"backoff":1000,"back\u006fff":null})"}}));
+  ASSERT_FALSE(fast.problem);
+  ASSERT_FALSE(parsed.problem);
+  EXPECT_FALSE(fast.opts.backoff);
+  EXPECT_FALSE(parsed.opts.backoff);
+  const auto reversed = JobRecord::fromHash(
+      "1",
+      hash({{"name", "n"}, {"opts", R"({"backoff":null,"backoff":{"type":"fixed","delay":5}})"}}));
+  ASSERT_TRUE(reversed.opts.backoff);
+  EXPECT_EQ(reversed.opts.backoff->delayMs, 5);
+}
+
 TEST(JobRecord, ReadsTheLegacyAttemptsMadeField) {
   const auto job = JobRecord::fromHash("1", hash({{"name", "n"}, {"attemptsMade", "4"}}));
   EXPECT_EQ(job.attemptsMade, 4);

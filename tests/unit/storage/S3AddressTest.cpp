@@ -63,8 +63,17 @@ TEST(S3Address, RefusesEndpointsThatAreNotABaseUrl) {
               "S3 endpoint \"s3.amazonaws.com\" must start with http:// or https://" + hint);
   expectError([] { parseEndpoint("https://host/bucket"); }, ErrorKind::invalid,
               "S3 endpoint \"https://host/bucket\" must not have a path" + hint);
+  // The credentials are not shown (found by the urls fuzz target, tests/fuzz/Urls.cpp).
   expectError([] { parseEndpoint("https://key:secret@host"); }, ErrorKind::invalid,
-              "S3 endpoint \"https://key:secret@host\" must not hold credentials" + hint);
+              "S3 endpoint \"https://***@host\" must not hold credentials" + hint);
+  // Poco's URI reads no user info from "key:secret@@host": refused all the same.
+  expectError([] { parseEndpoint("https://key:secret@@host"); }, ErrorKind::invalid,
+              "S3 endpoint \"https://***@host\" must not hold credentials" + hint);
+  // Found by the urls fuzz target too: Poco's parse error quoted the url, credentials and all.
+  expectError([] { parseEndpoint("https://key:secret@host/%zz"); }, ErrorKind::invalid,
+              "S3 endpoint \"https://***@host/%zz\" must not hold credentials" + hint);
+  expectError([] { parseEndpoint("ftp://key:secret@host/b@c"); }, ErrorKind::invalid,
+              "S3 endpoint \"ftp://***@host/b@c\" must not hold credentials" + hint);
   expectError([] { parseEndpoint("https://host?x=1"); }, ErrorKind::invalid,
               "S3 endpoint \"https://host?x=1\" must not have a query or fragment" + hint);
 }
