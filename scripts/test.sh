@@ -26,7 +26,7 @@
 #
 #   WARREN_TEST_JOBS   tests run at once (default: number of cores)
 #   WARREN_SKIP_ASAN=1 skip step 5 (quicker local runs)
-#   WARREN_SKIP_FUZZ=1 skip step 6; FUZZ_SECONDS changes its 30 s per target
+#   WARREN_SKIP_FUZZ=1 skip step 6; FUZZ_SECONDS changes its 20 s per target (CI time)
 #   WARREN_SKIP_TSAN=1 skip step 7
 #   WARREN_SKIP_PACKAGE=1 skip step 3 (it installs a package on the machine: CI and root only)
 set -uo pipefail
@@ -119,8 +119,8 @@ if [ "${WARREN_SKIP_ASAN:-0}" != 1 ]; then
       ctest --test-dir build-asan -L unit --output-on-failure --parallel "$jobs"
 fi
 if [ "${WARREN_SKIP_FUZZ:-0}" != 1 ]; then
-  step "fuzz: libFuzzer targets, ${FUZZ_SECONDS:-30} s each (scripts/fuzz.sh, build-fuzz/)" \
-    env FUZZ_JOBS="$jobs" bash scripts/fuzz.sh
+  step "fuzz: libFuzzer targets, ${FUZZ_SECONDS:-20} s each (scripts/fuzz.sh, build-fuzz/)" \
+    env FUZZ_JOBS="$jobs" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash scripts/fuzz.sh
 fi
 if [ "${WARREN_SKIP_TSAN:-0}" != 1 ]; then
   step "ThreadSanitizer build (build-tsan/: queue integration tests, warren, fixtures)" \
