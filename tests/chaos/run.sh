@@ -28,10 +28,5 @@ if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_FIXTURE_DIR/reliability.so" ]; then
 fi
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
-start=$(date +%s)
-status=0
 # Serial: each scenario loads the machine on its own.
-# shellcheck disable=SC2086
-node --test --test-concurrency=1 --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
-echo "chaos: finished in $(( $(date +%s) - start )) s (exit $status)"
-exit "$status"
+run_node_tests chaos 1 "${files[@]}"

@@ -28,10 +28,5 @@ if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_PLUGIN_DIR/echo.so" ]; then
 fi
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
-start=$(date +%s)
-status=0
 # Serial: the figures are timings.
-# shellcheck disable=SC2086
-node --test --test-concurrency=1 --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
-echo "ha: finished in $(( $(date +%s) - start )) s (exit $status)"
-exit "$status"
+run_node_tests ha 1 "${files[@]}"

@@ -34,9 +34,4 @@ done
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
 echo "reload: warren=$WARREN_BIN fixtures=$WARREN_FIXTURE_DIR files=${#files[@]}"
-start=$(date +%s)
-status=0
-# shellcheck disable=SC2086
-node --test --test-concurrency="${RELOAD_CONCURRENCY:-1}" --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
-echo "reload: finished in $(( $(date +%s) - start )) s (exit $status)"
-exit "$status"
+run_node_tests reload "${RELOAD_CONCURRENCY:-1}" "${files[@]}"
