@@ -35,12 +35,5 @@ fi
 
 # shellcheck source=../lib/redis.sh
 source "$bench/lib/redis.sh"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/warren-bench-isolation.XXXXXX")"
-cleanup() {
-  stop_redis
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-start_redis "$tmp" || exit 2
+redis_session isolation || exit 2
 node "$here/bench.js"

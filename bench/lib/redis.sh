@@ -1,6 +1,8 @@
 # Sourced by the bench scripts: a private redis-server on a free loopback port, no persistence.
 #   start_redis DIR   starts it with its files in DIR; sets redis_pid and exports REDIS_URL
 #   stop_redis        stops it (TERM, then KILL after 5 s); safe to call twice
+#   redis_session NAME  start_redis in a new temp dir warren-bench-NAME.XXXXXX, with traps that
+#                       stop it and remove the dir on exit (for scripts with nothing else to clean)
 redis_pid=""
 
 start_redis() {
@@ -39,4 +41,11 @@ stop_redis() {
     kill -KILL "$redis_pid" 2>/dev/null || true
   fi
   redis_pid=""
+}
+
+redis_session() {
+  redis_tmp="$(mktemp -d "${TMPDIR:-/tmp}/warren-bench-$1.XXXXXX")" || return 2
+  trap 'stop_redis; rm -rf "$redis_tmp"' EXIT
+  trap 'exit 130' INT TERM HUP
+  start_redis "$redis_tmp"
 }

@@ -33,13 +33,6 @@ done
 
 # shellcheck source=../lib/redis.sh
 source "$here/../lib/redis.sh"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/warren-bench-reload.XXXXXX")"
-cleanup() {
-  stop_redis
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-start_redis "$tmp" || exit 2
+redis_session reload || exit 2
 echo "run.sh: redis-server pid $redis_pid on $REDIS_URL; warren $WARREN_BIN; fixtures $WARREN_FIXTURE_DIR"
 node "$here/bench.js"

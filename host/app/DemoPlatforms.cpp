@@ -112,7 +112,12 @@ std::string DemoPlatforms::base(const std::string& platform) const {
 
 nlohmann::json DemoPlatforms::admin(const std::string& method, const std::string& path,
                                     const nlohmann::json& body) const {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  return fakePlatformsAdmin(port_, method, path, body);
+}
+
+nlohmann::json fakePlatformsAdmin(int port, const std::string& method, const std::string& path,
+                                  const nlohmann::json& body) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest request(method, "/_admin" + path, Poco::Net::HTTPMessage::HTTP_1_1);
   const std::string text = body.is_null() ? std::string() : body.dump();

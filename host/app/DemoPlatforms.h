@@ -37,4 +37,9 @@ class DemoPlatforms {
   std::filesystem::path log_;
 };
 
+// A call to the admin API (/_admin/...) of the fake platforms listening on loopback `port`, for
+// the demo and the publish tests. Throws std::runtime_error on a status >= 300.
+nlohmann::json fakePlatformsAdmin(int port, const std::string& method, const std::string& path,
+                                  const nlohmann::json& body = nullptr);
+
 }  // namespace warren::app

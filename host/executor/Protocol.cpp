@@ -97,43 +97,34 @@ std::string FrameBuilder::finish() && {
   return std::move(frame_);
 }
 
-void FrameReader::take(void* out, std::size_t size) {
-  if (rest_.size() < size) {
+template <typename T>
+T FrameReader::take() {
+  if (rest_.size() < sizeof(T)) {
     throw ProtocolError(frameName(kind_) + " ends in the middle of a field");
   }
-  std::memcpy(out, rest_.data(), size);
-  rest_.remove_prefix(size);
+  T value{};
+  std::memcpy(&value, rest_.data(), sizeof value);
+  rest_.remove_prefix(sizeof value);
+  return value;
 }
 
 std::uint8_t FrameReader::u8() {
-  std::uint8_t value = 0;
-  take(&value, sizeof value);
-  return value;
+  return take<std::uint8_t>();
 }
 std::uint32_t FrameReader::u32() {
-  std::uint32_t value = 0;
-  take(&value, sizeof value);
-  return value;
+  return take<std::uint32_t>();
 }
 std::int32_t FrameReader::i32() {
-  std::int32_t value = 0;
-  take(&value, sizeof value);
-  return value;
+  return take<std::int32_t>();
 }
 std::uint64_t FrameReader::u64() {
-  std::uint64_t value = 0;
-  take(&value, sizeof value);
-  return value;
+  return take<std::uint64_t>();
 }
 std::int64_t FrameReader::i64() {
-  std::int64_t value = 0;
-  take(&value, sizeof value);
-  return value;
+  return take<std::int64_t>();
 }
 double FrameReader::f64() {
-  double value = 0;
-  take(&value, sizeof value);
-  return value;
+  return take<double>();
 }
 
 std::string_view FrameReader::bytes() {

@@ -92,7 +92,9 @@ class FrameReader {
   void end() const;
 
  private:
-  void take(void* out, std::size_t size);
+  // The next fixed-size field, as FrameBuilder appended it.
+  template <typename T>
+  T take();
   Kind kind_;
   std::string_view rest_;
 };

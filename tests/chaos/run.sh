@@ -16,13 +16,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$here"
 
-if [ ! -d "$root/tests/interop/node_modules/bullmq" ]; then
-  (cd "$root/tests/interop" && npm ci --no-audit --no-fund)
-fi
-if [ ! -x "${REDIS_SERVER:-/usr/bin/redis-server}" ]; then
-  echo "run.sh: ${REDIS_SERVER:-/usr/bin/redis-server} not found (apt-get install -y redis-server)" >&2
-  exit 2
-fi
+# shellcheck source-path=SCRIPTDIR source=../lib/node-suite.sh
+source "$root/tests/lib/node-suite.sh"
+need_interop_packages "$root"
+need_programs redis-server "${REDIS_SERVER:-/usr/bin/redis-server}"
 export WARREN_BIN="${WARREN_BIN:-$root/build/bin/warren}"
 export WARREN_FIXTURE_DIR="${WARREN_FIXTURE_DIR:-$root/build/tests/plugins}"
 if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_FIXTURE_DIR/reliability.so" ]; then
@@ -31,10 +28,5 @@ if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_FIXTURE_DIR/reliability.so" ]; then
 fi
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
-start=$(date +%s)
-status=0
 # Serial: each scenario loads the machine on its own.
-# shellcheck disable=SC2086
-node --test --test-concurrency=1 --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
-echo "chaos: finished in $(( $(date +%s) - start )) s (exit $status)"
-exit "$status"
+run_node_tests chaos 1 "${files[@]}"

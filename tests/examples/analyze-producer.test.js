@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startRedis } = require('../interop/lib/redis-server');
+const { waitForOutput, stop } = require('./lib/processes');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(REPO, 'examples', 'node', 'analyze.js');
@@ -18,36 +19,21 @@ const PLUGIN_DIR = process.env.WARREN_PLUGIN_DIR || path.join(REPO, 'build', 'li
 let dir;
 let redis;
 let warren;
-let warrenLog = '';
 
-function startWarren() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WARREN_BIN, ['run', '--plugin', 'analyze', '--queue', 'content-analyze'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        REDIS_URL: redis.url,
-        WARREN_PLUGIN_DIR: PLUGIN_DIR,
-        WARREN_DATA_DIR: path.join(dir, 'data'),
-        HTTP_PORT: '0', // no /health listener: nothing to collide with
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const timer = setTimeout(() => reject(new Error(`warren did not start:\n${warrenLog}`)), 30000);
-    const collect = (chunk) => {
-      warrenLog += chunk.toString();
-      if (warrenLog.includes('"msg":"warren started"')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`warren exited with ${code}:\n${warrenLog}`));
-    });
+async function startWarren() {
+  const child = spawn(WARREN_BIN, ['run', '--plugin', 'analyze', '--queue', 'content-analyze'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      REDIS_URL: redis.url,
+      WARREN_PLUGIN_DIR: PLUGIN_DIR,
+      WARREN_DATA_DIR: path.join(dir, 'data'),
+      HTTP_PORT: '0', // no /health listener: nothing to collide with
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  await waitForOutput(child, '"msg":"warren started"', 'warren');
+  return child;
 }
 
 function runExample(args) {
@@ -68,11 +54,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (warren) {
-    warren.removeAllListeners('exit');
-    warren.kill('SIGTERM');
-    await new Promise((resolve) => warren.once('exit', resolve));
-  }
+  await stop(warren);
   if (redis) await redis.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });

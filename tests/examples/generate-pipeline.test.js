@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startRedis } = require('../interop/lib/redis-server');
+const { waitForOutput, stop } = require('./lib/processes');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(REPO, 'examples', 'node', 'generate.js');
@@ -31,36 +32,6 @@ const BRAND = JSON.stringify({
   bannedWords: ['cheap'],
 });
 const PLATFORMS = 'x,bluesky,mastodon,linkedin,threads';
-
-// Resolves once `child` wrote `needle` on stderr or stdout; rejects if it exits first.
-function waitForOutput(child, needle, what, timeoutMs = 30000) {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${seen}`)), timeoutMs);
-    const collect = (chunk) => {
-      seen += chunk.toString();
-      const found = needle instanceof RegExp ? needle.exec(seen) : seen.includes(needle) && [needle];
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${seen}`));
-    });
-  });
-}
-
-async function stop(child) {
-  if (!child || child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 // A node serving both queues; `env` adds the AI provider's settings.
 async function startWarren(dir, redisUrl, env = {}) {

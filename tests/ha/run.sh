@@ -15,15 +15,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$here"
 
-if [ ! -d "$root/tests/interop/node_modules/bullmq" ]; then
-  (cd "$root/tests/interop" && npm ci --no-audit --no-fund)
-fi
-for program in "${REDIS_SERVER:-/usr/bin/redis-server}" "${REDIS_SENTINEL:-/usr/bin/redis-sentinel}" /usr/bin/redis-cli; do
-  if [ ! -x "$program" ]; then
-    echo "run.sh: $program not found (apt-get install -y redis-server redis-sentinel redis-tools)" >&2
-    exit 2
-  fi
-done
+# shellcheck source-path=SCRIPTDIR source=../lib/node-suite.sh
+source "$root/tests/lib/node-suite.sh"
+need_interop_packages "$root"
+need_programs "redis-server redis-sentinel redis-tools" "${REDIS_SERVER:-/usr/bin/redis-server}" \
+  "${REDIS_SENTINEL:-/usr/bin/redis-sentinel}" /usr/bin/redis-cli
 export WARREN_BIN="${WARREN_BIN:-$root/build/bin/warren}"
 export WARREN_PLUGIN_DIR="${WARREN_PLUGIN_DIR:-$root/build/lib/warren/plugins}"
 if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_PLUGIN_DIR/echo.so" ]; then
@@ -32,10 +28,5 @@ if [ ! -x "$WARREN_BIN" ] || [ ! -f "$WARREN_PLUGIN_DIR/echo.so" ]; then
 fi
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
-start=$(date +%s)
-status=0
 # Serial: the figures are timings.
-# shellcheck disable=SC2086
-node --test --test-concurrency=1 --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
-echo "ha: finished in $(( $(date +%s) - start )) s (exit $status)"
-exit "$status"
+run_node_tests ha 1 "${files[@]}"

@@ -5,8 +5,9 @@
 // following a job processed by a Node Worker.
 // Needs the Warren binary whatever WORKER is; skipped when $WARREN_BIN does not exist.
 const assert = require('node:assert/strict');
-const { execFile, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { interopSuite } = require('./lib/harness');
+const { runWarren } = require('./lib/cli');
 const { WARREN_BIN, warrenAvailable } = require('./lib/config');
 
 const { scenario, state } = interopSuite('producer');
@@ -22,17 +23,8 @@ function skipReason() {
 }
 const skip = skipReason();
 
-// Runs the Warren CLI; resolves {code, stdout, stderr} whatever the exit code.
-function warren(args, { timeout = 20000 } = {}) {
-  return new Promise((resolve) => {
-    execFile(WARREN_BIN, args, {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME || '/tmp', REDIS_URL: state.redis.url },
-      timeout,
-    }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+// The Warren CLI against the file's Redis; resolves {code, stdout, stderr}.
+const warren = (args, options) => runWarren(state.redis.url, args, options);
 
 async function enqueue(queue, name, data, opts) {
   const args = ['enqueue', queue, name, '--data', JSON.stringify(data)];

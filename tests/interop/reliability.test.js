@@ -4,10 +4,10 @@
 // replayed jobs are bullmq's own classes. These are Warren features with no bullmq counterpart:
 // the file runs with WORKER=warren only (it is skipped, with the reason, otherwise).
 const assert = require('node:assert/strict');
-const { execFile } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { interopSuite } = require('./lib/harness');
+const { runWarren } = require('./lib/cli');
 const { WORKER, WARREN_BIN, warrenAvailable } = require('./lib/config');
 const { freePort } = require('./lib/redis-server');
 const { sleep, waitFor } = require('./lib/wait');
@@ -19,16 +19,7 @@ const FAST = { lockDuration: 1000, stalledInterval: 500, maxStalledCount: 1 };
 const fixture = (sets = [], env = {}) => ({ handler: 'reliability', sets, env });
 
 // The Warren CLI against the file's Redis; resolves {code, stdout, stderr}.
-function warren(args, { timeout = 20000 } = {}) {
-  return new Promise((resolve) => {
-    execFile(WARREN_BIN, args, {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME || '/tmp', REDIS_URL: state.redis.url },
-      timeout,
-    }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const warren = (args, options) => runWarren(state.redis.url, args, options);
 
 async function deadLetters(dlq) {
   return dlq.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);

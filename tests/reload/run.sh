@@ -15,13 +15,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$here"
 
-if [ ! -d "$root/tests/interop/node_modules/bullmq" ]; then
-  (cd "$root/tests/interop" && npm ci --no-audit --no-fund)
-fi
-if [ ! -x "${REDIS_SERVER:-/usr/bin/redis-server}" ]; then
-  echo "run.sh: ${REDIS_SERVER:-/usr/bin/redis-server} not found (apt-get install -y redis-server)" >&2
-  exit 2
-fi
+# shellcheck source-path=SCRIPTDIR source=../lib/node-suite.sh
+source "$root/tests/lib/node-suite.sh"
+need_interop_packages "$root"
+need_programs redis-server "${REDIS_SERVER:-/usr/bin/redis-server}"
 export WARREN_BIN="${WARREN_BIN:-$root/build/bin/warren}"
 export WARREN_FIXTURE_DIR="${WARREN_FIXTURE_DIR:-$root/build/tests/plugins}"
 if [ ! -x "$WARREN_BIN" ]; then
@@ -37,9 +34,4 @@ done
 
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(*.test.js); fi
 echo "reload: warren=$WARREN_BIN fixtures=$WARREN_FIXTURE_DIR files=${#files[@]}"
-start=$(date +%s)
-status=0
-# shellcheck disable=SC2086
-node --test --test-concurrency="${RELOAD_CONCURRENCY:-1}" --test-reporter=spec ${NODE_TEST_ARGS:-} "${files[@]}" || status=$?
-echo "reload: finished in $(( $(date +%s) - start )) s (exit $status)"
-exit "$status"
+run_node_tests reload "${RELOAD_CONCURRENCY:-1}" "${files[@]}"

@@ -24,6 +24,6 @@ const env = {
 const bullmq = require(path.join(INTEROP_DIR, 'node_modules', 'bullmq'));
 const IORedis = require(path.join(INTEROP_DIR, 'node_modules', 'ioredis'));
 const { track, untrack } = require(path.join(INTEROP_DIR, 'lib', 'processes'));
-const { freePort } = require(path.join(INTEROP_DIR, 'lib', 'redis-server'));
+const { freePort, ping } = require(path.join(INTEROP_DIR, 'lib', 'redis-server'));
 
-module.exports = { ...env, bullmq, IORedis, track, untrack, freePort };
+module.exports = { ...env, bullmq, IORedis, track, untrack, freePort, ping };

@@ -4,28 +4,9 @@
 // /work/shared/docs/toolchain.md describes; loopback only).
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { REDIS_SERVER, PG_BIN, track, untrack, freePort } = require('./env');
+const { REDIS_SERVER, PG_BIN, track, untrack, freePort, ping } = require('./env');
 const { sleep, waitFor } = require('./wait');
-
-function ping(port) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    let buf = '';
-    const done = (ok) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(500, () => done(false));
-    sock.on('error', () => done(false));
-    sock.on('connect', () => sock.write('PING\r\n'));
-    sock.on('data', (d) => {
-      buf += d.toString();
-      if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
-    });
-  });
-}
 
 /**
  * A redis-server on a free loopback port. With `aof`, every write is fsynced before it is

@@ -4,6 +4,7 @@
 // process down fails only its job with a classified reason, and processes are recycled,
 // retired and cleaned up as configured.
 #include "../../unit/plugins/Jobs.h"
+#include "Crashes.h"
 #include "Paths.h"
 #include "RedisServer.h"
 #include "executor/ProcessExecutor.h"
@@ -161,28 +162,13 @@ TEST(ProcessExecutor, CancellationReachesTheJobInItsProcess) {
   EXPECT_EQ(isolated->run(early).result, R"({"cancelled":"reload deadline"})");
 }
 
-struct Crash {
-  std::string job;
-  std::string reason;
-};
-
 TEST(ProcessExecutor, EachCrashFailsOnlyItsJobWithItsReason) {
   ProcessOptions o = options();
   o.memoryLimitBytes = 64u << 20;
   auto isolated = start(fixture("misbehave"), o);
   const long first = pidOf(runNamed(*isolated, "pid"));
-  const std::vector<Crash> crashes = {
-      {"segfault", "plugin crashed: SIGSEGV in misbehave 1.0.0"},
-      {"abort", "plugin crashed: SIGABRT in misbehave 1.0.0"},
-      {"stack_overflow", "plugin crashed: SIGSEGV (stack overflow) in misbehave 1.0.0"},
-      {"allocate", "plugin exceeded its memory limit of 64 MiB in misbehave 1.0.0"},
-      {"exit", "plugin executor exited with status 3 in misbehave 1.0.0"},
-      {"sockets",
-       "plugin executor broke the protocol (a frame of 2147483647 bytes (the limit is "
-       "1073741824)) in misbehave 1.0.0"},
-  };
   std::set<long> pids = {first};
-  for (const auto& crash : crashes) {
+  for (const auto& crash : kMisbehaveCrashes) {
     const plugins::JobOutcome outcome = runNamed(*isolated, crash.job);
     EXPECT_EQ(outcome.outcome, WARREN_JOB_FAILED_RETRYABLE) << crash.job;
     EXPECT_EQ(outcome.error, crash.reason) << crash.job;

@@ -5,6 +5,7 @@
 // timeout frees its slot; a poison pill is counted across node restarts; a reload moves new
 // jobs to the new generation's executors; the services answer alike in and out of process. In
 // process, garbage on stdout and a lingering fork leave the node serving and stopping cleanly.
+#include "Crashes.h"
 #include "NodeProcess.h"
 #include "Paths.h"
 #include "RedisServer.h"
@@ -103,28 +104,13 @@ std::size_t executorsOf(pid_t node) {
   return count;
 }
 
-struct Crash {
-  std::string job;
-  std::string reason;
-};
-
 TEST(NodeIsolation, EveryCrashFailsOnlyItsJobWhileTheNodeServesOn) {
   RedisServer redis;
   TempDir dir("warren-iso");
   NodeProcess node(isolated(redis.url(), configFile(dir)).set("queue.memory_limit_mb=64"));
   Queue iso(redis.url(), "iso");
   Queue healthy(redis.url(), "healthy");
-  const std::vector<Crash> crashes = {
-      {"segfault", "plugin crashed: SIGSEGV in misbehave 1.0.0"},
-      {"abort", "plugin crashed: SIGABRT in misbehave 1.0.0"},
-      {"stack_overflow", "plugin crashed: SIGSEGV (stack overflow) in misbehave 1.0.0"},
-      {"allocate", "plugin exceeded its memory limit of 64 MiB in misbehave 1.0.0"},
-      {"exit", "plugin executor exited with status 3 in misbehave 1.0.0"},
-      {"sockets",
-       "plugin executor broke the protocol (a frame of 2147483647 bytes (the limit is "
-       "1073741824)) in misbehave 1.0.0"},
-  };
-  for (const auto& crash : crashes) {
+  for (const auto& crash : kMisbehaveCrashes) {
     SCOPED_TRACE(crash.job);
     const std::string beside =
         healthy.add("echo", R"({"sleep_ms":300,"value":")" + crash.job + "\"}");

@@ -91,17 +91,8 @@ TEST_F(Bluesky, AThreadNamesItsRootAndParent) {
 TEST_F(Bluesky, ARecordSentByAStoppedRunIsFoundByItsKey) {
   const std::string account = blueskyAccount();
   fakes_->scenario("bluesky", {{"hangAfterCreateMs", 1200}});
-  JobRun first;
-  std::mutex mutex;
-  plugins::JobContext context(
-      jobInput("post:publish", post("bluesky", account, "once only"), "job-3", "post-publish"),
-      recordingSinks(first, mutex));
-  std::thread canceller([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    context.cancel("shutdown");
-  });
-  first.outcome = host_->run(context);
-  canceller.join();
+  const JobRun first = host_->runStopped("post:publish", post("bluesky", account, "once only"),
+                                         "job-3", std::chrono::milliseconds(400));
   EXPECT_EQ(first.outcome.outcome, WARREN_JOB_FAILED_RETRYABLE) << first.describe();
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   fakes_->scenario("bluesky", {{"hangAfterCreateMs", 0}});

@@ -1,11 +1,7 @@
 #include "FakePlatforms.h"
 
 #include "Paths.h"
-
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
+#include "app/DemoPlatforms.h"
 
 #include <chrono>
 #include <csignal>
@@ -43,23 +39,7 @@ std::string FakePlatforms::base(const std::string& platform) const {
 
 Json FakePlatforms::admin(const std::string& method, const std::string& path,
                           const Json& body) const {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
-  session.setTimeout(Poco::Timespan(10, 0));
-  Poco::Net::HTTPRequest request(method, "/_admin" + path, Poco::Net::HTTPMessage::HTTP_1_1);
-  const std::string text = body.is_null() ? std::string() : body.dump();
-  if (!text.empty()) {
-    request.setContentType("application/json");
-    request.setContentLength(static_cast<std::streamsize>(text.size()));
-  }
-  session.sendRequest(request) << text;
-  Poco::Net::HTTPResponse response;
-  std::string answer;
-  Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
-  if (response.getStatus() >= 300) {
-    throw std::runtime_error("fake admin " + method + " " + path + ": " +
-                             std::to_string(response.getStatus()) + " " + answer);
-  }
-  return answer.empty() ? Json() : Json::parse(answer);
+  return app::fakePlatformsAdmin(port_, method, path, body);
 }
 
 void FakePlatforms::scenario(const std::string& platform, Json controls) const {

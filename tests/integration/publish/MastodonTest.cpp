@@ -108,17 +108,8 @@ TEST_F(Mastodon, AServerErrorAfterTheStatusWasCreatedPostsNoSecondCopy) {
 TEST_F(Mastodon, ARunStoppedBeforeTheAnswerIsReconciledByTheNextRun) {
   const std::string account = mastodonAccount();
   fakes_->scenario("mastodon", {{"hangAfterCreateMs", 1500}});
-  JobRun first;
-  std::mutex mutex;
-  plugins::JobContext context(
-      jobInput("post:publish", post("mastodon", account, "Interrupted"), "job-9", "post-publish"),
-      recordingSinks(first, mutex));
-  std::thread canceller([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    context.cancel("shutdown");
-  });
-  first.outcome = host_->run(context);
-  canceller.join();
+  const JobRun first = host_->runStopped("post:publish", post("mastodon", account, "Interrupted"),
+                                         "job-9", std::chrono::milliseconds(400));
   EXPECT_EQ(first.outcome.outcome, WARREN_JOB_FAILED_RETRYABLE) << first.describe();
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // the fake finishes its answer
   ASSERT_EQ(fakes_->posts("mastodon").size(), 1u);

@@ -12,6 +12,7 @@
 
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace warren::test {
 
@@ -105,8 +106,18 @@ JobRun runOn(plugins::Instance& instance, const std::string& name, const Json& d
   return record;
 }
 
-plugins::JobOutcome PublishHost::run(plugins::JobContext& context) {
-  return instance_->handle(context);
+JobRun PublishHost::runStopped(const std::string& name, const Json& data, const std::string& id,
+                               std::chrono::milliseconds after, const std::string& queue) {
+  JobRun record;
+  std::mutex mutex;
+  plugins::JobContext context(jobInput(name, data, id, queue), recordingSinks(record, mutex));
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(after);
+    context.cancel("shutdown");
+  });
+  record.outcome = instance_->handle(context);
+  canceller.join();
+  return record;
 }
 
 std::string PublishHost::addAccount(const Json& fields) {

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,8 +44,9 @@ class PublishHost {
 
   JobRun run(const std::string& name, const Json& data, const std::string& id = "job-1",
              const std::string& queue = "post-publish", std::uint32_t attempt = 1);
-  // Runs with a caller-owned context (to cancel it from another thread).
-  plugins::JobOutcome run(plugins::JobContext& context);
+  // Runs a job and cancels it `after` it started, as a stopping worker does ("shutdown").
+  JobRun runStopped(const std::string& name, const Json& data, const std::string& id,
+                    std::chrono::milliseconds after, const std::string& queue = "post-publish");
   // accounts:add (in-process, no queue); returns the account id.
   std::string addAccount(const Json& fields);
 

@@ -85,4 +85,4 @@ async function startRedis({ dir } = {}) {
   throw new Error(`could not start ${REDIS_SERVER} (see logs in ${baseDir})`);
 }
 
-module.exports = { startRedis, freePort };
+module.exports = { startRedis, freePort, ping };
