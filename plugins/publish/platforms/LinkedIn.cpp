@@ -107,22 +107,7 @@ class LinkedIn final : public Platform {
                                     {"refresh_token", account.refreshToken},
                                     {"client_id", account.clientId},
                                     {"client_secret", account.secret}});
-    const net::Response response = session.send(request);
-    const Json body = response.json();
-    if (!response.ok()) {
-      if (response.status >= 500 || response.status == 429) check(response);
-      const std::string reason = body.is_object()
-                                     ? body.value("error_description", body.value("error", ""))
-                                     : std::string();
-      throw PlatformError(Kind::authInvalid, response.status,
-                          "linkedin: " + (reason.empty() ? errorText(response) : reason));
-    }
-    store::Tokens tokens;
-    tokens.accessToken = body.value("access_token", "");
-    tokens.refreshToken = body.value("refresh_token", "");
-    const std::int64_t expiresIn = body.value("expires_in", std::int64_t{0});
-    if (expiresIn > 0) tokens.expiresAt = nowMs() + expiresIn * 1000;
-    return tokens;
+    return oauthTokens(session.send(request), errorText);
   }
 
   Json upload(Session& session, const MediaItem& item, Json& state) const override {

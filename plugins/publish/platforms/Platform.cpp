@@ -1,5 +1,6 @@
 #include "platforms/Platform.h"
 
+#include "Clock.h"
 #include "platforms/Errors.h"
 #include "platforms/Session.h"
 
@@ -37,6 +38,25 @@ void Platform::prepare(Session&, const Part&, Json&) const {}
 
 std::size_t Platform::metricsBatch() const {
   return 1;
+}
+
+store::Tokens Platform::oauthTokens(const net::Response& response,
+                                    std::string (*errorText)(const net::Response&)) const {
+  const Json body = response.json();
+  if (!response.ok()) {
+    if (response.status >= 500 || response.status == 429) check(response);
+    const std::string reason =
+        body.is_object() ? body.value("error_description", body.value("error", "")) : std::string();
+    throw PlatformError(
+        PlatformError::Kind::authInvalid, response.status,
+        std::string(name()) + ": " + (reason.empty() ? errorText(response) : reason));
+  }
+  store::Tokens tokens;
+  tokens.accessToken = body.value("access_token", "");
+  tokens.refreshToken = body.value("refresh_token", "");
+  const std::int64_t expiresIn = body.value("expires_in", std::int64_t{0});
+  if (expiresIn > 0) tokens.expiresAt = nowMs() + expiresIn * 1000;
+  return tokens;
 }
 
 }  // namespace publish::platforms
