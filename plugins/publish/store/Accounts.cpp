@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
 namespace publish::store {
 namespace {
@@ -40,12 +39,7 @@ const char* platformList() {
 }
 
 bool Account::hasScope(const std::string& scope) const {
-  std::istringstream words(scopes);
-  std::string word;
-  while (words >> word) {
-    if (word == scope) return true;
-  }
-  return false;
+  return hasWord(scopes, scope);
 }
 
 std::string Account::label() const {

@@ -6,8 +6,6 @@
 #include "job/Failure.h"
 #include "store/Rows.h"
 
-#include <sstream>
-
 namespace publish::store {
 namespace {
 
@@ -41,12 +39,7 @@ Publication fromRow(const Json& row) {
 }  // namespace
 
 bool Publication::wasNotified(const std::string& event) const {
-  std::istringstream words(notified);
-  std::string word;
-  while (words >> word) {
-    if (word == event) return true;
-  }
-  return false;
+  return hasWord(notified, event);
 }
 
 bool Publication::anythingSent() const {
