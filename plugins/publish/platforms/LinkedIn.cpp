@@ -174,33 +174,22 @@ class LinkedIn final : public Platform {
   }
 
   std::vector<Reading> metrics(Session& session, const std::vector<Json>& refs) const override {
-    std::vector<Reading> out;
-    for (const Json& ref : refs) {
-      Reading reading;
-      reading.ref = ref;
-      net::Request request;
-      request.url =
-          session.account().baseUrl + "/rest/socialMetadata/" + net::urlEncode(ref.value("id", ""));
-      try {
-        const Json answer = session.call(request).json();
-        std::int64_t reactions = 0;
-        // Named, not iterated as a temporary: items() would outlive the value it refers to.
-        const Json summaries = answer.value("reactionSummaries", Json::object());
-        for (const auto& [type, summary] : summaries.items()) {
-          reactions += summary.value("count", std::int64_t{0});
-          reading.raw[type] = summary.value("count", std::int64_t{0});
-        }
-        reading.likes = reactions;
-        reading.replies =
-            answer.value("commentSummary", Json::object()).value("count", std::int64_t{0});
-        reading.raw["comments"] = reading.replies;
-      } catch (const PlatformError& e) {
-        if (e.kind() != Kind::notFound) throw;
-        reading.deleted = true;
-      }
-      out.push_back(reading);
-    }
-    return out;
+    const std::string base = session.account().baseUrl + "/rest/socialMetadata/";
+    return readEach(
+        session, refs, [&](const Json& ref) { return base + net::urlEncode(ref.value("id", "")); },
+        [](const Json& answer, Reading& reading) {
+          std::int64_t reactions = 0;
+          // Named, not iterated as a temporary: items() would outlive the value it refers to.
+          const Json summaries = answer.value("reactionSummaries", Json::object());
+          for (const auto& [type, summary] : summaries.items()) {
+            reactions += summary.value("count", std::int64_t{0});
+            reading.raw[type] = summary.value("count", std::int64_t{0});
+          }
+          reading.likes = reactions;
+          reading.replies =
+              answer.value("commentSummary", Json::object()).value("count", std::int64_t{0});
+          reading.raw["comments"] = reading.replies;
+        });
   }
 
  private:

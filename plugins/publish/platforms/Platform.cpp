@@ -59,4 +59,25 @@ store::Tokens Platform::oauthTokens(const net::Response& response,
   return tokens;
 }
 
+std::vector<Reading> Platform::readEach(
+    Session& session, const std::vector<Json>& refs,
+    const std::function<std::string(const Json& ref)>& url,
+    const std::function<void(const Json& answer, Reading& reading)>& read) {
+  std::vector<Reading> out;
+  for (const Json& ref : refs) {
+    Reading reading;
+    reading.ref = ref;
+    net::Request request;
+    request.url = url(ref);
+    try {
+      read(session.call(request).json(), reading);
+    } catch (const PlatformError& e) {
+      if (e.kind() != PlatformError::Kind::notFound) throw;
+      reading.deleted = true;
+    }
+    out.push_back(reading);
+  }
+  return out;
+}
+
 }  // namespace publish::platforms

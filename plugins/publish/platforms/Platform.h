@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,12 @@ class Platform {
   // error_description or error, else errorText(response).
   store::Tokens oauthTokens(const net::Response& response,
                             std::string (*errorText)(const net::Response&)) const;
+  // Metrics one post at a time: a GET of url(ref) for each ref, whose answer read() turns into
+  // the reading; a post the platform answers notFound for is read as deleted.
+  static std::vector<Reading> readEach(
+      Session& session, const std::vector<Json>& refs,
+      const std::function<std::string(const Json& ref)>& url,
+      const std::function<void(const Json& answer, Reading& reading)>& read);
 };
 
 // The platform called `name` ("mastodon", "bluesky", "x", "linkedin", "threads", "webhook"), or
