@@ -24,10 +24,6 @@ bool validId(const std::string& id) {
   });
 }
 
-Json nullable(const std::string& value) {
-  return value.empty() ? Json(nullptr) : Json(value);
-}
-
 }  // namespace
 
 bool knownPlatform(const std::string& platform) {

@@ -13,10 +13,6 @@ using common::job::Retryable;
 using common::job::RetryAt;
 using common::job::Unrecoverable;
 
-Json nullable(const std::string& value) {
-  return value.empty() ? Json(nullptr) : Json(value);
-}
-
 Publication fromRow(const Json& row) {
   Publication p;
   p.id = text(row, "id");

@@ -39,6 +39,10 @@ common::Json jsonColumn(const common::Json& row, const char* column, common::Jso
   }
 }
 
+common::Json nullable(const std::string& value) {
+  return value.empty() ? common::Json(nullptr) : common::Json(value);
+}
+
 bool hasWord(const std::string& words, const std::string& word) {
   std::istringstream in(words);
   for (std::string each; in >> each;) {
