@@ -1,19 +1,14 @@
 #include "Settings.h"
 
+#include "config/Ranged.h"
+
 #include <stdexcept>
 #include <string>
 
 namespace generate {
 namespace {
 
-std::int64_t ranged(const warren::Host& host, const char* key, std::int64_t fallback,
-                    std::int64_t low, std::int64_t high) {
-  const std::int64_t value = host.getInt(key, fallback);
-  if (value < low || value > high)
-    throw std::invalid_argument(std::string(key) + " must be from " + std::to_string(low) + " to " +
-                                std::to_string(high) + ", not " + std::to_string(value));
-  return value;
-}
+using common::config::ranged;
 
 double rangedNumber(const warren::Host& host, const char* key, double fallback, double low,
                     double high) {

@@ -8,12 +8,15 @@
 #include "analytics/Collector.h"
 #include "publish/Publisher.h"
 
+#include "db/PostsTable.h"
+
 #include "publish_embedded.h"
 
 #include <warren/plugin.hpp>
 
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 namespace publish {
 namespace {
@@ -83,11 +86,15 @@ const warren_job_type kJobTypes[] = {
             publish::embedded::schemas_analytics_collect_result_json),
 };
 
+// The posts table is the generate plugin's too (one text in plugins/common); the file adds the
+// publication ledger. Built before kMigrations (same file, in order).
+const std::string kPostsStep =
+    std::string(common::db::kPostsTable) + publish::embedded::migrations_0002_posts_sql;
+
 const warren_migration kMigrations[] = {
     migration(1, "accounts", publish::embedded::migrations_0001_accounts_sql,
               publish::embedded::migrations_0001_accounts_sql),
-    migration(2, "posts", publish::embedded::migrations_0002_posts_sql,
-              publish::embedded::migrations_0002_posts_sql),
+    migration(2, "posts", kPostsStep.c_str(), kPostsStep.c_str()),
     migration(3, "post_metrics", publish::embedded::migrations_0003_post_metrics_sql,
               publish::embedded::migrations_0003_post_metrics_sql),
 };

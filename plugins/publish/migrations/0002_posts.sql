@@ -1,27 +1,5 @@
--- Posts: drafts written by the generate plugin (status 'draft'), published by this plugin. The
--- same definition is in both plugins' migrations (CREATE TABLE IF NOT EXISTS); docs/jobs.md
--- holds the contract. JSON arrays are stored as text. Times: Unix ms.
-CREATE TABLE IF NOT EXISTS posts (
-  id TEXT PRIMARY KEY,
-  brand_profile_id TEXT,
-  platform TEXT NOT NULL,
-  account_id TEXT,
-  text TEXT NOT NULL,
-  thread TEXT NOT NULL DEFAULT '[]',
-  hashtags TEXT NOT NULL DEFAULT '[]',
-  media_keys TEXT NOT NULL DEFAULT '[]',
-  alt_texts TEXT NOT NULL DEFAULT '[]',
-  language TEXT,
-  status TEXT NOT NULL DEFAULT 'draft',
-  scheduled_at BIGINT,
-  published_at BIGINT,
-  platform_post_id TEXT,
-  url TEXT,
-  error TEXT,
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS posts_by_brand ON posts (brand_profile_id, created_at);
+-- Migration 2 ("posts"): PublishPlugin.cpp puts the posts table (plugins/common/db/PostsTable.h,
+-- the same text as the generate plugin's) before this file, which adds the publication ledger.
 
 -- The publication ledger: one row per post going to one account, keyed by its idempotency key.
 -- state: pending -> publishing -> published | failed | unconfirmed. progress (JSON) holds every

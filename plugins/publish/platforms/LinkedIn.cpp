@@ -107,22 +107,7 @@ class LinkedIn final : public Platform {
                                     {"refresh_token", account.refreshToken},
                                     {"client_id", account.clientId},
                                     {"client_secret", account.secret}});
-    const net::Response response = session.send(request);
-    const Json body = response.json();
-    if (!response.ok()) {
-      if (response.status >= 500 || response.status == 429) check(response);
-      const std::string reason = body.is_object()
-                                     ? body.value("error_description", body.value("error", ""))
-                                     : std::string();
-      throw PlatformError(Kind::authInvalid, response.status,
-                          "linkedin: " + (reason.empty() ? errorText(response) : reason));
-    }
-    store::Tokens tokens;
-    tokens.accessToken = body.value("access_token", "");
-    tokens.refreshToken = body.value("refresh_token", "");
-    const std::int64_t expiresIn = body.value("expires_in", std::int64_t{0});
-    if (expiresIn > 0) tokens.expiresAt = nowMs() + expiresIn * 1000;
-    return tokens;
+    return oauthTokens(session.send(request), errorText);
   }
 
   Json upload(Session& session, const MediaItem& item, Json& state) const override {
@@ -189,33 +174,22 @@ class LinkedIn final : public Platform {
   }
 
   std::vector<Reading> metrics(Session& session, const std::vector<Json>& refs) const override {
-    std::vector<Reading> out;
-    for (const Json& ref : refs) {
-      Reading reading;
-      reading.ref = ref;
-      net::Request request;
-      request.url =
-          session.account().baseUrl + "/rest/socialMetadata/" + net::urlEncode(ref.value("id", ""));
-      try {
-        const Json answer = session.call(request).json();
-        std::int64_t reactions = 0;
-        // Named, not iterated as a temporary: items() would outlive the value it refers to.
-        const Json summaries = answer.value("reactionSummaries", Json::object());
-        for (const auto& [type, summary] : summaries.items()) {
-          reactions += summary.value("count", std::int64_t{0});
-          reading.raw[type] = summary.value("count", std::int64_t{0});
-        }
-        reading.likes = reactions;
-        reading.replies =
-            answer.value("commentSummary", Json::object()).value("count", std::int64_t{0});
-        reading.raw["comments"] = reading.replies;
-      } catch (const PlatformError& e) {
-        if (e.kind() != Kind::notFound) throw;
-        reading.deleted = true;
-      }
-      out.push_back(reading);
-    }
-    return out;
+    const std::string base = session.account().baseUrl + "/rest/socialMetadata/";
+    return readEach(
+        session, refs, [&](const Json& ref) { return base + net::urlEncode(ref.value("id", "")); },
+        [](const Json& answer, Reading& reading) {
+          std::int64_t reactions = 0;
+          // Named, not iterated as a temporary: items() would outlive the value it refers to.
+          const Json summaries = answer.value("reactionSummaries", Json::object());
+          for (const auto& [type, summary] : summaries.items()) {
+            reactions += summary.value("count", std::int64_t{0});
+            reading.raw[type] = summary.value("count", std::int64_t{0});
+          }
+          reading.likes = reactions;
+          reading.replies =
+              answer.value("commentSummary", Json::object()).value("count", std::int64_t{0});
+          reading.raw["comments"] = reading.replies;
+        });
   }
 
  private:

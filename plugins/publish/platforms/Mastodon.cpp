@@ -152,29 +152,19 @@ class Mastodon final : public Platform {
   }
 
   std::vector<Reading> metrics(Session& session, const std::vector<Json>& refs) const override {
-    std::vector<Reading> out;
-    for (const Json& ref : refs) {
-      Reading reading;
-      reading.ref = ref;
-      net::Request request;
-      request.url = session.account().baseUrl + "/api/v1/statuses/" + ref.value("id", "");
-      try {
-        const Json status = session.call(request).json();
-        reading.likes = status.value("favourites_count", std::int64_t{0});
-        reading.reposts = status.value("reblogs_count", std::int64_t{0});
-        reading.replies = status.value("replies_count", std::int64_t{0});
-        if (status.contains("quotes_count")) reading.quotes = status.value("quotes_count", 0);
-        for (const char* field :
-             {"favourites_count", "reblogs_count", "replies_count", "quotes_count"}) {
-          if (status.contains(field)) reading.raw[field] = status[field];
-        }
-      } catch (const PlatformError& e) {
-        if (e.kind() != Kind::notFound) throw;
-        reading.deleted = true;
-      }
-      out.push_back(reading);
-    }
-    return out;
+    const std::string base = session.account().baseUrl + "/api/v1/statuses/";
+    return readEach(
+        session, refs, [&](const Json& ref) { return base + ref.value("id", ""); },
+        [](const Json& status, Reading& reading) {
+          reading.likes = status.value("favourites_count", std::int64_t{0});
+          reading.reposts = status.value("reblogs_count", std::int64_t{0});
+          reading.replies = status.value("replies_count", std::int64_t{0});
+          if (status.contains("quotes_count")) reading.quotes = status.value("quotes_count", 0);
+          for (const char* field :
+               {"favourites_count", "reblogs_count", "replies_count", "quotes_count"}) {
+            if (status.contains(field)) reading.raw[field] = status[field];
+          }
+        });
   }
 
  private:

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,19 @@ class Platform {
   // Metrics of published posts (refs as create returned them), at most metricsBatch() a call.
   virtual std::size_t metricsBatch() const;
   virtual std::vector<Reading> metrics(Session& session, const std::vector<Json>& refs) const = 0;
+
+ protected:
+  // The tokens in an OAuth 2 token endpoint's answer to a refresh_token grant. 5xx and 429 go to
+  // check(); any other refusal means the refresh token is no good: authInvalid, with the answer's
+  // error_description or error, else errorText(response).
+  store::Tokens oauthTokens(const net::Response& response,
+                            std::string (*errorText)(const net::Response&)) const;
+  // Metrics one post at a time: a GET of url(ref) for each ref, whose answer read() turns into
+  // the reading; a post the platform answers notFound for is read as deleted.
+  static std::vector<Reading> readEach(
+      Session& session, const std::vector<Json>& refs,
+      const std::function<std::string(const Json& ref)>& url,
+      const std::function<void(const Json& answer, Reading& reading)>& read);
 };
 
 // The platform called `name` ("mastodon", "bluesky", "x", "linkedin", "threads", "webhook"), or

@@ -184,34 +184,28 @@ class Threads final : public Platform {
   }
 
   std::vector<Reading> metrics(Session& session, const std::vector<Json>& refs) const override {
-    std::vector<Reading> out;
-    for (const Json& ref : refs) {
-      Reading reading;
-      reading.ref = ref;
-      net::Request request;
-      request.url = api(session) + "/" + ref.value("id", "") +
-                    "/insights?metric=views,likes,replies,reposts,quotes,shares";
-      try {
-        for (const Json& metric : session.call(request).json().value("data", Json::array())) {
-          const Json values = metric.value("values", Json::array());
-          const std::int64_t value =
-              values.empty() ? 0 : values.front().value("value", std::int64_t{0});
-          const std::string name = metric.value("name", "");
-          reading.raw[name] = value;
-          if (name == "views") reading.views = value;
-          if (name == "likes") reading.likes = value;
-          if (name == "replies") reading.replies = value;
-          if (name == "reposts") reading.reposts = value;
-          if (name == "quotes") reading.quotes = value;
-          if (name == "shares") reading.shares = value;
-        }
-      } catch (const PlatformError& e) {
-        if (e.kind() != Kind::notFound) throw;
-        reading.deleted = true;
-      }
-      out.push_back(reading);
-    }
-    return out;
+    const std::string base = api(session) + "/";
+    return readEach(
+        session, refs,
+        [&](const Json& ref) {
+          return base + ref.value("id", "") +
+                 "/insights?metric=views,likes,replies,reposts,quotes,shares";
+        },
+        [](const Json& answer, Reading& reading) {
+          for (const Json& metric : answer.value("data", Json::array())) {
+            const Json values = metric.value("values", Json::array());
+            const std::int64_t value =
+                values.empty() ? 0 : values.front().value("value", std::int64_t{0});
+            const std::string name = metric.value("name", "");
+            reading.raw[name] = value;
+            if (name == "views") reading.views = value;
+            if (name == "likes") reading.likes = value;
+            if (name == "replies") reading.replies = value;
+            if (name == "reposts") reading.reposts = value;
+            if (name == "quotes") reading.quotes = value;
+            if (name == "shares") reading.shares = value;
+          }
+        });
   }
 
  private:

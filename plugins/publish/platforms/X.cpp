@@ -128,20 +128,7 @@ class X final : public Platform {
                                                      account.clientId + ":" + account.secret));
     }
     const net::Response response = session.send(request);
-    const Json body = response.json();
-    if (!response.ok()) {
-      if (response.status >= 500 || response.status == 429) check(response);
-      const std::string reason = body.is_object()
-                                     ? body.value("error_description", body.value("error", ""))
-                                     : std::string();
-      throw PlatformError(Kind::authInvalid, response.status,
-                          "x: " + (reason.empty() ? errorText(response) : reason));
-    }
-    store::Tokens tokens;
-    tokens.accessToken = body.value("access_token", "");
-    tokens.refreshToken = body.value("refresh_token", "");
-    const std::int64_t expiresIn = body.value("expires_in", std::int64_t{0});
-    if (expiresIn > 0) tokens.expiresAt = nowMs() + expiresIn * 1000;
+    store::Tokens tokens = oauthTokens(response, errorText);
     if (tokens.accessToken.empty()) {
       throw PlatformError(Kind::transient, response.status,
                           "x: the token answer has no access_token");

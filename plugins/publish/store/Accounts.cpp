@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
 namespace publish::store {
 namespace {
@@ -25,10 +24,6 @@ bool validId(const std::string& id) {
   });
 }
 
-Json nullable(const std::string& value) {
-  return value.empty() ? Json(nullptr) : Json(value);
-}
-
 }  // namespace
 
 bool knownPlatform(const std::string& platform) {
@@ -40,12 +35,7 @@ const char* platformList() {
 }
 
 bool Account::hasScope(const std::string& scope) const {
-  std::istringstream words(scopes);
-  std::string word;
-  while (words >> word) {
-    if (word == scope) return true;
-  }
-  return false;
+  return hasWord(scopes, scope);
 }
 
 std::string Account::label() const {

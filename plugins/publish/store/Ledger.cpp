@@ -6,18 +6,12 @@
 #include "job/Failure.h"
 #include "store/Rows.h"
 
-#include <sstream>
-
 namespace publish::store {
 namespace {
 
 using common::job::Retryable;
 using common::job::RetryAt;
 using common::job::Unrecoverable;
-
-Json nullable(const std::string& value) {
-  return value.empty() ? Json(nullptr) : Json(value);
-}
 
 Publication fromRow(const Json& row) {
   Publication p;
@@ -41,12 +35,7 @@ Publication fromRow(const Json& row) {
 }  // namespace
 
 bool Publication::wasNotified(const std::string& event) const {
-  std::istringstream words(notified);
-  std::string word;
-  while (words >> word) {
-    if (word == event) return true;
-  }
-  return false;
+  return hasWord(notified, event);
 }
 
 bool Publication::anythingSent() const {

@@ -1,6 +1,7 @@
 #include "store/Rows.h"
 
 #include <cstdlib>
+#include <sstream>
 
 namespace publish::store {
 
@@ -36,6 +37,18 @@ common::Json jsonColumn(const common::Json& row, const char* column, common::Jso
   } catch (const common::Json::parse_error&) {
     return fallback;
   }
+}
+
+common::Json nullable(const std::string& value) {
+  return value.empty() ? common::Json(nullptr) : common::Json(value);
+}
+
+bool hasWord(const std::string& words, const std::string& word) {
+  std::istringstream in(words);
+  for (std::string each; in >> each;) {
+    if (each == word) return true;
+  }
+  return false;
 }
 
 }  // namespace publish::store

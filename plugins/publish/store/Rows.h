@@ -14,5 +14,10 @@ std::string text(const common::Json& row, const char* column);
 std::int64_t integer(const common::Json& row, const char* column, std::int64_t fallback = 0);
 // A JSON column stored as text (or already JSON), `fallback` when NULL, empty or not JSON.
 common::Json jsonColumn(const common::Json& row, const char* column, common::Json fallback);
+// A text parameter: NULL for "", else the text.
+common::Json nullable(const std::string& value);
+// Whether a column of words separated by white space (an account's scopes, a publication's
+// notified events) holds `word`.
+bool hasWord(const std::string& words, const std::string& word);
 
 }  // namespace publish::store
