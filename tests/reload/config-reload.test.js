@@ -30,7 +30,9 @@ reloadTest('config reload: a queue added starts serving; removed, it finishes it
   assert.equal(res.json.queues.extra.plugin, 'swap');
   const first = await finished(extra, early.id);
   assert.deepEqual(first.returnvalue, { version: '1.0.0', id: String(early.id), greeting: 'hello extra' });
-  assert.equal(await extra.getWorkersCount(), 1);
+  // The worker's named connection (what getWorkersCount lists) may connect just after the first
+  // job: wait for it rather than sample once.
+  await waitFor(async () => (await extra.getWorkersCount()) === 1, { what: 'queue extra to have one worker' });
 
   const running = await extra.add('running', { sleep_ms: 1500 });
   await waitFor(async () => (await extra.getJob(running.id)).processedOn, { what: 'the 1.5 s job to start' });
