@@ -582,9 +582,10 @@ void Node::watchdog() {
 // ----------------------------------------------------------------------------------------
 
 void Node::stop(lifecycle::Signals& signals) {
-  watch_.reset();
-  cancels_.reset();
+  watch_.reset();  // before the lock: the watcher's thread may be in reload(), which takes it
   std::lock_guard serial(reloadMutex_);
+  // Under the lock: an admin reload on an HTTP thread reads cancels_ (found by TSan).
+  cancels_.reset();
   log::info("warren stopping", {{"timeout_ms", config_.shutdownTimeoutMs}});
   const auto all = workers();
   for (auto& worker : all) worker->stopFetching();

@@ -145,6 +145,12 @@ double numberJs(const std::string& s) {
 std::optional<std::int64_t> parseIntOfNumber(double number) {
   if (!std::isfinite(number)) return std::nullopt;
   const double a = std::abs(number);
+  // Past int64 (JavaScript still prints all digits below 1e21) the value is out of every
+  // field's range anyway: clamp instead of a cast whose result is undefined.
+  if (a >= 9.2e18 && a < 1e21) {
+    return number < 0 ? std::numeric_limits<std::int64_t>::min()
+                      : std::numeric_limits<std::int64_t>::max();
+  }
   if (a == 0 || (a >= 1e-6 && a < 1e21)) return static_cast<std::int64_t>(std::trunc(number));
   std::array<char, 64> buf{};
   const auto r =

@@ -154,6 +154,11 @@ TEST(CronParse, ErrorMessagesNameTheFieldAndText) {
   EXPECT_EQ(
       parseError("0 0 * * MONDAY"),
       "invalid cron pattern '0 0 * * MONDAY': day-of-week field 'MONDAY': unknown name 'DAY'");
+  // Found by the cron fuzzer: a day of week past int64 but below 1e21 (printed in full by
+  // JavaScript) was cast to int64 (undefined behaviour).
+  EXPECT_EQ(parseError("0005 777777777777777777777"),
+            "invalid cron pattern '0005 777777777777777777777': day-of-week field "
+            "'777777777777777777777': value 777777777777777777777 out of range 0-7");
   EXPECT_EQ(parseError("0 0 0 0 0 0 0"),
             "invalid cron pattern '0 0 0 0 0 0 0': too many fields (7, at most 6)");
   EXPECT_EQ(parseError("1,1 * * * *"),
