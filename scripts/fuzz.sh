@@ -9,6 +9,7 @@
 #   scripts/fuzz.sh json urls        build, then run these targets
 #   FUZZ_SECONDS   seconds per target (default 30)
 #   FUZZ_JOBS      targets run at once (default: number of cores)
+#   FUZZ_SEED      libFuzzer's -seed (default: random; CI fixes it so that a run repeats the last)
 #   FUZZ_BUILD_ONLY=1  build and stop
 #   Reproduce a kept input: build-fuzz/fuzz/NAME build-fuzz/crashes/NAME/crash-...
 # New inputs found by a run are kept in build-fuzz/corpus/NAME (not in the repository: copy an
@@ -45,6 +46,7 @@ run_target() {
   mkdir -p "$corpus" "$crashes" "$build_dir/logs"
   local options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=1536 -max_len=8192
                  -print_final_stats=1 -artifact_prefix="$crashes/")
+  [ -n "${FUZZ_SEED:-}" ] && options+=(-seed="$FUZZ_SEED")
   [ -f "tests/fuzz/$name.dict" ] && options+=(-dict="tests/fuzz/$name.dict")
   "$build_dir/fuzz/$name" "${options[@]}" "$corpus" "tests/fuzz/corpus/$name" >"$log" 2>&1
 }

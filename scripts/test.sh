@@ -120,7 +120,7 @@ if [ "${WARREN_SKIP_ASAN:-0}" != 1 ]; then
 fi
 if [ "${WARREN_SKIP_FUZZ:-0}" != 1 ]; then
   step "fuzz: libFuzzer targets, ${FUZZ_SECONDS:-20} s each (scripts/fuzz.sh, build-fuzz/)" \
-    env FUZZ_JOBS="$jobs" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" bash scripts/fuzz.sh
+    env FUZZ_JOBS="$jobs" FUZZ_SECONDS="${FUZZ_SECONDS:-20}" FUZZ_SEED="${FUZZ_SEED:-1}" bash scripts/fuzz.sh
 fi
 if [ "${WARREN_SKIP_TSAN:-0}" != 1 ]; then
   step "ThreadSanitizer build (build-tsan/: queue integration tests, warren, fixtures)" \

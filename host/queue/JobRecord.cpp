@@ -74,7 +74,14 @@ JobOptions parseOptions(const Poco::Dynamic::Var& parsed) {
 std::int64_t integerOption(std::string_view text) {
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error == std::errc() && end == text.data() + text.size()) return value;
+  // Past 2^53 JSON.parse (so BullMQ) and the parser path hold the nearest double: so does this.
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  if (error == std::errc() && end == text.data() + text.size()) {
+    if (value > kExact || value < -kExact) {
+      return static_cast<std::int64_t>(std::llround(static_cast<double>(value)));
+    }
+    return value;
+  }
   return toInt(json::parse(text));
 }
 

@@ -149,6 +149,19 @@ TEST(JobRecord, DuplicateOptionKeysKeepTheLastValueOnBothPaths) {
   EXPECT_EQ(reversed.opts.backoff->delayMs, 5);
 }
 
+// Found by the job_hash fuzz target: an integer past 2^53 was kept exactly by the members'
+// reader while JSON.parse (so BullMQ) and the parser path hold the nearest double.
+TEST(JobRecord, IntegersPastDoublePrecisionReadAsJavaScriptDoes) {
+  const auto fast = JobRecord::fromHash(
+      "1", hash({{"name", "n"}, {"opts", R"({"attempts":50000000000000001})"}}));
+  const auto parsed = JobRecord::fromHash(
+      "1", hash({{"name", "n"}, {"opts", R"({"att\u0065mpts":50000000000000001})"}}));
+  ASSERT_FALSE(fast.problem);
+  ASSERT_FALSE(parsed.problem);
+  EXPECT_EQ(fast.opts.attempts, 50000000000000000);
+  EXPECT_EQ(parsed.opts.attempts, 50000000000000000);
+}
+
 TEST(JobRecord, ReadsTheLegacyAttemptsMadeField) {
   const auto job = JobRecord::fromHash("1", hash({{"name", "n"}, {"attemptsMade", "4"}}));
   EXPECT_EQ(job.attemptsMade, 4);
