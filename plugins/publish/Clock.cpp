@@ -1,19 +1,14 @@
 #include "Clock.h"
 
+#include "vector/Time.h"
+
 #include <cstdio>
 #include <ctime>
 
 namespace publish {
 
 std::string isoTime(std::int64_t epochMs) {
-  const std::time_t seconds = static_cast<std::time_t>(epochMs / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(epochMs % 1000));
-  return text;
+  return common::vector::formatTimestamp(epochMs * 1000, 3);
 }
 
 std::int64_t parseIsoTime(const std::string& text) {
