@@ -341,7 +341,7 @@ std::optional<std::int32_t> fixedOffsetSpecifier(const std::string& lowered) {
   std::size_t digits = 0;
   int hours = 0;
   while (i < lowered.size() && std::isdigit(static_cast<unsigned char>(lowered[i])) != 0) {
-    hours = hours * 10 + (lowered[i] - '0');
+    if (digits < 2) hours = hours * 10 + (lowered[i] - '0');  // more than 2 are refused below
     ++i;
     ++digits;
   }

@@ -384,6 +384,9 @@ TEST(TimeZone, NamesAndCache) {
   EXPECT_THROW(TimeZone::locate("Europe/"), CronError);
   EXPECT_THROW(TimeZone::locate("/usr/share/zoneinfo/UTC"), CronError);
   EXPECT_THROW(TimeZone::locate("zone.tab"), CronError);
+  // Found by the cron fuzzer: the hours of a long "UTC-666..." overflowed an int before the
+  // digit count refused them.
+  EXPECT_THROW(TimeZone::locate("utc-66666666666666666666666666666666"), CronError);
 }
 
 TEST(TimeZone, PosixRules) {
